@@ -1,0 +1,3 @@
+from backtimer.cli.main import main
+
+raise SystemExit(main())
