@@ -1,0 +1,1 @@
+"""Desk breaks: the pure scheduler, its settings and persisted state, and notifications."""
