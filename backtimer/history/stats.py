@@ -1,0 +1,255 @@
+"""What people see of their history: totals for this week and the last 4 weeks, streaks,
+breaks taken vs due, personal bests of open-ended holds and their trend.
+
+The computations are pure functions over plain values (dates, numbers); `load_stats` runs
+the few aggregate queries against a Store and hands their rows to them.
+A streak counts days (local calendar days) with at least one completed session; the
+current streak still counts when today has no session yet but yesterday had one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from backtimer.history.store import Store, StoreError, utc_text
+
+DAYS = 28  # "the last 4 weeks", today included
+TREND_POINTS = 10  # per-session bests kept for a hold's trend
+
+
+@dataclass(frozen=True)
+class DayTotal:
+    day: date
+    sessions: int = 0
+    completed: int = 0
+    minutes: float = 0.0
+
+
+@dataclass(frozen=True)
+class Period:
+    sessions: int = 0
+    completed: int = 0
+    minutes: float = 0.0
+    breaks_taken: int = 0
+    breaks_due: int = 0
+
+
+@dataclass(frozen=True)
+class RoutineTotal:
+    routine_id: str
+    name: str
+    sessions: int
+    completed: int
+    minutes: float
+
+
+@dataclass(frozen=True)
+class HoldBest:
+    routine_id: str
+    routine_name: str
+    exercise: str
+    best: float  # seconds
+    best_on: date
+    recent: tuple[float, ...]  # the per-session bests of the last sessions, oldest first
+
+    @property
+    def trend(self) -> str:
+        return trend(self.recent)
+
+
+@dataclass(frozen=True)
+class Stats:
+    today: date
+    week: Period  # since Monday
+    four_weeks: Period  # the last 28 days
+    days: tuple[DayTotal, ...]  # the last 28 days, oldest first
+    active_days: frozenset[date]  # every day with a completed session
+    current_streak: int
+    longest_streak: int
+    routines: tuple[RoutineTotal, ...]  # last 4 weeks, most sessions first
+    holds: tuple[HoldBest, ...]
+    total_sessions: int
+
+
+# ---------------------------------------------------------------------- pure parts
+def streaks(active: Iterable[date], today: date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive active days. The current run ends today, or
+    yesterday when today has nothing yet; days after `today` are ignored."""
+    days = sorted({d for d in active if d <= today})
+    longest = run = 0
+    previous: date | None = None
+    for d in days:
+        run = run + 1 if previous is not None and d - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = d
+    current = 0
+    if previous is not None and today - previous <= timedelta(days=1):
+        current = run
+    return current, longest
+
+
+def fill_days(rows: Iterable[DayTotal], today: date, days: int = DAYS) -> tuple[DayTotal, ...]:
+    """One DayTotal per day of the `days` days ending today (zeros where nothing was done)."""
+    by_day = {r.day: r for r in rows}
+    first = today - timedelta(days=days - 1)
+    out = []
+    for n in range(days):
+        d = first + timedelta(days=n)
+        out.append(by_day.get(d, DayTotal(d)))
+    return tuple(out)
+
+
+def week_start(today: date) -> date:
+    return today - timedelta(days=today.weekday())
+
+
+def period(
+    days: Iterable[DayTotal], start: date, end: date, breaks: dict[str, int] | None = None
+) -> Period:
+    """Totals of the days from `start` to `end` inclusive. Breaks taken are those started
+    at the desk plus natural ones (away from the desk long enough)."""
+    chosen = [d for d in days if start <= d.day <= end]
+    b = breaks or {}
+    return Period(
+        sessions=sum(d.sessions for d in chosen),
+        completed=sum(d.completed for d in chosen),
+        minutes=sum(d.minutes for d in chosen),
+        breaks_taken=b.get("started", 0) + b.get("natural", 0),
+        breaks_due=b.get("due", 0),
+    )
+
+
+def trend(values: Sequence[float]) -> str:
+    """ "up", "down" or "flat": the mean of the newer half against the older half, with a
+    5 % dead band; "new" with fewer than two values."""
+    if len(values) < 2:
+        return "new"
+    half = len(values) // 2
+    older = sum(values[:half]) / half
+    newer = sum(values[half:]) / (len(values) - half)
+    if older <= 0:
+        return "up" if newer > 0 else "flat"
+    change = (newer - older) / older
+    if change > 0.05:
+        return "up"
+    if change < -0.05:
+        return "down"
+    return "flat"
+
+
+# ---------------------------------------------------------------------- queries
+def _local_start(day: date) -> str:
+    return utc_text(datetime.combine(day, time()).astimezone())
+
+
+def _breaks(store: Store, start: date, today: date) -> dict[str, int]:
+    end = today + timedelta(days=1)
+    rows = store.query(
+        "SELECT kind, count(*) FROM breaks WHERE at >= ? AND at < ? GROUP BY kind",
+        (_local_start(start), _local_start(end)),
+    )
+    return {str(k): int(n) for k, n in rows}
+
+
+def _holds(store: Store) -> tuple[HoldBest, ...]:
+    bests = store.query(
+        """SELECT s.routine_id, s.routine_name, r.name, max(r.best_hold),
+                  date(s.started_at, 'localtime')
+           FROM exercise_results r JOIN sessions s ON s.id = r.session_id
+           WHERE r.best_hold IS NOT NULL
+           GROUP BY s.routine_id, r.name ORDER BY s.routine_id, r.name"""
+    )
+    out = []
+    for routine_id, routine_name, exercise, best, day in bests:
+        recent = store.query(
+            """SELECT r.best_hold FROM exercise_results r JOIN sessions s
+                 ON s.id = r.session_id
+               WHERE r.name = ? AND r.best_hold IS NOT NULL AND s.routine_id = ?
+               ORDER BY r.session_id DESC LIMIT ?""",
+            (exercise, routine_id, TREND_POINTS),
+        )
+        out.append(
+            HoldBest(
+                routine_id=routine_id,
+                routine_name=routine_name,
+                exercise=exercise,
+                best=float(best),
+                best_on=date.fromisoformat(day),
+                recent=tuple(float(r[0]) for r in reversed(recent)),
+            )
+        )
+    return tuple(out)
+
+
+def load_stats(store: Store, today: date | None = None) -> Stats:
+    """Everything `backtimer stats` and the Stats screen show, in a handful of queries."""
+    today = today or date.today()
+    first = today - timedelta(days=DAYS - 1)
+    since = _local_start(first)
+    day_rows = store.query(
+        """SELECT date(started_at, 'localtime') AS d, count(*),
+                  sum(status = 'completed'), sum(duration_seconds)
+           FROM sessions WHERE started_at >= ? GROUP BY d""",
+        (since,),
+    )
+    days = fill_days(
+        (DayTotal(date.fromisoformat(d), int(n), int(c), float(s) / 60) for d, n, c, s in day_rows),
+        today,
+    )
+    active = frozenset(
+        date.fromisoformat(r[0])
+        for r in store.query(
+            "SELECT DISTINCT date(started_at, 'localtime') FROM sessions WHERE status = 'completed'"
+        )
+    )
+    current, longest = streaks(active, today)
+    monday = week_start(today)
+    routine_rows = store.query(
+        """SELECT routine_id, max(routine_name), count(*), sum(status = 'completed'),
+                  sum(duration_seconds)
+           FROM sessions WHERE started_at >= ? GROUP BY routine_id
+           ORDER BY count(*) DESC, routine_id""",
+        (since,),
+    )
+    total = int(store.query("SELECT count(*) FROM sessions")[0][0])
+    return Stats(
+        today=today,
+        week=period(days, monday, today, _breaks(store, monday, today)),
+        four_weeks=period(days, first, today, _breaks(store, first, today)),
+        days=days,
+        active_days=active,
+        current_streak=current,
+        longest_streak=longest,
+        routines=tuple(
+            RoutineTotal(rid, name, int(n), int(c), float(s) / 60)
+            for rid, name, n, c, s in routine_rows
+        ),
+        holds=_holds(store),
+        total_sessions=total,
+    )
+
+
+def load_stats_from(path: Path | None = None, today: date | None = None) -> Stats | None:
+    """load_stats for the store at `path` (default paths.history_db()); None when there is
+    no history file yet. Raises StoreError when it cannot be read."""
+    try:
+        store = Store(path, create=False)
+    except StoreError as exc:
+        if exc.reason == "no history yet":
+            return None
+        raise
+    with store:
+        return load_stats(store, today)
+
+
+def completed_session_dates(routine_id: str, path: Path | None = None) -> list[datetime]:
+    """Start times (aware UTC, oldest first) of the completed sessions of `routine_id`, for
+    progression. [] when there is no history yet or it cannot be read."""
+    try:
+        with Store(path, create=False, busy_timeout=1.0) as store:
+            return store.completed_starts(routine_id)
+    except StoreError:
+        return []
