@@ -8,22 +8,28 @@ set, an open-ended hold, or a rest (between reps, sets, sides or exercises).
 Rules (documented in docs/routines.md):
 - a prepare segment opens the routine unless `prepare` is 0;
 - rests of 0 s are left out, and there is no rest after the very last work segment;
+- sets: a set rest between sets; the rest after an exercise comes after its last set;
+- rep rests (`rep_rest`) only between holds, timed blocks and open-ended holds; paced and
+  phased reps follow each other without a pause;
 - sides "both": per set, all reps on the first side, a side rest, all on the next;
-  sides "alternate": sides alternate every rep, `reps` counts per side;
+  sides "alternate": sides alternate every rep (after a rep rest), `reps` counts per side;
+  a timed block with alternate sides is worked one side after the other like "both", and
+  a self-paced set with alternate sides stays one open segment (the person alternates);
 - countdown cue points (3, 2, 1) sit in the last three seconds of prepare and rest
   segments (before work starts) and of holds and timed work (before they end),
   when the segment lasts at least 5 s;
 - a halfway cue sits in the middle of holds and timed work of 20 s or more;
 - open segments (self-paced sets, open-ended holds) have duration None and count
-  towards totals by an estimate: reps x tempo for a self-paced set, 30 s for an
-  open-ended hold.
+  towards totals by an estimate: reps x tempo for a self-paced set (reps x sides when
+  the set alternates sides; the exercise's tempo, else the routine's default tempo),
+  30 s for an open-ended hold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from backtimer.routine.model import Breath, Exercise, Routine, WorkKind
 
@@ -142,88 +148,204 @@ class _Builder:
         self.segments: list[Segment] = []
         self.offset = 0.0
 
-    def add(self, **kw: object) -> None:
+    def add(self, *, estimate: float | None = None, **kw: Any) -> None:
         duration = kw.get("duration")
-        estimate = kw.pop("estimate", duration)
-        assert isinstance(estimate, float | int)
-        seg = Segment(index=len(self.segments), start=self.offset, estimate=float(estimate), **kw)  # type: ignore[arg-type]
+        if estimate is None:
+            assert duration is not None, "an open segment needs an estimate"
+            estimate = duration
+        seg = Segment(index=len(self.segments), start=self.offset, estimate=float(estimate), **kw)
         self.segments.append(seg)
         self.offset += seg.estimate
 
-    def rest(self, ex_index: int, ex: Exercise, reason: RestReason, seconds: float,
-             set_no: int, side: str | None, pacer: Breath | None) -> None:
+    def rest(
+        self,
+        *,
+        ex_index: int,
+        ex: Exercise,
+        reason: RestReason,
+        seconds: float,
+        set_no: int,
+        side: str | None,
+        pacer: Breath | None,
+    ) -> None:
         if seconds <= 0:
             return
-        self.add(kind="rest", reason=reason, exercise_index=ex_index, exercise=ex.name,
-                 label=REST_LABELS[reason], duration=seconds, set=set_no, sets=ex.sets,
-                 side=side, pacer=pacer, cues=_countdown(seconds))
+        self.add(
+            kind="rest",
+            reason=reason,
+            exercise_index=ex_index,
+            exercise=ex.name,
+            label=REST_LABELS[reason],
+            duration=float(seconds),
+            set=set_no,
+            sets=ex.sets,
+            side=side,
+            pacer=pacer,
+            cues=_countdown(seconds),
+        )
 
 
-def _items(ex: Exercise, side_block: str | None) -> Iterator[tuple[int, str | None]]:
+def _alternates(ex: Exercise) -> bool:
+    """Sides alternate rep by rep: only for exercises worked in reps (hold, paced, phased,
+    open-ended holds). A timed block "alternating" sides is worked one side after the other
+    (like "both"); a self-paced set alternates inside the one open segment."""
+    return ex.alternate and bool(ex.sides) and ex.kind not in (WorkKind.TIMED, WorkKind.SELF)
+
+
+def _items(ex: Exercise, side_block: str | None) -> Iterator[tuple[int | None, str | None]]:
     """(rep, side) pairs of one set on one side block."""
-    reps = 1 if ex.kind in (WorkKind.TIMED, WorkKind.SELF) else ex.reps
-    if ex.alternate and ex.kind is not WorkKind.SELF:
-        for rep in range(1, reps + 1):
+    if ex.kind in (WorkKind.TIMED, WorkKind.SELF):
+        yield None, side_block
+    elif _alternates(ex):
+        for rep in range(1, ex.reps + 1):
             for side in ex.sides:
                 yield rep, side
     else:
-        for rep in range(1, reps + 1):
+        for rep in range(1, ex.reps + 1):
             yield rep, side_block
 
 
-def _work(b: _Builder, i: int, ex: Exercise, rep: int, set_no: int, side: str | None) -> None:
-    common: dict[str, object] = {
-        "kind": "work", "work": ex.kind, "exercise_index": i, "exercise": ex.name,
-        "set": set_no, "sets": ex.sets, "side": side,
+def self_paced_estimate(ex: Exercise, tempo: float) -> float:
+    """Seconds a self-paced set is counted as: reps x tempo (reps per side when the sides
+    alternate inside the set)."""
+    per_rep = ex.tempo if ex.tempo else tempo
+    sides = len(ex.sides) if ex.alternate and ex.sides else 1
+    return ex.reps * sides * per_rep
+
+
+def _work(
+    b: _Builder, *, i: int, ex: Exercise, rep: int | None, set_no: int, side: str | None
+) -> None:
+    common: dict[str, Any] = {
+        "kind": "work",
+        "work": ex.kind,
+        "exercise_index": i,
+        "exercise": ex.name,
+        "set": set_no,
+        "sets": ex.sets,
+        "side": side,
     }
     if ex.kind is WorkKind.PHASED:
         for phase in ex.phases:
-            b.add(**common, label=phase.label, rep=rep, reps=ex.reps, duration=phase.secs,
-                  phase=phase.label, breath=phase.breath)
+            b.add(
+                **common,
+                label=phase.label,
+                rep=rep,
+                reps=ex.reps,
+                duration=phase.secs,
+                phase=phase.label,
+                breath=phase.breath,
+            )
     elif ex.kind is WorkKind.HOLD:
         assert ex.hold is not None
-        b.add(**common, label=WORK_LABELS[ex.kind], rep=rep, reps=ex.reps, duration=ex.hold,
-              pacer=ex.breath, cues=_work_cues(ex, ex.hold))
+        b.add(
+            **common,
+            label=WORK_LABELS[ex.kind],
+            rep=rep,
+            reps=ex.reps,
+            duration=ex.hold,
+            pacer=ex.breath,
+            cues=_work_cues(ex, ex.hold),
+        )
     elif ex.kind is WorkKind.TIMED:
         assert ex.duration is not None
-        b.add(**common, label=WORK_LABELS[ex.kind], duration=ex.duration, pacer=ex.breath,
-              cues=_work_cues(ex, ex.duration))
+        b.add(
+            **common,
+            label=WORK_LABELS[ex.kind],
+            duration=ex.duration,
+            pacer=ex.breath,
+            cues=_work_cues(ex, ex.duration),
+        )
     elif ex.kind is WorkKind.PACED:
-        assert ex.tempo is not None
-        b.add(**common, label=WORK_LABELS[ex.kind], rep=rep, reps=ex.reps, duration=ex.tempo)
+        tempo = ex.tempo if ex.tempo else b.routine.defaults.tempo
+        b.add(**common, label=WORK_LABELS[ex.kind], rep=rep, reps=ex.reps, duration=tempo)
     elif ex.kind is WorkKind.SELF:
-        b.add(**common, label=WORK_LABELS[ex.kind], reps=ex.reps, duration=None,
-              estimate=ex.reps * (ex.tempo or 3.0))
+        b.add(
+            **common,
+            label=WORK_LABELS[ex.kind],
+            reps=ex.reps,
+            duration=None,
+            estimate=self_paced_estimate(ex, b.routine.defaults.tempo),
+        )
     else:  # MAX
-        b.add(**common, label=WORK_LABELS[ex.kind], rep=rep, reps=ex.reps, duration=None,
-              estimate=OPEN_HOLD_ESTIMATE, pacer=ex.breath)
+        b.add(
+            **common,
+            label=WORK_LABELS[ex.kind],
+            rep=rep,
+            reps=ex.reps,
+            duration=None,
+            estimate=OPEN_HOLD_ESTIMATE,
+            pacer=ex.breath,
+        )
 
 
 def _exercise(b: _Builder, i: int, ex: Exercise) -> None:
-    blocks: list[str | None] = list(ex.sides) if ex.sides and not ex.alternate else [None]
+    blocks: list[str | None] = list(ex.sides) if ex.sides and not _alternates(ex) else [None]
+    if ex.kind is WorkKind.SELF and ex.alternate:
+        blocks = [None]  # the person alternates inside the self-paced set
     rep_rest = ex.rep_rest if ex.kind in (WorkKind.HOLD, WorkKind.TIMED, WorkKind.MAX) else 0.0
     for set_no in range(1, ex.sets + 1):
         if set_no > 1:
-            b.rest(i, ex, "set", ex.set_rest, set_no, None, ex.breath)
+            b.rest(
+                ex_index=i,
+                ex=ex,
+                reason="set",
+                seconds=ex.set_rest,
+                set_no=set_no,
+                side=None,
+                pacer=ex.breath,
+            )
         for block_no, block in enumerate(blocks):
             if block_no > 0:
-                b.rest(i, ex, "side", ex.side_rest, set_no, block, ex.breath)
+                b.rest(
+                    ex_index=i,
+                    ex=ex,
+                    reason="side",
+                    seconds=ex.side_rest,
+                    set_no=set_no,
+                    side=block,
+                    pacer=ex.breath,
+                )
             for n, (rep, side) in enumerate(_items(ex, block)):
                 if n > 0:
-                    b.rest(i, ex, "rep", rep_rest, set_no, side, ex.breath)
-                _work(b, i, ex, rep, set_no, side)
+                    b.rest(
+                        ex_index=i,
+                        ex=ex,
+                        reason="rep",
+                        seconds=rep_rest,
+                        set_no=set_no,
+                        side=side,
+                        pacer=ex.breath,
+                    )
+                _work(b, i=i, ex=ex, rep=rep, set_no=set_no, side=side)
 
 
-def compile(routine: Routine) -> Timeline:  # noqa: A001 - the name the design uses
+def compile(routine: Routine) -> Timeline:
+    """The routine's timeline (see the module docstring for the rules)."""
     b = _Builder(routine)
     if routine.prepare > 0 and routine.exercises:
         first = routine.exercises[0]
-        b.add(kind="prepare", exercise_index=0, exercise=first.name, label="Get ready",
-              duration=routine.prepare, sets=first.sets, pacer=routine.defaults.breath,
-              cues=_countdown(routine.prepare))
+        b.add(
+            kind="prepare",
+            exercise_index=0,
+            exercise=first.name,
+            label="Get ready",
+            duration=routine.prepare,
+            sets=first.sets,
+            pacer=routine.defaults.breath,
+            cues=_countdown(routine.prepare),
+        )
     for i, ex in enumerate(routine.exercises):
         if i > 0:
             prev = routine.exercises[i - 1]
-            b.rest(i - 1, prev, "exercise", prev.rest, prev.sets, None, routine.defaults.breath)
+            b.rest(
+                ex_index=i - 1,
+                ex=prev,
+                reason="exercise",
+                seconds=prev.rest,
+                set_no=prev.sets,
+                side=None,
+                pacer=routine.defaults.breath,
+            )
         _exercise(b, i, ex)
     return Timeline(routine_id=routine.id, name=routine.name, segments=tuple(b.segments))
