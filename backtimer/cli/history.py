@@ -1,0 +1,326 @@
+"""`backtimer history` (recent sessions; --json / --csv export everything) and
+`backtimer stats` (this week, last 4 weeks, streaks, breaks, hold bests)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+from backtimer.cli.main import UserError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "history",
+        help="recent sessions; --json / --csv export everything",
+        description="Recent sessions: date, routine, status, minutes, exercises done / planned.",
+    )
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="export every session, exercise and break")
+    fmt.add_argument(
+        "--csv", action="store_true", help="export every exercise result (one row each) as CSV"
+    )
+    p.add_argument("-n", "--limit", type=int, default=20, help="sessions in the table (default 20)")
+    p.add_argument("--all", action="store_true", help="show every session in the table")
+    p.set_defaults(handler=history_command)
+
+    s = sub.add_parser(
+        "stats",
+        help="this week and the last 4 weeks: sessions, minutes, breaks, streaks, bests",
+        description="Sessions, minutes, breaks taken vs due, streaks and hold bests.",
+    )
+    s.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    s.set_defaults(handler=stats_command)
+
+
+def _open() -> Any:
+    """The history store, or None when there is none yet."""
+    from backtimer.history.store import Store, StoreError  # noqa: PLC0415
+
+    try:
+        return Store(create=False)
+    except StoreError as exc:
+        if exc.reason == "no history yet":
+            return None
+        raise UserError(f"cannot read the history: {exc}") from exc
+
+
+def _no_history() -> str:
+    from backtimer import paths  # noqa: PLC0415
+
+    return (
+        f"No sessions recorded yet (history file: {paths.history_db()}).\n"
+        "Run a routine, e.g. `backtimer run neck`, and it shows up here."
+    )
+
+
+def _local(text: str | None) -> str:
+    if not text:
+        return ""
+    from backtimer.history.store import parse_utc  # noqa: PLC0415
+
+    return parse_utc(text).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def history_command(args: argparse.Namespace) -> int:
+    from backtimer.history.store import StoreError  # noqa: PLC0415
+
+    store = _open()
+    if store is None:
+        if args.json:
+            print(json.dumps({"sessions": [], "breaks": []}))
+        elif not args.csv:
+            print(_no_history())
+        return 0
+    try:
+        with store:
+            if args.json:
+                _export_json(store)
+            elif args.csv:
+                _export_csv(store)
+            else:
+                _table(store, None if args.all else max(args.limit, 1))
+    except StoreError as exc:
+        raise UserError(f"cannot read the history: {exc}") from exc
+    return 0
+
+
+def _export_json(store: Any) -> None:
+    by_session: dict[int, list[dict[str, Any]]] = {}
+    for r in store.results():
+        by_session.setdefault(r.pop("session_id"), []).append(r)
+    sessions = []
+    for s in reversed(store.sessions()):
+        s.pop("pid", None)
+        s["exercises"] = by_session.get(s["id"], [])
+        sessions.append(s)
+    breaks = [
+        {"kind": k, "at": a, "reason": r, "routine_id": rid}
+        for k, a, r, rid in store.query(
+            "SELECT kind, at, reason, routine_id FROM breaks ORDER BY at, id"
+        )
+    ]
+    json.dump({"sessions": sessions, "breaks": breaks}, sys.stdout, indent=2)
+    print()
+
+
+SESSION_COLUMNS = (
+    "session_id",
+    "routine_id",
+    "routine_name",
+    "source_hash",
+    "started_at",
+    "ended_at",
+    "status",
+    "planned_seconds",
+    "session_worked_seconds",
+    "duration_seconds",
+    "paused_seconds",
+)
+RESULT_COLUMNS = (
+    "exercise_index",
+    "exercise",
+    "kind",
+    "planned_reps",
+    "planned_sets",
+    "planned_sides",
+    "planned_exercise_seconds",
+    "done_reps",
+    "done_sets",
+    "done_sides",
+    "worked_seconds",
+    "held_seconds",
+    "skipped",
+    "exercise_ended_at",
+)
+
+
+def _export_csv(store: Any) -> None:
+    """One row per exercise result, with its session's columns; a session without any
+    stored result gets one row with the exercise columns empty."""
+    results: dict[int, list[dict[str, Any]]] = {}
+    for r in store.results():
+        results.setdefault(r["session_id"], []).append(r)
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(SESSION_COLUMNS + RESULT_COLUMNS)
+    for s in reversed(store.sessions()):
+        head = [
+            s["id"],
+            s["routine_id"],
+            s["routine_name"],
+            s["source_hash"],
+            s["started_at"],
+            s["ended_at"] or "",
+            s["status"],
+            s["planned_seconds"],
+            s["worked_seconds"],
+            s["duration_seconds"],
+            s["paused_seconds"],
+        ]
+        rows = results.get(s["id"], [])
+        if not rows:
+            out.writerow(head + [""] * len(RESULT_COLUMNS))
+        for r in rows:
+            out.writerow(
+                [
+                    *head,
+                    r["idx"],
+                    r["name"],
+                    r["kind"],
+                    r["planned_reps"],
+                    r["planned_sets"],
+                    r["planned_sides"],
+                    r["planned_seconds"],
+                    r["done_reps"],
+                    r["done_sets"],
+                    r["done_sides"],
+                    r["worked_seconds"],
+                    " ".join(f"{h:g}" for h in r["held_seconds"]),
+                    int(r["skipped"]),
+                    r["ended_at"],
+                ]
+            )
+
+
+def _table(store: Any, limit: int | None) -> None:
+    sessions = store.sessions(limit)
+    if not sessions:
+        print(_no_history())
+        return
+    rows = [("date", "routine", "status", "min", "exercises")]
+    for s in sessions:
+        rows.append(
+            (
+                _local(s["started_at"]),
+                s["routine_name"],
+                s["status"],
+                f"{s['duration_seconds'] / 60:.1f}",
+                f"{s['exercises_done']}/{s['exercises_planned']}",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        cells = [
+            r[i].rjust(widths[i]) if i in (3, 4) else r[i].ljust(widths[i]) for i in range(len(r))
+        ]
+        print("  ".join(cells).rstrip())
+    total = int(store.query("SELECT count(*) FROM sessions")[0][0])
+    if total > len(sessions):
+        print(f"({len(sessions)} of {total} sessions; --all shows every one, --json exports all)")
+
+
+# ---------------------------------------------------------------------- stats
+def stats_command(args: argparse.Namespace) -> int:
+    from backtimer.history.stats import load_stats  # noqa: PLC0415
+    from backtimer.history.store import StoreError  # noqa: PLC0415
+
+    store = _open()
+    if store is None:
+        if args.json:
+            print(json.dumps({"sessions": 0}))
+        else:
+            print(_no_history())
+        return 0
+    try:
+        with store:
+            st = load_stats(store)
+    except StoreError as exc:
+        raise UserError(f"cannot read the history: {exc}") from exc
+    if args.json:
+        print(json.dumps(stats_json(st), indent=2))
+    else:
+        print(stats_text(st))
+    return 0
+
+
+def _period(label: str, p: Any) -> str:
+    line = (
+        f"{label}: {p.sessions} session{'s' if p.sessions != 1 else ''} "
+        f"({p.completed} completed), {p.minutes:.0f} min"
+    )
+    if p.breaks_due or p.breaks_taken:
+        line += f"; desk breaks: {p.breaks_taken} taken, {p.breaks_due} due"
+    return line
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def stats_text(st: Any) -> str:
+    monday = st.today.toordinal() - st.today.weekday()
+    since = datetime.fromordinal(monday).strftime("%a %d %b")
+    lines = [
+        _period(f"This week (since {since})", st.week),
+        _period("Last 4 weeks", st.four_weeks),
+        f"Streak: {_days(st.current_streak)} (longest {_days(st.longest_streak)}); "
+        "a day counts with at least one completed session",
+    ]
+    if st.routines:
+        lines.append("")
+        lines.append("Per routine, last 4 weeks:")
+        width = max(len(r.name) for r in st.routines)
+        for r in st.routines:
+            lines.append(
+                f"  {r.name.ljust(width)}  {r.sessions:>3} sessions ({r.completed} completed), "
+                f"{r.minutes:.0f} min"
+            )
+    if st.holds:
+        lines.append("")
+        lines.append("Personal bests, open-ended holds:")
+        for h in st.holds:
+            recent = " ".join(f"{v:.0f}" for v in h.recent)
+            lines.append(
+                f"  {h.routine_name} / {h.exercise}: {h.best:.0f} s on "
+                f"{h.best_on:%d %b %Y}; trend {h.trend} (last sessions, s: {recent})"
+            )
+    return "\n".join(lines)
+
+
+def stats_json(st: Any) -> dict[str, Any]:
+    def period(p: Any) -> dict[str, Any]:
+        return {
+            "sessions": p.sessions,
+            "completed": p.completed,
+            "minutes": round(p.minutes, 1),
+            "breaks_taken": p.breaks_taken,
+            "breaks_due": p.breaks_due,
+        }
+
+    return {
+        "today": st.today.isoformat(),
+        "sessions": st.total_sessions,
+        "week": period(st.week),
+        "four_weeks": period(st.four_weeks),
+        "current_streak": st.current_streak,
+        "longest_streak": st.longest_streak,
+        "days": [
+            {"day": d.day.isoformat(), "sessions": d.sessions, "minutes": round(d.minutes, 1)}
+            for d in st.days
+        ],
+        "routines": [
+            {
+                "routine_id": r.routine_id,
+                "name": r.name,
+                "sessions": r.sessions,
+                "completed": r.completed,
+                "minutes": round(r.minutes, 1),
+            }
+            for r in st.routines
+        ],
+        "hold_bests": [
+            {
+                "routine_id": h.routine_id,
+                "exercise": h.exercise,
+                "best_seconds": h.best,
+                "best_on": h.best_on.isoformat(),
+                "recent": list(h.recent),
+                "trend": h.trend,
+            }
+            for h in st.holds
+        ],
+    }
