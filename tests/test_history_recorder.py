@@ -1,0 +1,294 @@
+"""HistoryRecorder: what a session leaves in the history, and what happens when the
+database cannot be used (the session goes on, one clear notice, nothing damaged)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from backtimer import paths
+from backtimer.events import (
+    Event,
+    ExerciseFinished,
+    ExerciseResult,
+    ExerciseSkipped,
+    SegmentStarted,
+    SessionFinished,
+    SessionStopped,
+    Summary,
+)
+from backtimer.history.recorder import HistoryRecorder, routine_hash
+from backtimer.history.store import SCHEMA_VERSION, Store, StoreError
+from backtimer.routine.model import Exercise, Routine, WorkKind
+from backtimer.timeline import compile as compile_timeline
+
+ROUTINE = Routine(
+    id="back",
+    name="Back basics",
+    exercises=(
+        Exercise(name="Cat-cow", kind=WorkKind.HOLD, hold=5, reps=2),
+        Exercise(name="Superman", kind=WorkKind.MAX, reps=2),
+        Exercise(name="Bridge", kind=WorkKind.HOLD, hold=5, reps=2),
+    ),
+)
+TIMELINE = compile_timeline(ROUTINE)
+
+
+def _res(i: int, *, held: tuple[float, ...] = (), skipped: bool = False) -> ExerciseResult:
+    ex = ROUTINE.exercises[i]
+    return ExerciseResult(
+        index=i,
+        name=ex.name,
+        planned_reps=2,
+        planned_sets=1,
+        planned_sides=0,
+        planned_seconds=10.0,
+        done_reps=0 if skipped else 2,
+        done_sets=0 if skipped else 1,
+        worked_seconds=0.0 if skipped else (sum(held) or 10.0),
+        held_seconds=held,
+        skipped=skipped,
+    )
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _summary(status: str, results: tuple[ExerciseResult, ...], total: float) -> Summary:
+    return Summary(
+        routine_id=ROUTINE.id,
+        name=ROUTINE.name,
+        status=status,  # type: ignore[arg-type]
+        total_seconds=total,
+        paused_seconds=4.0,
+        worked_seconds=sum(r.worked_seconds for r in results),
+        planned_work_seconds=30.0,
+        exercises=results,
+    )
+
+
+def _recorder(path: Path | None = None, **kw: object) -> tuple[HistoryRecorder, Clock]:
+    clock = Clock()
+    rec = HistoryRecorder(ROUTINE, TIMELINE, path=path, clock=clock, **kw)  # type: ignore[arg-type]
+    return rec, clock
+
+
+def _run_whole(rec: HistoryRecorder, clock: Clock) -> None:
+    r0, r1, r2 = _res(0), _res(1, held=(35.5, 41.0)), _res(2, skipped=True)
+    steps: list[tuple[float, list[Event]]] = [
+        (0.0, [SegmentStarted(0.0, TIMELINE.segments[0])]),
+        (30.0, [ExerciseFinished(30.0, r0)]),
+        (120.0, [ExerciseFinished(120.0, r1)]),
+        (
+            121.0,
+            [
+                ExerciseSkipped(121.0, r2),
+                SessionFinished(121.0, _summary("completed", (r0, r1, r2), 121.0)),
+            ],
+        ),
+    ]
+    start = clock.now
+    for at, events in steps:
+        clock.now = start + timedelta(seconds=at)
+        rec.handle(events)
+
+
+def test_a_whole_session_is_stored(isolated_dirs: Path) -> None:
+    rec, clock = _recorder()
+    _run_whole(rec, clock)
+    rec.close()
+    assert rec.notice is None
+    with Store() as store:
+        [s] = store.sessions()
+        assert s["routine_id"] == "back" and s["routine_name"] == "Back basics"
+        assert s["status"] == "completed"
+        assert s["started_at"] == "2026-11-20T08:00:00.000Z"
+        assert s["ended_at"] == "2026-11-20T08:02:01.000Z"
+        assert s["planned_seconds"] == pytest.approx(TIMELINE.total)
+        assert s["worked_seconds"] == pytest.approx(10 + 76.5)
+        assert s["duration_seconds"] == 121.0 and s["paused_seconds"] == 4.0
+        assert s["source_hash"] == routine_hash(ROUTINE)
+        assert (s["exercises_done"], s["exercises_planned"]) == (2, 3)
+        results = store.results()
+        assert [(r["name"], r["kind"], r["skipped"]) for r in results] == [
+            ("Cat-cow", "hold", False),
+            ("Superman", "max", False),
+            ("Bridge", "hold", True),
+        ]
+        assert results[1]["held_seconds"] == [35.5, 41.0]
+    assert rec.describe()["saved"] is True
+    assert rec.describe()["path"] == str(paths.history_db())
+
+
+def test_each_exercise_is_committed_when_it_ends(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    rec, _clock = _recorder(path)
+    rec.handle([SegmentStarted(0.0, TIMELINE.segments[0])])
+    with Store(path) as other:  # another connection sees the running session at once
+        assert other.sessions()[0]["status"] == "running"
+        assert other.results() == []
+    rec.handle([ExerciseFinished(30.0, _res(0))])
+    with Store(path) as other:
+        assert [r["name"] for r in other.results()] == ["Cat-cow"]
+        assert other.sessions()[0]["duration_seconds"] == 30.0
+    rec.close()
+
+
+def test_stopped_and_pain_statuses(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    for status in ("stopped", "pain"):
+        rec, _ = _recorder(path)
+        r0 = _res(0)
+        rec.handle([ExerciseFinished(30.0, r0)])
+        rest = (r0, _res(1, skipped=True), _res(2, skipped=True))
+        rec.handle([SessionStopped(40.0, _summary(status, rest, 40.0), "stopped")])
+        assert rec.status == status
+    with Store(path) as store:
+        assert [s["status"] for s in store.sessions()] == ["pain", "stopped"]
+        # results only the summary knew about (the exercises never reached) are stored too
+        assert len(store.results()) == 6
+
+
+def test_different_routine_text_gives_a_different_hash() -> None:
+    longer = Routine(id="back", name="Back basics", exercises=ROUTINE.exercises[:2])
+    assert routine_hash(longer) != routine_hash(ROUTINE)
+    assert len(routine_hash(ROUTINE)) == 64
+
+
+def test_source_hash_can_be_given(tmp_path: Path) -> None:
+    rec, clock = _recorder(tmp_path / "h.sqlite3", source_hash="f" * 64)
+    _run_whole(rec, clock)
+    with Store(tmp_path / "h.sqlite3") as store:
+        assert store.sessions()[0]["source_hash"] == "f" * 64
+
+
+# ------------------------------------------------------------------ bad databases
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _one_earlier_session(path: Path) -> None:
+    rec, clock = _recorder(path)
+    _run_whole(rec, clock)
+
+
+def test_locked_database_session_goes_on_with_one_notice(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    _one_earlier_session(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        rec, clock = _recorder(path, busy_timeout=0.05)
+        _run_whole(rec, clock)  # does not raise
+        rec.handle([ExerciseFinished(130.0, _res(2))])
+        assert rec.notice is not None
+        assert rec.notice.startswith("history: could not save this session: database is locked")
+        assert str(path) in rec.notice
+        assert rec.describe()["saved"] is False
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store(path) as store:
+        assert len(store.sessions()) == 1  # the earlier session, intact
+        assert len(store.results()) == 3
+        assert store.integrity() == "ok"
+
+
+def test_lock_taken_mid_session_keeps_what_was_saved(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    rec, _clock = _recorder(path, busy_timeout=0.05)
+    rec.handle([ExerciseFinished(30.0, _res(0))])
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        rec.handle([ExerciseFinished(120.0, _res(1, held=(20.0,)))])
+        first = rec.notice
+        rec.handle([ExerciseFinished(130.0, _res(2))])
+        assert first is not None and "database is locked" in first
+        assert rec.notice == first  # one message, not one per event
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with Store(path) as store:
+        assert [r["name"] for r in store.results()] == ["Cat-cow"]
+        assert store.integrity() == "ok"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only directory")
+def test_unwritable_directory(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        rec, clock = _recorder(folder / "sub" / "h.sqlite3")
+        _run_whole(rec, clock)
+        assert rec.notice is not None
+        assert rec.notice.startswith("history: could not save this session: ")
+        assert "Permission denied" in rec.notice and str(folder) in rec.notice
+    finally:
+        folder.chmod(0o700)
+
+
+def test_data_dir_that_is_a_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+    rec, clock = _recorder(blocker / "h.sqlite3")
+    _run_whole(rec, clock)
+    assert rec.notice is not None
+    assert rec.notice.startswith("history: could not save this session: ")
+    assert str(blocker) in rec.notice
+    assert blocker.read_text() == "not a folder"
+
+
+def test_newer_database_is_not_touched(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    _one_earlier_session(path)
+    with Store(path) as store:
+        store.query(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
+        store.query("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = _digest(path)
+    rec, clock = _recorder(path)
+    _run_whole(rec, clock)
+    assert rec.notice == (
+        "history: could not save this session: the history database was written by a newer "
+        f"backtimer (schema {SCHEMA_VERSION + 3}; this version knows {SCHEMA_VERSION}) ({path})"
+    )
+    assert _digest(path) == before
+
+
+def test_disk_full_while_saving_an_exercise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk shows up as sqlite's "database or disk is full" on a write; simulated by
+    making the second exercise's write fail that way."""
+    path = tmp_path / "h.sqlite3"
+    rec, _clock = _recorder(path)
+    rec.handle([ExerciseFinished(30.0, _res(0))])
+
+    def full(*_a: object, **_k: object) -> None:
+        raise StoreError("database or disk is full", path)
+
+    monkeypatch.setattr(Store, "add_result", full)
+    rec.handle([ExerciseFinished(120.0, _res(1))])
+    rec.handle([SessionFinished(121.0, _summary("completed", (_res(0), _res(1)), 121.0))])
+    assert rec.notice == f"history: could not save this session: database or disk is full ({path})"
+    monkeypatch.undo()
+    with Store(path) as store:
+        assert [r["name"] for r in store.results()] == ["Cat-cow"]
+        assert store.integrity() == "ok"
+
+
+def test_unexpected_error_never_reaches_the_session(tmp_path: Path) -> None:
+    rec, _ = _recorder(tmp_path / "h.sqlite3")
+    rec.handle([ExerciseFinished(30.0, "not a result")])  # type: ignore[arg-type]
+    assert rec.notice is not None and rec.notice.startswith("history: could not save")
