@@ -1,0 +1,194 @@
+"""The Textual app: the library, sessions, summaries. `launch()` is what the CLI calls."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from backtimer.events import Summary
+from backtimer.routine.model import Routine
+from backtimer.ui.keys import SESSION_KEYS, KeymapError, keymap_from_config
+from backtimer.ui.screens.help import HelpScreen
+from backtimer.ui.screens.library import LibraryScreen
+from backtimer.ui.screens.session import SessionScreen
+from backtimer.ui.screens.summary import SummaryScreen
+
+Clock = Callable[[], float]
+
+# helpers F and G add these screens; the app offers them when their module exists
+OPTIONAL_SCREENS = {
+    "stats": ("backtimer.ui.screens.stats", "StatsScreen"),
+    "work": ("backtimer.ui.screens.work", "WorkScreen"),
+}
+
+
+class BacktimerApp(App[int]):
+    TITLE = "backtimer"
+    BINDINGS = [  # noqa: RUF012
+        Binding("question_mark", "help", "Help", id="help", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        routine: Routine | None = None,
+        *,
+        clock: Clock | None = None,
+        sound: bool = True,
+        record: bool = True,
+        entries: list[object] | None = None,
+        keymap: dict[str, str] | None = None,
+        session_factory: Callable[..., Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.routine = routine
+        self.clock: Clock = clock or time.monotonic
+        self.sound = sound
+        self.record = record
+        self.entries = entries
+        self.session_factory = session_factory
+        if keymap:
+            self.set_keymap(keymap)
+
+    # ---- flow: library -> session -> summary -------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.routine is not None:
+            self.start_routine(self.routine)
+        else:
+            self.show_library()
+
+    def show_library(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        if len(self.screen_stack) > 1:
+            self.switch_screen(LibraryScreen(self.entries))
+        else:
+            self.push_screen(LibraryScreen(self.entries))
+
+    def start_routine(self, routine: Routine) -> None:
+        session = None
+        if self.session_factory is not None:
+            session = self.session_factory(routine)
+        screen = SessionScreen(
+            routine, clock=self.clock, sound=self.sound, record=self.record, session=session
+        )
+
+        def finished(summary: Summary | None) -> None:
+            if summary is None:
+                return
+            if screen.quit_requested:
+                self.exit(0)
+                return
+            self._show_summary(routine, summary, screen.stop_message, screen.notices_after)
+
+        self.push_screen(screen, finished)
+
+    def _show_summary(
+        self, routine: Routine, summary: Summary, message: str, notices: list[str]
+    ) -> None:
+        def chosen(choice: str | None) -> None:
+            if choice == "repeat":
+                self.start_routine(routine)
+            else:
+                self.show_library()
+
+        self.push_screen(SummaryScreen(summary, message=message, notices=tuple(notices)), chosen)
+
+    # ---- keys and commands -------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def screen_available(self, name: str) -> bool:
+        return self._optional_screen(name) is not None
+
+    def _optional_screen(self, name: str) -> type[Screen[Any]] | None:
+        module_name, class_name = OPTIONAL_SCREENS[name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                return None
+            raise
+        cls = getattr(module, class_name, None)
+        return cls if isinstance(cls, type) else None
+
+    def action_stats(self) -> None:
+        self._open_optional("stats")
+
+    def action_work(self) -> None:
+        self._open_optional("work")
+
+    def _open_optional(self, name: str) -> None:
+        cls = self._optional_screen(name)
+        if cls is None:
+            self.notify(f"{name} is not available in this version", severity="warning")
+            return
+        self.push_screen(cls())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, SessionScreen):
+            seen: set[str] = set()
+            for _id, _keys, action, description, _show in SESSION_KEYS:
+                if action in seen or action.startswith("app."):
+                    continue
+                if screen.check_action(action.split("(")[0], ()) is False:
+                    continue
+                seen.add(action)
+                yield SystemCommand(
+                    description,
+                    f"Session: {description.lower()}",
+                    lambda a=action: screen.run_action(a),  # type: ignore[misc]
+                )
+        yield SystemCommand("Help", "Every key", self.action_help)
+        for name in OPTIONAL_SCREENS:
+            if self.screen_available(name):
+                yield SystemCommand(
+                    name.capitalize(), f"Open {name}", lambda n=name: self._open_optional(n)
+                )
+
+
+def launch(
+    ref: str | None,
+    *,
+    no_sound: bool = False,
+    clock: Clock | None = None,
+    record: bool = True,
+) -> int:
+    """Open the app on the library (ref None) or straight into a routine (id or path).
+
+    Raises backtimer.cli.main.UserError for an unknown or broken routine, or a bad
+    [keys] table, so the CLI prints one clear line instead of starting.
+    """
+    from backtimer.cli.main import UserError  # noqa: PLC0415 - cli imports ui lazily
+
+    routine: Routine | None = None
+    if ref is not None:
+        from backtimer.routine.library import load  # noqa: PLC0415 - only when a ref is given
+        from backtimer.routine.loader import RoutineError  # noqa: PLC0415
+
+        try:
+            routine = load(ref)
+        except LookupError as exc:
+            raise UserError(str(exc.args[0] if exc.args else exc), 2) from None
+        except RoutineError as exc:
+            raise UserError(str(exc), 1) from None
+    try:
+        keymap = keymap_from_config()
+    except KeymapError as exc:
+        raise UserError(str(exc), 1) from None
+    app = BacktimerApp(routine, clock=clock, sound=not no_sound, record=record, keymap=keymap)
+    result = app.run()
+    return int(result or 0)

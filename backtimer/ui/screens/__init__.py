@@ -1,0 +1,1 @@
+"""The app's screens; each has its CSS in a .tcss file beside it."""

@@ -1,0 +1,36 @@
+"""Asked before a running session is left: keep going, see the summary, or quit."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+
+class QuitConfirm(ModalScreen[str]):
+    """Dismisses with "quit", "summary" or "continue"."""
+
+    CSS_PATH = "modal.tcss"
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape,n,c", "choose('continue')", "Keep going"),
+        Binding("y,q", "choose('quit')", "Quit"),
+        Binding("s", "choose('summary')", "Stop and see summary"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Stop this session?", id="title")
+            yield Label("The timer is paused while you decide.", classes="muted")
+            with Horizontal(id="buttons"):
+                yield Button("Keep going (n)", id="continue", variant="primary")
+                yield Button("Summary (s)", id="summary")
+                yield Button("Quit (y)", id="quit", variant="error")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id or "continue")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

@@ -1,0 +1,317 @@
+"""The session screen: one routine, coached segment by segment.
+
+One clock-driven refresh: a timer calls the Session facade's advance(now), hands
+the events to `_handle`, and renders `session_view(...)`. Widgets only change when
+what they show changes (the visible second, the breath bar), so an idle refresh is
+one function call and a comparison. No timing logic lives in the widgets.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from backtimer import events as ev
+from backtimer.routine.model import Routine
+from backtimer.timeline import Timeline, compile
+from backtimer.ui.keys import SESSION_KEYS, bindings
+from backtimer.ui.screens.confirm import QuitConfirm
+from backtimer.ui.view import SessionView, session_view
+from backtimer.ui.widgets.breath import BreathGuide
+from backtimer.ui.widgets.countdown import Countdown
+from backtimer.ui.widgets.progress import RoutineProgress
+
+Clock = Callable[[], float]
+REFRESH = 0.1  # seconds between clock checks; widgets update only on a visible change
+
+_STATE_CLASSES = ("-prepare", "-work", "-rest", "-paused", "-waiting", "-finished", "-relax")
+
+
+def countdown_scale(width: int, height: int) -> int:
+    """0 = three-line Digits; 1, 2, 3 = the block font 5, 10, 15 lines tall."""
+    if width >= 200 and height >= 60:
+        return 3
+    if width >= 130 and height >= 44:
+        return 2
+    if width >= 100 and height >= 30:
+        return 1
+    return 0
+
+
+def make_session(routine: Routine, timeline: Timeline, *, sound: bool, record: bool) -> Any:
+    from backtimer.session import Session  # noqa: PLC0415 - pulls in audio + history
+
+    return Session(routine, timeline, sound=sound, record=record)
+
+
+class SessionScreen(Screen[ev.Summary]):
+    """Runs `routine`; dismisses with the Summary when it finishes or is stopped."""
+
+    CSS_PATH = "session.tcss"
+    BINDINGS = bindings(SESSION_KEYS)  # type: ignore[assignment]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-w-tiny"),
+        (46, "-w-small"),
+        (70, "-w-medium"),
+    ]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-h-tiny"),
+        (15, "-h-small"),
+        (20, "-h-medium"),
+    ]
+
+    def __init__(
+        self,
+        routine: Routine,
+        *,
+        clock: Clock | None = None,
+        sound: bool = True,
+        record: bool = True,
+        session: Any = None,
+        timeline: Timeline | None = None,
+    ) -> None:
+        super().__init__()
+        self.routine = routine
+        self.timeline = timeline or compile(routine)
+        self.clock: Clock = clock or time.monotonic
+        self.sound = sound
+        self.record = record
+        self.session = session
+        self.muted = not sound
+        self.summary: ev.Summary | None = None
+        self.stop_message = ""
+        self.notices_shown = 0
+        self.view: SessionView | None = None
+        self._paused_for_modal = False
+        self.quit_requested = False
+        self.notices_after: list[str] = []
+        self._timer: Any = None
+
+    # ---- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="main"):
+            with Horizontal(id="top"):
+                yield Label("", id="state-word")
+                yield Label(self.routine.name, id="exercise")
+                yield Label("", id="detail")
+            yield Static("", id="band")
+            yield Countdown("", id="countdown")
+            yield Label("", id="hint")
+            yield BreathGuide(id="breath")
+            yield Static("", id="next-up")
+            with VerticalScroll(id="info"):
+                yield Static("", id="steps")
+                yield Static("", id="caution")
+            yield RoutineProgress(id="progress")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.session is None:
+            self.session = make_session(
+                self.routine, self.timeline, sound=self.sound, record=self.record
+            )
+        self._handle(self.session.start(self.clock()))
+        self.render_now()
+        self._timer = self.set_interval(REFRESH, self.tick)
+
+    def on_resize(self) -> None:
+        size = self.app.size
+        self.query_one(Countdown).scale = countdown_scale(size.width, size.height)
+
+    # ---- the one refresh ----------------------------------------------------------------
+
+    def tick(self) -> None:
+        if self.session is None or self.summary is not None:
+            return
+        self._handle(self.session.advance(self.clock()))
+        self.render_now()
+
+    def render_now(self) -> None:
+        if self.summary is not None:
+            return
+        new = session_view(self.routine, self.timeline, self.session.engine, self.clock())
+        old = self.view
+        if new == old:
+            return
+        self.view = new
+        if old is None or new.state != old.state or new.small_rest != old.small_rest:
+            self.remove_class(*_STATE_CLASSES)
+            self.add_class(f"-{new.state}")
+            if new.small_rest:
+                self.add_class("-relax")
+            self.query_one("#state-word", Label).update(new.state_word)
+            self.query_one("#hint", Label).update(_hint(new))
+            self.refresh_bindings()
+        if old is None or new.exercise != old.exercise:
+            self.query_one("#exercise", Label).update(new.exercise)
+        if old is None or new.detail != old.detail:
+            self.query_one("#detail", Label).update(new.detail)
+        if old is None or new.instruction != old.instruction:
+            self.query_one("#band", Static).update(new.instruction)
+        if old is None or new.clock != old.clock:
+            self.query_one(Countdown).update(new.clock)
+        if old is None or new.breath != old.breath:
+            guide = self.query_one(BreathGuide)
+            guide.breath = new.breath
+            guide.display = new.breath is not None
+        if old is None or new.next_up != old.next_up:
+            nxt = self.query_one("#next-up", Static)
+            nxt.update(new.next_up)
+            nxt.display = bool(new.next_up)
+        if old is None or new.steps != old.steps or new.caution != old.caution:
+            steps = "\n".join(f"{i}. {s}" for i, s in enumerate(new.steps, 1))
+            self.query_one("#steps", Static).update(steps)
+            caution = self.query_one("#caution", Static)
+            caution.update(f"Caution: {new.caution}" if new.caution else "")
+            caution.display = bool(new.caution)
+        if old is None or new.progress != old.progress or new.time_left != old.time_left:
+            bar = self.query_one(RoutineProgress)
+            bar.fraction = new.progress
+            bar.time_left = new.time_left
+
+    # ---- events from the engine ---------------------------------------------------------
+
+    def _handle(self, events: list[Any]) -> None:
+        bell = self._bell_wanted()
+        for event in events:
+            if isinstance(event, ev.SegmentStarted) and bell:
+                self.app.bell()
+            elif isinstance(event, ev.SessionFinished):
+                self._finish(event.summary, "")
+            elif isinstance(event, ev.SessionStopped):
+                self._finish(event.summary, event.message)
+        self._show_notices()
+
+    def _bell_wanted(self) -> bool:
+        """The terminal bell stands in for sound when muted or when no sound plays."""
+        if self.muted:
+            return True
+        active = getattr(self.session, "sound_active", None)
+        return active is False
+
+    def _show_notices(self) -> None:
+        notices = list(getattr(self.session, "notices", []) or [])
+        for notice in notices[self.notices_shown :]:
+            self.notify(notice, timeout=6)
+        self.notices_shown = len(notices)
+
+    def _finish(self, summary: ev.Summary, message: str) -> None:
+        if self.summary is not None:
+            return
+        self.summary = summary
+        self.stop_message = message
+        if self._timer is not None:
+            self._timer.stop()
+        try:
+            self.session.close()
+        finally:
+            self.notices_after = list(getattr(self.session, "notices", []) or [])
+            self.notices_shown = len(self.notices_after)  # the summary lists them
+        self.dismiss(summary)
+
+    # ---- actions ------------------------------------------------------------------------
+
+    def _control(self, name: str, *args: float) -> None:
+        if self.summary is not None:
+            return
+        method = getattr(self.session, name)
+        self._handle(method(self.clock(), *args))
+        self.render_now()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = getattr(getattr(self.session, "engine", None), "state", "ready")
+        if action == "pause":
+            return state != "paused"
+        if action == "resume":
+            return state == "paused"
+        if action == "mute":
+            return not self.muted
+        if action == "unmute":
+            return self.muted
+        if action == "done":
+            seg = getattr(self.session.engine, "segment", None) if self.session else None
+            return seg is not None and seg.is_open
+        return True
+
+    def action_pause(self) -> None:
+        self._control("toggle_pause")
+        self.refresh_bindings()
+
+    def action_resume(self) -> None:
+        self._control("toggle_pause")
+        self.refresh_bindings()
+
+    def action_next(self) -> None:
+        self._control("skip")
+
+    def action_skip_exercise(self) -> None:
+        self._control("skip_exercise")
+
+    def action_back(self) -> None:
+        self._control("back")
+
+    def action_restart(self) -> None:
+        self._control("restart_exercise")
+
+    def action_adjust(self, seconds: float) -> None:
+        self._control("adjust", float(seconds))
+
+    def action_done(self) -> None:
+        self._control("done")
+
+    def action_mute(self) -> None:
+        self._set_muted(True)
+
+    def action_unmute(self) -> None:
+        self._set_muted(False)
+
+    def _set_muted(self, muted: bool) -> None:
+        self.muted = muted
+        setter = getattr(self.session, "set_sound", None)
+        if setter is not None:
+            setter(not muted)
+        self.notify("Sound off: the terminal bell marks each change" if muted else "Sound on")
+        self.refresh_bindings()
+
+    def action_pain(self) -> None:
+        self._control("pain")
+
+    def action_quit_session(self) -> None:
+        if self.summary is not None:
+            self.app.exit()
+            return
+        running = getattr(self.session.engine, "state", "") in ("running", "waiting")
+        if running:
+            self._control("toggle_pause")
+        self._paused_for_modal = running
+        self.app.push_screen(QuitConfirm(), self._after_confirm)
+
+    def _after_confirm(self, choice: str | None) -> None:
+        if choice in ("summary", "quit"):
+            self.quit_requested = choice == "quit"
+            self._control("stop")
+        elif self._paused_for_modal and self.session.engine.state == "paused":
+            self._control("toggle_pause")
+        self._paused_for_modal = False
+
+    def on_unmount(self) -> None:
+        if self.summary is None and self.session is not None:
+            try:
+                self.session.stop(self.clock())
+            finally:
+                self.session.close()
+
+
+def _hint(view: SessionView) -> str:
+    if view.state == "paused":
+        return "Paused — press space to go on"
+    if view.state == "waiting":
+        return "Counting up — press d when you are done"
+    return ""

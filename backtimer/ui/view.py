@@ -1,0 +1,187 @@
+"""What the session screen shows, computed from the engine at one instant.
+
+Pure (no Textual): the session screen calls `session_view(...)` from its single
+clock-driven refresh and only touches widgets whose part of the view changed, so
+an idle screen costs one small function call per refresh.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from backtimer.describe import work_text
+from backtimer.routine.durations import clock
+from backtimer.routine.model import Routine, WorkKind
+from backtimer.timeline import Segment, Timeline
+
+BREATH_LEVELS = 24  # the breath bar moves in this many steps per inhale / exhale
+
+STATE_WORDS = {
+    "prepare": "GET READY",
+    "work": "WORK",
+    "rest": "REST",
+    "paused": "PAUSED",
+    "waiting": "YOUR PACE",
+    "finished": "DONE",
+}
+
+
+@dataclass(frozen=True)
+class BreathView:
+    word: str  # "Inhale" | "Hold" | "Exhale"
+    seconds: int  # whole seconds left in this breath step (rounded up)
+    level: int  # 0..BREATH_LEVELS: how full the bar is
+
+
+@dataclass(frozen=True)
+class SessionView:
+    state: str  # prepare | work | rest | paused | waiting | finished
+    state_word: str
+    exercise: str
+    instruction: str  # the big band: "Hold", "Rep 4/10", "Exhale — lift", "Rest"
+    detail: str  # "Set 1/2 · Left side"
+    clock: str  # "0:05"; counting up for open segments
+    counting_up: bool
+    small_rest: bool  # a short relaxed rest between reps
+    breath: BreathView | None
+    next_up: str  # "Next: Trapezius stretch — hold 3 s x 10, alternate sides" or ""
+    steps: tuple[str, ...]  # of the exercise the person does now or next
+    caution: str
+    progress: float  # 0..1 over the routine
+    time_left: str  # "4 min 30 s left"
+
+
+def side_text(side: str | None) -> str:
+    return f"{side.capitalize()} side" if side else ""
+
+
+def instruction(seg: Segment) -> str:
+    if seg.kind == "prepare":
+        return "Get ready"
+    if seg.kind == "rest":
+        return seg.label
+    if seg.work is WorkKind.PHASED and seg.phase:
+        if seg.breath:
+            return f"{seg.breath.capitalize()} — {seg.phase[0].lower()}{seg.phase[1:]}"
+        return seg.phase
+    if seg.work is WorkKind.PACED and seg.rep and seg.reps:
+        return f"Rep {seg.rep}/{seg.reps}"
+    if seg.work is WorkKind.SELF:
+        return f"{seg.reps} reps at your pace" if seg.reps else "Your pace"
+    return seg.label
+
+
+def detail(seg: Segment) -> str:
+    parts: list[str] = []
+    if seg.kind == "work" and seg.rep and seg.reps and seg.work is not WorkKind.PACED:
+        parts.append(f"Rep {seg.rep}/{seg.reps}")
+    if seg.kind != "prepare" and seg.sets > 1:
+        parts.append(f"Set {seg.set}/{seg.sets}")
+    if seg.side:
+        parts.append(side_text(seg.side))
+    return " · ".join(parts)
+
+
+def breath_view(seg: Segment, elapsed: float) -> BreathView | None:
+    pacer = seg.pacer
+    if pacer is None or pacer.cycle <= 0:
+        return None
+    t = elapsed % pacer.cycle
+    if t < pacer.inhale:
+        frac = t / pacer.inhale
+        left = pacer.inhale - t
+        word = "Inhale"
+    elif t < pacer.inhale + pacer.hold:
+        frac = 1.0
+        left = pacer.inhale + pacer.hold - t
+        word = "Hold"
+    else:
+        into = t - pacer.inhale - pacer.hold
+        frac = 1.0 - into / pacer.exhale
+        left = pacer.exhale - into
+        word = "Exhale"
+    level = round(frac * BREATH_LEVELS)
+    return BreathView(word=word, seconds=max(1, math.ceil(left - 1e-9)), level=level)
+
+
+def next_up(routine: Routine, timeline: Timeline, seg: Segment) -> str:
+    """The line a rest screen shows about what comes next."""
+    if seg.kind not in ("rest", "prepare"):
+        return ""
+    later = timeline.segments[seg.index + 1 :]
+    nxt = next((s for s in later if s.kind == "work"), None)
+    if nxt is None:
+        return ""
+    ex = routine.exercises[nxt.exercise_index]
+    if seg.kind == "prepare" or seg.reason == "exercise":
+        return f"Next: {ex.name} — {work_text(ex)}"
+    if seg.reason == "set":
+        return f"Next: set {nxt.set}/{nxt.sets} of {ex.name}"
+    if seg.reason == "side":
+        return f"Next: {side_text(nxt.side).lower()} — {ex.name}"
+    side = f", {side_text(nxt.side).lower()}" if nxt.side else ""
+    return f"Next: {instruction(nxt).lower()}{side}"
+
+
+def session_view(
+    routine: Routine,
+    timeline: Timeline,
+    engine: Any,
+    now: float,
+) -> SessionView:
+    """Everything the session screen shows at `now` (monotonic seconds)."""
+    seg: Segment | None = engine.segment
+    state = str(engine.state)
+    if seg is None:
+        return SessionView(
+            state="finished",
+            state_word=STATE_WORDS["finished"],
+            exercise=routine.name,
+            instruction="Done",
+            detail="",
+            clock="0:00",
+            counting_up=False,
+            small_rest=False,
+            breath=None,
+            next_up="",
+            steps=(),
+            caution="",
+            progress=1.0,
+            time_left="",
+        )
+    remaining = engine.remaining(now)
+    elapsed = float(engine.elapsed(now))
+    counting_up = remaining is None
+    shown = clock(elapsed) if counting_up else clock(float(remaining))
+    if state == "paused":
+        kind = "paused"
+    elif state == "waiting" or (counting_up and seg.kind == "work"):
+        kind = "waiting"
+    else:
+        kind = seg.kind
+    word = STATE_WORDS.get(kind, kind.upper())
+    # the exercise the steps describe: the next one during prepare / exercise rests
+    ex_index = seg.exercise_index
+    if seg.kind == "rest" and seg.reason == "exercise":
+        ex_index = min(ex_index + 1, len(routine.exercises) - 1)
+    ex = routine.exercises[ex_index] if routine.exercises else None
+    seg_left = float(remaining) if remaining is not None else max(0.0, seg.estimate - elapsed)
+    total_left = seg_left + max(0.0, timeline.total - seg.end)
+    return SessionView(
+        state=kind,
+        state_word=word,
+        exercise=seg.exercise,
+        instruction=instruction(seg),
+        detail=detail(seg),
+        clock=shown,
+        counting_up=counting_up,
+        small_rest=seg.kind == "rest" and seg.reason == "rep",
+        breath=breath_view(seg, elapsed),
+        next_up=next_up(routine, timeline, seg),
+        steps=ex.steps if ex else (),
+        caution=ex.caution or "" if ex else "",
+        progress=round(max(0.0, min(1.0, float(engine.progress(now)))), 3),
+        time_left=f"{clock(total_left)} left",
+    )

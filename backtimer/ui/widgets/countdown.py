@@ -1,0 +1,72 @@
+"""The big countdown: Textual's Digits, and a larger block font on big terminals.
+
+The widget only shows the string it is given (attributes down); the session screen
+decides what and when. `scale` 0 is the normal three-line Digits; 1, 2, 3 draw
+the same text in a block font 5, 10, 15 lines tall for people across the room.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from rich.align import Align, AlignMethod
+from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.renderables.digits import Digits as DigitsRenderable
+from textual.widgets import Digits
+
+# 3x5 glyphs, "#" = ink
+_FONT: dict[str, tuple[str, ...]] = {
+    "0": ("###", "#.#", "#.#", "#.#", "###"),
+    "1": (".#.", "##.", ".#.", ".#.", "###"),
+    "2": ("###", "..#", "###", "#..", "###"),
+    "3": ("###", "..#", "###", "..#", "###"),
+    "4": ("#.#", "#.#", "###", "..#", "..#"),
+    "5": ("###", "#..", "###", "..#", "###"),
+    "6": ("###", "#..", "###", "#.#", "###"),
+    "7": ("###", "..#", "..#", "..#", "..#"),
+    "8": ("###", "#.#", "###", "#.#", "###"),
+    "9": ("###", "#.#", "###", "..#", "###"),
+    ":": (".", "#", ".", "#", "."),
+    "+": ("...", ".#.", "###", ".#.", "..."),
+    " ": ("..", "..", "..", "..", ".."),
+}
+
+
+def block_lines(value: str, scale: int) -> list[str]:
+    """`value` in the block font, each pixel 2*scale cells wide and scale rows tall."""
+    glyphs = [_FONT.get(ch, _FONT[" "]) for ch in value]
+    rows: list[str] = []
+    for y in range(5):
+        cells = " ".join(
+            "".join(("█" if px == "#" else " ") * (2 * scale) for px in g[y]) for g in glyphs
+        )
+        rows.extend([cells] * scale)
+    return rows
+
+
+class Countdown(Digits):
+    """A clock such as "1:30" in Digits, or bigger when `scale` > 0."""
+
+    DEFAULT_CSS = """
+    Countdown { width: 100%; text-align: center; }
+    """
+
+    scale: reactive[int] = reactive(0, layout=True)
+
+    def render(self) -> Align | Text:  # type: ignore[override]
+        if self.scale <= 0:
+            return cast(Align, super().render())
+        text = Text("\n".join(block_lines(self.value, self.scale)), style=self.rich_style)
+        align = self.styles.text_align
+        method = "left" if align not in {"left", "center", "right"} else align
+        return Align(text, cast(AlignMethod, method), self.rich_style)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        if self.scale <= 0:
+            return DigitsRenderable.get_width(self.value)
+        return len(block_lines(self.value, self.scale)[0])
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 3 if self.scale <= 0 else 5 * self.scale
