@@ -20,6 +20,7 @@ The `Scheduler` turns readings into what the work screen and `backtimer status` 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
@@ -387,3 +388,57 @@ class Scheduler:
             state.day = today
             state.taken = state.snoozed = state.skipped = state.away = 0
             state.skip_reasons = []
+
+
+def short(seconds: float) -> str:
+    """Compact time for status bars: "1h12m", "45m", "30s". Minutes round up."""
+    if seconds < 60:
+        return f"{max(0, math.ceil(seconds))}s"
+    minutes = math.ceil(seconds / 60 - 1e-9)
+    hours, mins = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{mins:02d}m"
+    return f"{mins}m"
+
+
+def status_text(tick: Tick, state: BreakState | None) -> str:
+    """One line for shell prompts and tmux: "break in 1h12m", "break due (snoozed 1x)"."""
+    if tick.mode == "off":
+        return "off hours"
+    if tick.mode == "break":
+        return "on a break"
+    if tick.mode == "due":
+        snoozes = state.snoozes if state else 0
+        return f"break due (snoozed {snoozes}x)" if snoozes else "break due"
+    return f"break in {short(tick.remaining)}"
+
+
+def settings_to_dict(settings: BreakSettings) -> dict[str, Any]:
+    """JSON-able; saved with the state so `backtimer status` sees what the app uses."""
+    return {
+        "every": settings.every,
+        "routines": list(settings.routines),
+        "snooze": settings.snooze,
+        "max_snoozes": settings.max_snoozes,
+        "warn": settings.warn,
+        "hours": list(settings.hours) if settings.hours else None,
+        "days": sorted(settings.days),
+        "break_length": settings.break_length,
+        "notify": settings.notify,
+    }
+
+
+def settings_from_dict(data: dict[str, Any]) -> BreakSettings:
+    """Raises ValueError/TypeError/KeyError for malformed data."""
+    hours = data["hours"]
+    return BreakSettings(
+        every=float(data["every"]),
+        routines=tuple(str(r) for r in data["routines"]),
+        snooze=float(data["snooze"]),
+        max_snoozes=int(data["max_snoozes"]),
+        warn=float(data["warn"]),
+        hours=(int(hours[0]), int(hours[1])) if hours else None,
+        days=frozenset(int(d) for d in data["days"]),
+        break_length=float(data["break_length"]),
+        notify=str(data["notify"]),
+    )

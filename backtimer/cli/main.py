@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if list(sys.argv[1:] if argv is None else argv) == ["status"]:
+        # Fast path for tmux status bars and prompts (< 150 ms): skip loading every command.
+        from backtimer.cli.work import fast_status  # noqa: PLC0415
+
+        return fast_status()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -1,0 +1,162 @@
+"""The saved break schedule (history store or JSON file) and `backtimer status`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from backtimer.breaks.scheduler import BreakSettings, BreakState, Reading, Scheduler
+from backtimer.breaks.state import STATE_FILE, BreakStore
+from backtimer.cli.main import main
+
+ALWAYS = BreakSettings(hours=None, days=frozenset(range(7)))
+
+
+@pytest.fixture(autouse=True)
+def dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BACKTIMER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BACKTIMER_CONFIG_DIR", str(tmp_path / "config"))
+    return tmp_path
+
+
+def schedule(now: datetime, settings: BreakSettings = ALWAYS) -> Scheduler:
+    sched = Scheduler(settings, UTC)
+    sched.check(Reading(now, 0.0))
+    return sched
+
+
+def test_schedule_round_trips_through_the_history_store(dirs: Path) -> None:
+    now = datetime.now(UTC)
+    sched = schedule(now)
+    store = BreakStore()
+    assert store.backend == "history"
+    store.save(sched.state, sched.settings)  # type: ignore[arg-type]
+    store.close()
+    again = BreakStore()
+    state, settings = again.load_with_settings()
+    again.close()
+    assert state == sched.state
+    assert settings == ALWAYS
+    assert not (dirs / "data" / STATE_FILE).exists()
+
+
+def test_without_history_the_schedule_is_a_json_file_written_atomically(dirs: Path) -> None:
+    now = datetime.now(UTC)
+    sched = schedule(now)
+    store = BreakStore(use_history=False)
+    store.save(sched.state)  # type: ignore[arg-type]
+    folder = dirs / "data"
+    assert [p.name for p in folder.iterdir()] == [STATE_FILE]  # no temp file left over
+    data = json.loads((folder / STATE_FILE).read_text())
+    assert data["state"]["due"] == (now + timedelta(hours=2)).isoformat()
+    assert BreakStore(use_history=False).load() == sched.state
+
+
+def test_a_damaged_state_file_is_reported_and_ignored(dirs: Path) -> None:
+    folder = dirs / "data"
+    folder.mkdir()
+    (folder / STATE_FILE).write_text("{not json")
+    store = BreakStore(use_history=False)
+    assert store.load() is None
+    assert store.notice is not None
+    assert "damaged saved schedule" in store.notice
+
+
+def test_the_newer_copy_wins_when_the_database_was_locked_at_the_last_save(dirs: Path) -> None:
+    now = datetime.now(UTC)
+    old = schedule(now - timedelta(minutes=30))
+    store = BreakStore()
+    store.save(old.state)  # type: ignore[arg-type]
+    store.close()
+    new = schedule(now)
+    BreakStore(use_history=False).save(new.state)  # type: ignore[arg-type]
+    assert BreakStore().load() == new.state
+
+
+def test_restart_keeps_the_two_hour_clock(dirs: Path) -> None:
+    start = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    first = schedule(start)
+    first.check(Reading(start + timedelta(minutes=45), 2700.0))
+    BreakStore().save(first.state)  # type: ignore[arg-type]
+    loaded = BreakStore().load()
+    second = Scheduler(ALWAYS, UTC, loaded)
+    tick = second.check(Reading(start + timedelta(minutes=46), 3.0))  # new process
+    assert tick.remaining == 74 * 60
+
+
+def save_now(**changes: object) -> None:
+    now = datetime.now(UTC)
+    sched = schedule(now)
+    state = sched.state
+    assert state is not None
+    for key, value in changes.items():
+        setattr(state, key, value)
+    BreakStore().save(state, ALWAYS)
+
+
+def status() -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "backtimer", "status"],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout
+
+
+def test_status_says_work_mode_off_when_nothing_runs() -> None:
+    assert status() == "work mode off\n"
+
+
+def test_status_shows_time_to_the_break() -> None:
+    now = datetime.now(UTC)
+    save_now(due=now + timedelta(hours=1, minutes=11, seconds=50))
+    assert status() == "break in 1h12m\n"
+
+
+def test_status_shows_a_due_break_and_its_snoozes() -> None:
+    now = datetime.now(UTC)
+    save_now(due=now - timedelta(seconds=5), snoozes=1, alerted=True)
+    assert status() == "break due (snoozed 1x)\n"
+
+
+def test_status_says_off_hours_outside_working_days() -> None:
+    now = datetime.now(UTC)
+    sched = Scheduler(BreakSettings(days=frozenset()), UTC)
+    sched.check(Reading(now, 0.0))
+    BreakStore().save(sched.state, sched.settings)  # type: ignore[arg-type]
+    assert status() == "off hours\n"
+
+
+def test_status_ignores_a_schedule_the_app_stopped_updating() -> None:
+    now = datetime.now(UTC)
+    save_now(last_seen=now - timedelta(minutes=10))
+    assert status() == "work mode off\n"
+
+
+def test_status_does_not_import_textual(capsys: pytest.CaptureFixture[str]) -> None:
+    code = (
+        "import sys\n"
+        "from backtimer.cli.main import main\n"
+        "main(['status'])\n"
+        "print('textual' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
+    )
+    assert result.stdout.splitlines()[-1] == "False", result.stdout + result.stderr
+
+
+def test_status_in_process_prints_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    save_now(due=datetime.now(UTC) + timedelta(minutes=30))
+    assert main(["status"]) == 0
+    assert capsys.readouterr().out == "break in 30m\n"
