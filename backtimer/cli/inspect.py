@@ -177,7 +177,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         console.print(Text(wrapped, style=style))
 
     where = entry.origin if entry.origin != "path" else str(entry.path)
-    console.print(Text.assemble((routine.name, "bold"), f"  ({routine.id}, {where})"))
+    title = Text.assemble((routine.name, "bold"), f"  ({routine.id}, {where})")
+    console.print(title, soft_wrap=True)  # never break a path
     if routine.description:
         para(routine.description)
     para(f"place: {routine.place} · time: {total_text(timeline)}", "dim")
