@@ -292,3 +292,58 @@ def test_unexpected_error_never_reaches_the_session(tmp_path: Path) -> None:
     rec, _ = _recorder(tmp_path / "h.sqlite3")
     rec.handle([ExerciseFinished(30.0, "not a result")])  # type: ignore[arg-type]
     assert rec.notice is not None and rec.notice.startswith("history: could not save")
+
+
+# ------------------------------------------------------------------ with the real engine
+def _engine_run(path: Path, stop_after: int | None) -> HistoryRecorder:
+    """Run ROUTINE through the real Engine in simulated time, open holds done after 33 s."""
+    from backtimer.engine import Engine
+
+    rec, clock = _recorder(path)
+    start = clock.now
+    engine = Engine(TIMELINE, max_gap=None)
+    now = 0.0
+    rec.handle(engine.start(now))
+    finished = 0
+    while engine.state not in ("finished", "stopped"):
+        seg = engine.segment
+        if seg is not None and seg.duration is None:  # an open-ended hold: held 33 s
+            now += max(0.0, 33.0 - engine.elapsed(now))
+            events = engine.advance(now) + engine.done(now)
+        elif stop_after is not None and finished >= stop_after:
+            events = engine.stop(now)
+        else:
+            wake = engine.next_wakeup(now)
+            now = wake if wake is not None else now + 1.0
+            events = engine.advance(now)
+        clock.now = start + timedelta(seconds=now)
+        finished += sum(isinstance(e, ExerciseFinished) for e in events)
+        rec.handle(events)
+    return rec
+
+
+def test_real_engine_session_matches_its_summary(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    rec = _engine_run(path, stop_after=None)
+    assert rec.notice is None and rec.status == "completed"
+    with Store(path) as store:
+        [s] = store.sessions()
+        results = store.results()
+    assert s["status"] == "completed" and s["exercises_done"] == 3
+    assert [r["name"] for r in results] == [e.name for e in ROUTINE.exercises]
+    superman = results[1]
+    assert superman["kind"] == "max" and len(superman["held_seconds"]) == 2
+    assert superman["best_hold"] == pytest.approx(33.0, abs=1.0)
+    assert s["worked_seconds"] == pytest.approx(sum(r["worked_seconds"] for r in results))
+
+
+def test_real_engine_stopped_after_the_first_exercise(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    rec = _engine_run(path, stop_after=1)
+    assert rec.status == "stopped"
+    with Store(path) as store:
+        [s] = store.sessions()
+        results = store.results()
+    assert s["status"] == "stopped"
+    assert results[0]["name"] == "Cat-cow" and not results[0]["skipped"]
+    assert all(r["done_reps"] < 2 or r["skipped"] for r in results[1:])
