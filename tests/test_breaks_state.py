@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from backtimer.breaks.scheduler import BreakSettings, BreakState, Reading, Scheduler
+from backtimer.breaks.scheduler import BreakSettings, Reading, Scheduler
 from backtimer.breaks.state import STATE_FILE, BreakStore
 from backtimer.cli.main import main
 
@@ -103,6 +103,7 @@ def save_now(**changes: object) -> None:
 def status() -> str:
     result = subprocess.run(
         [sys.executable, "-m", "backtimer", "status"],
+        check=False,
         capture_output=True,
         text=True,
         env=os.environ.copy(),
@@ -151,7 +152,7 @@ def test_status_does_not_import_textual(capsys: pytest.CaptureFixture[str]) -> N
         "print('textual' in sys.modules)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=30
     )
     assert result.stdout.splitlines()[-1] == "False", result.stdout + result.stderr
 
