@@ -105,7 +105,8 @@ def read_wav(path: Path) -> Clip:
             raise ValueError(f"unsupported WAV encoding ({text}); expected 16-bit PCM") from None
         raise ValueError(f"not a WAV file ({text})") from None
     except (EOFError, OSError) as exc:
-        raise ValueError(f"cannot read it as a WAV file ({exc or 'truncated'})") from None
+        why = str(exc) or "the file is cut short"
+        raise ValueError(f"cannot read it as a WAV file ({why})") from None
     if width != 2:
         raise ValueError(f"{8 * width}-bit samples; expected 16-bit PCM")
     if channels not in (1, 2):
