@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from backtimer import paths
+from backtimer.describe import work_text
 from backtimer.routine.library import discover, known_ids, load, resolve
-from backtimer.routine.loader import RoutineError
+from backtimer.routine.loader import RoutineError, load_text
 
 MINIMAL = """\
 [routine]
@@ -108,3 +110,39 @@ def test_broken_user_override_is_reported_not_silently_replaced(user_routines: P
     entry = resolve("neck")
     assert entry.origin == "user" and entry.error is not None
     assert str(entry.error).startswith(str(user_routines / "neck.toml") + ":1")
+
+
+# --- docs/routines.md: its examples are real ---------------------------------------------------
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "routines.md"
+
+
+def toml_blocks() -> list[str]:
+    text = DOCS.read_text(encoding="utf-8")
+    return re.findall(r"```toml\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_docs_complete_example_loads() -> None:
+    complete = [b for b in toml_blocks() if b.startswith("[routine]")]
+    assert len(complete) == 1
+    routine = load_text(complete[0], source="routines.md", routine_id="example")
+    assert len(routine.exercises) == 4
+
+
+def test_docs_exercise_examples_load_and_read_as_documented() -> None:
+    blocks = [b for b in toml_blocks() if b.startswith("[[exercise]]")]
+    assert len(blocks) == 6  # one per way of working
+    for block in blocks:
+        text = f'[routine]\nname = "Doc"\n\n{block}'
+        routine = load_text(text, source="routines.md", routine_id="doc")
+        shown = re.search(r'# (?:shown as )?"(.*)"', block)
+        assert shown is not None, block
+        assert work_text(routine.exercises[0]) == shown.group(1)
+
+
+def test_docs_progress_examples_load() -> None:
+    block = next(b for b in toml_blocks() if b.startswith("progress ="))
+    for line in block.splitlines():
+        exercise = '[[exercise]]\nname = "X"\nhold = "10s"\nreps = 10\n'
+        text = f'[routine]\nname = "Doc"\n\n{exercise}{line}\n'
+        load_text(text, source="routines.md", routine_id="doc")
