@@ -78,7 +78,8 @@ def load_text(text: str, *, source: str, routine_id: str) -> Routine:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RoutineError(source, [_syntax_problem(source, str(exc))]) from None
+        problem = _syntax_problem(source, str(exc), last_line=len(text.splitlines()) or 1)
+        raise RoutineError(source, [problem]) from None
     except RecursionError:
         problem = Problem(source, "the TOML is nested too deeply to read")
         raise RoutineError(source, [problem]) from None
@@ -87,11 +88,13 @@ def load_text(text: str, *, source: str, routine_id: str) -> Routine:
     checker = _Checker(source, text)
     routine = checker.routine(data, routine_id)
     if checker.problems or routine is None:
-        raise RoutineError(source, checker.problems or [Problem(source, "invalid routine")])
+        # in file order; problems of the whole file (no line) first
+        problems = sorted(checker.problems, key=lambda p: p.line or 0)
+        raise RoutineError(source, problems or [Problem(source, "invalid routine")])
     return routine
 
 
-def _syntax_problem(source: str, message: str) -> Problem:
+def _syntax_problem(source: str, message: str, *, last_line: int) -> Problem:
     match = _SYNTAX.match(message)
     if match:
         msg = match["msg"][:1].lower() + match["msg"][1:]
@@ -99,7 +102,7 @@ def _syntax_problem(source: str, message: str) -> Problem:
     match = _SYNTAX_END.match(message)
     if match:
         msg = match["msg"][:1].lower() + match["msg"][1:]
-        return Problem(source, f"{msg} at the end of the file")
+        return Problem(source, f"{msg} at the end of the file", line=last_line)
     return Problem(source, message)
 
 
@@ -491,12 +494,12 @@ class _Checker:
             return
         if value != "alternate":
             return
-        if kind is WorkKind.SELF:
+        if kind is WorkKind.TIMED and "sets" in raw:
             self.problem(
                 ctx,
                 ["sides"],
-                'expected "both" or a list of labels with tempo = '
-                '"self" (a self-paced set cannot alternate every rep), got "alternate"',
+                'expected "both" for a timed exercise with sets (timed work has no reps to '
+                'alternate), got "alternate"',
             )
         elif "sets" in raw and "reps" not in raw:
             self.problem(

@@ -84,7 +84,8 @@ def _exercise(ex: Exercise, defaults: Defaults) -> dict[str, Any]:
     elif ex.kind is WorkKind.PACED and ex.tempo is not None and ex.tempo != defaults.tempo:
         out["tempo"] = duration_value(ex.tempo)
     # reps alone marks paced reps; "alternate" with sets needs reps said out loud
-    if ex.reps != 1 or ex.kind is WorkKind.PACED or (ex.alternate and ex.sets != 1):
+    alternate_sets = ex.alternate and ex.sets != 1 and ex.kind is not WorkKind.TIMED
+    if ex.reps != 1 or ex.kind is WorkKind.PACED or alternate_sets:
         out["reps"] = ex.reps
     if ex.sets != 1:
         out["sets"] = ex.sets
