@@ -17,6 +17,7 @@ from backtimer.describe import breath_text, open_note, rests_text, work_text
 from backtimer.routine.durations import clock, human
 from backtimer.routine.library import RoutineEntry, discover, resolve
 from backtimer.routine.loader import RoutineError, load_file
+from backtimer.routine.model import WorkKind
 from backtimer.timeline import compile as compile_timeline
 
 if TYPE_CHECKING:
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 
     from backtimer.routine.model import Routine
     from backtimer.timeline import Segment, Timeline
+
+
+# Work that shows the breath pacer (paced and phased reps do not; self-paced sets leave it be).
+PACER_KINDS = (WorkKind.HOLD, WorkKind.TIMED, WorkKind.MAX)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -203,7 +208,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             para(f"({note})", "dim", first="   ")
         if ex.caution:
             para(ex.caution, "yellow", first="   ! ")
-        breath = breath_text(ex.breath)
+        breath = breath_text(ex.breath) if ex.kind in PACER_KINDS else ""
         if breath:
             para(breath, "dim", first="   ")
         rests = rests_text(ex, last=i == last)
