@@ -296,7 +296,7 @@ def test_home_back_is_the_home_set_of_002() -> None:
     assert breaths(exercise(r, "Snake pose")) == ["inhale", None, "exhale"]
     assert "50 cm" in steps_text(exercise(r, "Boat"))
     # Hyperextension: 1 set of 15 at first, up to 3 sets (003).
-    assert exercise(r, "Hyperextension").progress == Progress("sets", 1.0, 3.0, every_days=14.0)
+    assert exercise(r, "Hyperextension").progress == Progress("sets", 1.0, 3.0, every_days=7.0)
     assert "fitball" in r.equipment
     assert any("two hours" in c for c in r.cautions)
 
@@ -322,6 +322,80 @@ def test_gym_back_is_self_paced_sets() -> None:
     assert len(set_rests) == 8
     assert all(s.duration == 90.0 for s in set_rests)
     assert timeline.has_estimates
+
+
+# ------------------------------------------------ more of 003, where its progressions live
+
+
+def test_lower_back_entry_builds_from_10_to_30_reps() -> None:
+    # 003 "Entry level exercises": 10 each, "start with 10 times, gradually increase to 30".
+    r = load("lower-back-entry")
+    assert specs(r) == [
+        ("Chest curl", "paced 3s x10 hands on chest/hands behind head"),
+        ("Side reach", "paced 3s x10 alternate"),
+        ("Diver lift", "paced 3s x10"),
+        ("Arch and round", "phased 3s+3s x10"),
+        ("Hip hinge", "phased 2s+1s+2s x10"),  # pause 1 s at the end point
+        ("Squat", "phased 2s+1s+2s x10"),  # pause 1 s at the bottom
+    ]
+    for ex in r.exercises[:-1]:
+        assert ex.progress == Progress("reps", 2.0, 30.0, every_sessions=3), ex.name
+    assert "20 to 30 degrees" in steps_text(exercise(r, "Squat"))
+
+
+def test_lower_back_advanced_grows_sets_hold_and_reps() -> None:
+    # 003 "More difficult exercises".
+    r = load("lower-back-advanced")
+    assert specs(r) == [
+        ("Hyperextension", "paced 3s x15"),  # 1 set of 15 the first time ...
+        ("Plank", "hold 60s x1"),  # 60-120 s
+        ("Side dynamic bar", "paced 3s x10 both"),  # start with 10 reps
+    ]
+    assert exercise(r, "Hyperextension").progress == Progress("sets", 1.0, 3.0, every_days=7.0)
+    assert exercise(r, "Plank").progress == Progress("hold", 15.0, 120.0, every_days=7.0)
+    assert exercise(r, "Side dynamic bar").progress == Progress("reps", 2.0, 30.0, every_days=7.0)
+    assert "60 to 120" in steps_text(exercise(r, "Plank"))
+
+
+def test_spine_gymnastics_side_plank_grows_from_10_to_40_seconds() -> None:
+    # 003 "Gymnastic exercises".
+    r = load("spine-gymnastics")
+    assert specs(r) == [
+        ("Warm-up, neck to legs", "timed 120s"),
+        ("Stick bend", "hold 3s x5"),  # 3-5 s
+        ("Forward bend", "hold 3s x5"),
+        ("Lunges", "paced 4s x8 alternate"),  # 8 to 10 per leg
+        ("Side plank", "hold 10s x1 both"),  # start with 10 s, then the other side
+        ("Glute bridge", "hold 5s x8"),  # 5-7 s
+        ("Snake pose", "hold 3s x5"),
+        ("Legs on a chair", "timed 120s"),  # 2-3 minutes
+        ("Fitball back stretch", "timed 120s"),  # at least 2-3 minutes
+    ]
+    assert exercise(r, "Side plank").progress == Progress("hold", 5.0, 40.0, every_days=7.0)
+    assert "30 to 40" in steps_text(exercise(r, "Side plank"))
+    assert "5 to 7 seconds" in steps_text(exercise(r, "Glute bridge"))
+    assert "8 to 10" in steps_text(exercise(r, "Lunges"))
+
+
+def test_lower_back_classic_numbers_match_003() -> None:
+    # 003 "Classic exercises for the lower back".
+    r = load("lower-back-classic")
+    assert specs(r) == [
+        ("Face-down lift", "max x15"),  # held until tired, 15 reps
+        ("Head to chest", "hold 3s x4"),
+        ("Leg lifts", "phased 3s+3s+3s x2"),  # the alternation 2-3 times
+        ("Back lift", "phased 3s+3s x8"),
+        ("Opposite reach", "paced 3s x5 alternate"),
+        ("Side plank", "hold 10s x10 both"),  # 10 s, 10-12 reps per hip
+        ("Spread and cross", "phased 2s+2s x7"),  # 7-8
+        ("Fitball torso lift", "paced 3s x10 x4 sets"),  # 4 sets of 10-12
+        ("Press-up arch", "hold 3s x5"),
+        ("Child's pose", "hold 3s x3"),
+        ("Cat", "phased 3s+3s x8"),
+    ]
+    assert exercise(r, "Side plank").progress == Progress("hold", 5.0, 30.0, every_days=7.0)
+    assert breaths(exercise(r, "Back lift"))[0] == "inhale"  # breath taken on the way up
+    assert "25-30 minutes" in r.description  # swimming, which needs a pool
 
 
 def test_every_required_routine_exists() -> None:
