@@ -145,7 +145,9 @@ def test_list_json_for_scripts(capsys: pytest.CaptureFixture[str], user_routines
         "error": None,
     }
     assert rows["broken"]["name"] is None
-    assert 'unknown key "hodl"' in rows["broken"]["error"]
+    first_problem = f"{user_routines / 'broken.toml'}:"
+    assert rows["broken"]["error"].startswith(first_problem)  # the first problem, one line
+    assert "\n" not in rows["broken"]["error"]
 
 
 # --- show ------------------------------------------------------------------------------------
@@ -214,7 +216,8 @@ def test_show_broken_routine_lists_its_problems(
     f.write_text(BROKEN, encoding="utf-8")
     code, out, err = run(capsys, "show", str(f))
     assert code == 1 and out == ""
-    assert err.startswith(f'backtimer: {f}:6: exercise 1 ("Shrug"): unknown key "hodl"')
+    assert err.startswith(f"backtimer: {f}:")
+    assert f'{f}:6: exercise 1 ("Shrug"): unknown key "hodl" (did you mean "hold"?)\n' in err
     assert "Traceback" not in err
 
 
