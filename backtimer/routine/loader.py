@@ -84,7 +84,10 @@ def load_text(text: str, *, source: str, routine_id: str) -> Routine:
         problem = Problem(source, "the TOML is nested too deeply to read")
         raise RoutineError(source, [problem]) from None
     if not data:
-        raise RoutineError(source, [Problem(source, EMPTY.replace("the file is empty", "no data"))])
+        raise RoutineError(
+            source,
+            [Problem(source, EMPTY.replace("the file is empty", "the file has only comments"))],
+        )
     checker = _Checker(source, text)
     routine = checker.routine(data, routine_id)
     if checker.problems or routine is None:
@@ -94,16 +97,35 @@ def load_text(text: str, *, source: str, routine_id: str) -> Routine:
     return routine
 
 
+# tomllib's terse messages, with what the author most likely meant
+_SYNTAX_HINTS = {
+    "invalid value": 'expected a value after "=": a number, "text", true/false, [a list] or '
+    "{ a = table }",
+    "cannot overwrite a value": "is this key or table written twice?",
+    "invalid statement": "expected key = value, a [table] header or [[exercise]]; "
+    'text needs "quotes"',
+    "unclosed array": 'a "]" is missing',
+    "unterminated string": "a closing quote is missing",
+}
+
+
 def _syntax_problem(source: str, message: str, *, last_line: int) -> Problem:
+    line: int | None = None
+    column: int | None = None
     match = _SYNTAX.match(message)
     if match:
-        msg = match["msg"][:1].lower() + match["msg"][1:]
-        return Problem(source, msg, line=int(match["line"]), column=int(match["col"]))
-    match = _SYNTAX_END.match(message)
-    if match:
-        msg = match["msg"][:1].lower() + match["msg"][1:]
-        return Problem(source, f"{msg} at the end of the file", line=last_line)
-    return Problem(source, message)
+        message, line, column = match["msg"], int(match["line"]), int(match["col"])
+    else:
+        match = _SYNTAX_END.match(message)
+        if match:
+            message, line = match["msg"], last_line
+    message = message[:1].lower() + message[1:]
+    hint = _SYNTAX_HINTS.get(message)
+    if match and column is None:
+        message += " at the end of the file"
+    if hint:
+        message = f"{message} ({hint})"
+    return Problem(source, message, line=line, column=column)
 
 
 def show(value: object) -> str:
@@ -116,7 +138,13 @@ def show(value: object) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, list):
-        return "a list" if value else "an empty list"
+        if not value:
+            return "an empty list"
+        if all(isinstance(v, str | int | float) for v in value):
+            text = "[" + ", ".join(show(v) for v in value) + "]"
+            if len(text) <= 60:
+                return text
+        return "a list"
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, datetime | date | time):
@@ -241,9 +269,13 @@ class _Checker:
 
     # -- tables --------------------------------------------------------------------------------
     def routine(self, data: dict[str, Any], routine_id: str) -> Routine | None:
-        for key in data:
+        for key, value in data.items():
             if key not in schema.TOP_LEVEL:
-                message = f'unknown table "{key}"{_suggest(key, schema.TOP_LEVEL)}'
+                home = [t for t in ("routine", "defaults") if key in schema.TABLES[t]]
+                if home and not isinstance(value, dict):
+                    message = f'key "{key}" is outside its table (put it under [{home[0]}])'
+                else:
+                    message = f'unknown table "{key}"{_suggest(key, schema.TOP_LEVEL)}'
                 self.problems.append(
                     Problem(
                         self.source,
