@@ -162,3 +162,14 @@ def test_a_valid_routine_with_one_value_changed_gives_a_routine_or_an_error(
     text = tomli_w.dumps(doc)
     tomllib.loads(text)  # tomli-w wrote valid TOML
     only_routine_errors(lambda: load_text(text, source="f.toml", routine_id="f"))
+
+
+def test_every_built_in_routine_round_trips() -> None:
+    from backtimer.paths import builtin_routines_dir
+    from backtimer.routine.loader import load_file
+
+    files = sorted(builtin_routines_dir().glob("*.toml"))
+    assert files, "the built-in library has routines"
+    for path in files:
+        routine = load_file(path)
+        assert load_text(to_toml(routine), source=path.name, routine_id=routine.id) == routine
