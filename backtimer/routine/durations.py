@@ -1,4 +1,5 @@
-"""Durations as routine files write them ("90s", "2m", "1m30s", "1h", 3, 1.5) and as people read them."""
+"""Durations as routine files write them ("90s", "2m", "1m30s", "1h", 3, 1.5) and as people
+read them."""
 
 from __future__ import annotations
 
@@ -45,7 +46,11 @@ def duration_text(seconds: float) -> str:
     whole = int(seconds)
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{secs}s" if secs else ""]
+    parts = [
+        f"{hours}h" if hours else "",
+        f"{minutes}m" if minutes else "",
+        f"{secs}s" if secs else "",
+    ]
     return "".join(parts)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backtimer.routine.model import MAX_REPS, MAX_SETS
+
 
 @dataclass(frozen=True)
 class Field:
@@ -13,6 +15,7 @@ class Field:
     type: str
     doc: str
     required: bool = False
+    maximum: int | None = None  # counts only
 
 
 TYPES = (
@@ -61,8 +64,8 @@ EXERCISE: dict[str, Field] = {
     "duration": Field("work", "One continuous timed block (no reps)."),
     "phases": Field("phases", "Each rep runs through these phases."),
     "tempo": Field("tempo", 'Seconds per paced rep; "self" = you say when the set is done.'),
-    "reps": Field("count", "Repetitions (per side when sides alternate)."),
-    "sets": Field("count", "Sets."),
+    "reps": Field("count", "Repetitions (per side when sides alternate).", maximum=MAX_REPS),
+    "sets": Field("count", "Sets.", maximum=MAX_SETS),
     "sides": Field("sides", '"both", "alternate" or a list of labels.'),
     "rest": Field("rest", "Rest after this exercise (overrides defaults.rest)."),
     "rep_rest": Field("rest", "Relax between reps (overrides defaults.rep_rest)."),
