@@ -180,3 +180,18 @@ def test_locked_database_is_a_clear_error(
         err
         == [f"backtimer: cannot read the history: database is locked ({paths.history_db()})"] * 2
     )
+
+
+def test_stats_loads_only_what_it_needs() -> None:
+    """`backtimer stats` / `history` start fast: no other command module, no Textual."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from backtimer.cli.main import main; main(['stats']); main(['history']); "
+        "print(sorted(m for m in sys.modules if m.startswith(('backtimer.cli.', 'textual'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "['backtimer.cli.history', 'backtimer.cli.main']"

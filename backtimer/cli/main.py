@@ -28,14 +28,18 @@ class UserError(Exception):
         self.code = code
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Commands that need only their own module (no other command is imported): fast to start.
+SINGLE_MODULE = {"history": "backtimer.cli.history", "stats": "backtimer.cli.history"}
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backtimer",
         description="A terminal coach for back and neck exercise routines and desk breaks.",
     )
     parser.add_argument("--version", action="version", version=f"backtimer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -52,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from backtimer.cli.work import fast_status  # noqa: PLC0415
 
         return fast_status()
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    only = SINGLE_MODULE.get(words[0]) if words else None
+    parser = build_parser((only,) if only else COMMAND_MODULES)
     args = parser.parse_args(argv)
     if args.command is None:
         # No command: `backtimer run` with no routine opens the app's library.

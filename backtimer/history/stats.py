@@ -156,11 +156,8 @@ def _breaks(store: Store, start: date, today: date) -> dict[str, int]:
 
 def _holds(store: Store) -> tuple[HoldBest, ...]:
     bests = store.query(
-        """SELECT s.routine_id, s.routine_name, r.name, max(r.best_hold),
-                  date(s.started_at, 'localtime')
-           FROM exercise_results r JOIN sessions s ON s.id = r.session_id
-           WHERE r.best_hold IS NOT NULL
-           GROUP BY s.routine_id, r.name ORDER BY s.routine_id, r.name"""
+        """SELECT routine_id, routine_name, exercise, best, local_day
+           FROM hold_bests ORDER BY routine_id, exercise"""
     )
     out = []
     for routine_id, routine_name, exercise, best, day in bests:
@@ -190,10 +187,9 @@ def load_stats(store: Store, today: date | None = None) -> Stats:
     first = today - timedelta(days=DAYS - 1)
     since = _local_start(first)
     day_rows = store.query(
-        """SELECT date(started_at, 'localtime') AS d, count(*),
-                  sum(status = 'completed'), sum(duration_seconds)
-           FROM sessions WHERE started_at >= ? GROUP BY d""",
-        (since,),
+        """SELECT local_day, count(*), sum(status = 'completed'), sum(duration_seconds)
+           FROM sessions WHERE started_at >= ? AND local_day >= ? GROUP BY local_day""",
+        (since, first.isoformat()),
     )
     days = fill_days(
         (DayTotal(date.fromisoformat(d), int(n), int(c), float(s) / 60) for d, n, c, s in day_rows),
@@ -202,7 +198,7 @@ def load_stats(store: Store, today: date | None = None) -> Stats:
     active = frozenset(
         date.fromisoformat(r[0])
         for r in store.query(
-            "SELECT DISTINCT date(started_at, 'localtime') FROM sessions WHERE status = 'completed'"
+            "SELECT DISTINCT local_day FROM sessions WHERE status = 'completed'"
         )
     )
     current, longest = streaks(active, today)

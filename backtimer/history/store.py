@@ -38,6 +38,7 @@ _SCHEMA_V1 = (
         routine_name TEXT NOT NULL,
         source_hash TEXT NOT NULL DEFAULT '',
         started_at TEXT NOT NULL,
+        local_day TEXT NOT NULL,
         ended_at TEXT,
         status TEXT NOT NULL DEFAULT 'running' CHECK (status IN
             ('running', 'completed', 'stopped', 'pain', 'interrupted')),
@@ -50,6 +51,7 @@ _SCHEMA_V1 = (
     )""",
     "CREATE INDEX sessions_started ON sessions (started_at)",
     "CREATE INDEX sessions_routine ON sessions (routine_id, started_at)",
+    "CREATE INDEX sessions_days ON sessions (status, local_day)",
     """CREATE TABLE exercise_results (
         session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
         idx INTEGER NOT NULL,
@@ -70,6 +72,15 @@ _SCHEMA_V1 = (
         PRIMARY KEY (session_id, idx)
     ) WITHOUT ROWID""",
     "CREATE INDEX results_holds ON exercise_results (name, session_id) WHERE best_hold IS NOT NULL",
+    """CREATE TABLE hold_bests (
+        routine_id TEXT NOT NULL,
+        exercise TEXT NOT NULL,
+        routine_name TEXT NOT NULL,
+        best REAL NOT NULL,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        local_day TEXT NOT NULL,
+        PRIMARY KEY (routine_id, exercise)
+    ) WITHOUT ROWID""",
     """CREATE TABLE breaks (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL CHECK (kind IN ('due', 'started', 'snoozed', 'skipped', 'natural')),
@@ -109,6 +120,12 @@ def utc_text(moment: datetime) -> str:
 
 def parse_utc(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def local_day(moment: datetime) -> str:
+    """The local calendar day of `moment` (naive = local), "2026-11-22": the day the person
+    lived it, stored with each session so streaks do not depend on later time-zone moves."""
+    return (moment if moment.tzinfo is None else moment.astimezone()).date().isoformat()
 
 
 def now_utc() -> datetime:
@@ -276,12 +293,14 @@ class Store:
         with self.transaction() as conn:
             cur = conn.execute(
                 """INSERT INTO sessions (routine_id, routine_name, source_hash, started_at,
-                    planned_seconds, exercises_planned, pid) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    local_day, planned_seconds, exercises_planned, pid)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     routine_id,
                     name,
                     source_hash,
                     utc_text(started_at),
+                    local_day(started_at),
                     planned_seconds,
                     exercises_planned,
                     os.getpid(),
@@ -326,6 +345,8 @@ class Store:
                     utc_text(ended_at),
                 ),
             )
+            if held:
+                self._raise_best(conn, session_id, result.name, max(held))
             conn.execute(
                 """UPDATE sessions SET
                     worked_seconds = (SELECT COALESCE(sum(worked_seconds), 0)
@@ -333,6 +354,34 @@ class Store:
                     duration_seconds = max(duration_seconds, ?)
                    WHERE id = ?""",
                 (session_id, session_seconds, session_id),
+            )
+
+    @staticmethod
+    def _raise_best(conn: sqlite3.Connection, session_id: int, exercise: str, best: float) -> None:
+        """Keep hold_bests (the longest open-ended hold per routine and exercise) up to date,
+        in the same transaction as the result, so it never disagrees with the results."""
+        conn.execute(
+            """INSERT INTO hold_bests (routine_id, exercise, routine_name, best, session_id,
+                   local_day)
+               SELECT routine_id, ?, routine_name, ?, id, local_day FROM sessions WHERE id = ?
+               ON CONFLICT (routine_id, exercise) DO UPDATE SET
+                   best = excluded.best, session_id = excluded.session_id,
+                   local_day = excluded.local_day, routine_name = excluded.routine_name
+               WHERE excluded.best > hold_bests.best""",
+            (exercise, best, session_id),
+        )
+
+    def rebuild_bests(self) -> None:
+        """Recompute hold_bests from every stored result (after a bulk import)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM hold_bests")
+            conn.execute(
+                """INSERT INTO hold_bests (routine_id, exercise, routine_name, best, session_id,
+                       local_day)
+                   SELECT s.routine_id, r.name, s.routine_name, max(r.best_hold), s.id,
+                          s.local_day
+                   FROM exercise_results r JOIN sessions s ON s.id = r.session_id
+                   WHERE r.best_hold IS NOT NULL GROUP BY s.routine_id, r.name"""
             )
 
     def finish_session(
@@ -364,7 +413,7 @@ class Store:
     def sessions(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Sessions, newest first, with exercises done (not skipped) and recorded."""
         sql = """SELECT s.id, s.routine_id, s.routine_name, s.source_hash, s.started_at,
-                    s.ended_at, s.status, s.planned_seconds, s.worked_seconds,
+                    s.local_day, s.ended_at, s.status, s.planned_seconds, s.worked_seconds,
                     s.duration_seconds, s.paused_seconds, s.exercises_planned,
                     (SELECT count(*) FROM exercise_results r
                      WHERE r.session_id = s.id AND r.skipped = 0) AS exercises_done
