@@ -264,3 +264,28 @@ def test_migration_from_an_empty_file(tmp_path: Path) -> None:
         assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION
         assert store.integrity() == "ok"
     assert os.path.getsize(path) > 0
+
+
+def test_hold_bests_follow_the_results_and_match_a_rebuild(tmp_path: Path) -> None:
+    with Store(tmp_path / "h.sqlite3") as store:
+        for held in ((30.0, 35.0), (41.0,), (38.0, 39.0)):
+            sid = _session(store)
+            store.add_result(
+                sid,
+                _result(1, "Superman", held),
+                kind="max",
+                ended_at=datetime.now(UTC),
+                session_seconds=60,
+            )
+        q = "SELECT routine_id, exercise, best, session_id, local_day FROM hold_bests"
+        incremental = store.query(q)
+        assert [(r[0], r[1], r[2], r[3]) for r in incremental] == [("neck", "Superman", 41.0, 2)]
+        store.rebuild_bests()
+        assert store.query(q) == incremental
+
+
+def test_session_keeps_the_local_day_it_was_lived(tmp_path: Path) -> None:
+    late = datetime(2026, 11, 20, 23, 30).astimezone()  # local 23:30
+    with Store(tmp_path / "h.sqlite3") as store:
+        _session(store, late)
+        assert store.sessions()[0]["local_day"] == "2026-11-20"
