@@ -95,7 +95,6 @@ class _Tally:
     def reset(self) -> None:
         self.done_reps = self.done_sets = 0
         self.sides = set()
-        self.worked = 0.0
         self.held = []
         self.credited = set()
         self.skipped = False
@@ -170,7 +169,10 @@ class Engine:
         self._ended: Status | None = None
         self._end_at = 0.0
         self._final: Summary | None = None
-        self._origin = 0.0  # monotonic time at which the session clock read 0 (moves on resume)
+        # The session clock reads `_ref_at` at monotonic `_ref_mono` (set at start and resume).
+        self._ref_mono = 0.0
+        self._ref_at = 0.0
+        self._high = 0.0  # the latest `at` handed out: control events never go before it
         self._paused = False
         self._paused_at = 0.0  # session clock while paused
         self._pause_mono = 0.0  # monotonic time the pause began
@@ -253,7 +255,7 @@ class Engine:
         times = [t for t in (due[0] if due else None, self._seg_end) if t is not None]
         if not times:
             return None
-        return self._origin + min(times)
+        return self._ref_mono + (min(times) - self._ref_at)
 
     @property
     def summary(self) -> Summary:
@@ -268,7 +270,7 @@ class Engine:
         if self._started:
             return self.advance(now, boot)
         self._started = True
-        self._origin = now
+        self._ref_mono, self._ref_at = now, 0.0
         self._note_time(now, boot)
         events: list[Event] = []
         if not self._segs:
@@ -296,7 +298,7 @@ class Engine:
         if not self._paused:
             gap = self._gap(now, boot)
             if gap is not None and self._last_now is not None:
-                at = self._clock(self._last_now)
+                at = self._at(self._last_now)
                 self._paused = True
                 self._paused_at = at
                 self._pause_mono = self._last_now
@@ -312,7 +314,7 @@ class Engine:
     def pause(self, now: float) -> list[Event]:
         events = self.advance(now)
         if self.segment is not None and not self._paused:
-            at = self._clock(now)
+            at = self._at(now)
             self._paused = True
             self._paused_at = at
             self._pause_mono = now
@@ -324,7 +326,7 @@ class Engine:
         if self.segment is not None and self._paused:
             self._paused = False
             self._paused_total += max(0.0, now - self._pause_mono)
-            self._origin = now - self._paused_at
+            self._ref_mono, self._ref_at = now, self._paused_at
             events.append(Resumed(at=self._paused_at))
         return events
 
@@ -336,7 +338,7 @@ class Engine:
         events = self.advance(now)
         if self.segment is None:
             return events
-        at = self._clock(now)
+        at = self._at(now)
         self._leave(at, events, skipped=True)
         self._go(self._i + 1, at, events)
         self._settle(at, events)
@@ -349,7 +351,7 @@ class Engine:
         seg = self.segment
         if seg is None:
             return events
-        at = self._clock(now)
+        at = self._at(now)
         target = self._about(seg)
         last = max(s.index for s in self._segs if s.kind == "work" and s.exercise_index == target)
         self._leave(at, events, skipped=True)
@@ -367,7 +369,7 @@ class Engine:
         events = self.advance(now)
         if self.segment is None:
             return events
-        at = self._clock(now)
+        at = self._at(now)
         target = self._i - 1 if self._i > 0 and at - self._seg_start < BACK_GRACE else self._i
         self._leave(at, events, skipped=True)
         self._enter(target, at, events, anchor=True, quiet=True)
@@ -376,12 +378,13 @@ class Engine:
 
     def restart_exercise(self, now: float) -> list[Event]:
         """Back to the first work segment of this exercise (the one just done, in the rest
-        after it), with its tally cleared."""
+        after it). Its reps, sets and holds start from zero again; the seconds already
+        worked stay worked."""
         events = self.advance(now)
         seg = self.segment
         if seg is None:
             return events
-        at = self._clock(now)
+        at = self._at(now)
         target = seg.exercise_index
         first = min(s.index for s in self._segs if s.kind == "work" and s.exercise_index == target)
         self._leave(at, events, skipped=True)
@@ -398,7 +401,7 @@ class Engine:
         events = self.advance(now)
         if self.segment is None or self._seg_end is None:
             return events
-        at = self._clock(now)
+        at = self._at(now)
         left = self._seg_end - at
         end = self._seg_end + delta if left + delta >= MIN_LEFT else at + min(left, MIN_LEFT)
         self._seg_end = end
@@ -411,7 +414,7 @@ class Engine:
         events = self.advance(now)
         if self.segment is None or self._seg_end is not None:
             return events
-        at = self._clock(now)
+        at = self._at(now)
         self._leave(at, events, skipped=False)
         self._go(self._i + 1, at, events)
         self._settle(at, events)
@@ -425,7 +428,12 @@ class Engine:
 
     # ----------------------------------------------------------------- internals
     def _clock(self, now: float) -> float:
-        return self._paused_at if self._paused else now - self._origin
+        return self._paused_at if self._paused else self._ref_at + (now - self._ref_mono)
+
+    def _at(self, now: float) -> float:
+        """The session clock for a control at `now`, never before an event already out."""
+        self._high = max(self._clock(now), self._high)
+        return self._high
 
     def _clock_or_end(self) -> float:
         if self._ended is not None:
@@ -465,8 +473,8 @@ class Engine:
             return events
         if not self._started:
             self._started = True
-            self._origin = now
-        at = self._clock(now)
+            self._ref_mono, self._ref_at = now, 0.0
+        at = self._at(now)
         if self._paused:
             self._paused_total += max(0.0, now - self._pause_mono)
             self._paused = False
@@ -502,10 +510,12 @@ class Engine:
             item = self._next_item()
             end = self._seg_end
             if item is not None and item[0] <= limit and (end is None or item[0] < end):
+                self._high = max(self._high, item[0])
                 events.append(item[1])
                 self._pop_item(item)
                 continue
             if end is not None and end <= limit:
+                self._high = max(self._high, end)
                 self._leave(end, events, skipped=False)
                 self._go(self._i + 1, end, events, anchor=False)
                 continue
@@ -521,7 +531,7 @@ class Engine:
             offset, step, secs = self._breath[k]
             at = self._seg_start + cycles * self._breath_cycle + offset
             if self._seg_end is None or at < self._seg_end:
-                best = (at, BreathStep(at=at, step=step, seconds=secs), "breath")
+                best = (at, BreathStep(at=at, step=step, seconds=secs, segment=seg), "breath")
         if self._cue_pos < len(self._cues):
             at, name, value = self._cues[self._cue_pos]
             if best is None or at < best[0]:

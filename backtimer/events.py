@@ -51,6 +51,7 @@ class BreathStep:
     at: float
     step: Literal["inhale", "hold", "exhale"]
     seconds: float
+    segment: Segment | None = None  # the segment whose pacer this is
 
 
 @dataclass(frozen=True)
