@@ -75,12 +75,13 @@ def _count(folder: str) -> int:
         return -1
 
 
-def stats() -> dict[str, int]:
-    """Threads (Python and OS) and open file descriptors of this process."""
+def stats() -> dict[str, float]:
+    """Threads (Python and OS), open file descriptors and CPU seconds of this process."""
     return {
         "threads": threading.active_count(),
         "tasks": _count("/proc/self/task"),
         "fds": _count("/proc/self/fd"),
+        "cpu": time.process_time(),
     }
 
 
