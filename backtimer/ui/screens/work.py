@@ -117,6 +117,12 @@ def _routine_choices() -> list[tuple[str, str]]:
     return out
 
 
+def _sessions_available() -> bool:
+    import importlib.util  # noqa: PLC0415
+
+    return importlib.util.find_spec("backtimer.session") is not None
+
+
 def _load(ref: str) -> Routine:
     from backtimer.routine.library import load  # noqa: PLC0415
 
@@ -355,6 +361,14 @@ class WorkScreen(Screen[None]):
             routine = self.loader(ref)
         except Exception as exc:  # unknown or broken routine: say so, stay here
             self.notify(f"cannot start {ref}: {exc}", severity="error", timeout=10)
+            return
+        app: Any = self.app
+        if getattr(app, "session_factory", None) is None and not _sessions_available():
+            self.notify(
+                "cannot run routines in this version (backtimer.session is missing)",
+                severity="error",
+                timeout=10,
+            )
             return
         now = self.reading()
         sched.start_break(now)
