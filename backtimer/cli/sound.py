@@ -82,6 +82,9 @@ def run(args: argparse.Namespace) -> int:
             for problem in client.errors.values():
                 print(f"  problem: {problem} (the built-in cue plays instead)")
         if backend is None:
+            if settings.backend == "none":
+                print("sound is off by choice; sessions run silently.")
+                return 0
             print("no cue can be heard; sessions run silently.")
             return 1
         for name in names:

@@ -1,0 +1,49 @@
+"""`backtimer sound`: user mistakes get one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from backtimer import paths
+from backtimer.cli.main import main
+
+
+def test_unknown_cue_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sound", "--play", "swich"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("backtimer: unknown cue 'swich' (did you mean \"switch\"?); cues: tick")
+
+
+def test_bad_config_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = paths.config_file()
+    cfg.write_text('[sound]\nvolume = "loud"\n')
+    assert main(["sound", "--check"]) == 1
+    err = capsys.readouterr().err
+    assert err == (f'backtimer: {cfg}: [sound] volume: expected a whole number 0-100, got "loud"\n')
+
+
+def test_list_shows_files_volumes_and_state(capsys: pytest.CaptureFixture[str]) -> None:
+    paths.config_file().write_text(
+        "[sound]\nvolume = 50\n[sound.cues.rep]\nmute = true\n[sound.cues.go]\nvolume = 40\n"
+    )
+    assert main(["sound", "--list"]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
+    assert lines["go"].split()[1:4] == ["on", "volume", "20"]
+    assert lines["rep"].split()[1] == "off"
+    assert lines["inhale"].split()[1] == "off"  # breath tones are off by default
+    assert lines["tick"].endswith(str(paths.sounds_dir() / "tick.wav"))
+
+
+def test_muted_in_config(capsys: pytest.CaptureFixture[str]) -> None:
+    paths.config_file().write_text("[sound]\nmute = true\n")
+    assert main(["sound", "--check"]) == 0
+    assert "sound: muted in the config file ([sound] mute = true)" in capsys.readouterr().out
+
+
+def test_backend_none_in_config(capsys: pytest.CaptureFixture[str]) -> None:
+    paths.config_file().write_text('[sound]\nbackend = "none"\n')
+    assert main(["sound", "--play", "go"]) == 0
+    out = capsys.readouterr().out
+    assert "sound is off by choice" in out
+    assert "backend: none (silence)" in out
+    assert 'chosen by the config file: [sound] backend = "none"' in out
