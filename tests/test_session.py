@@ -1,0 +1,130 @@
+"""The Session facade: engine + listeners, and listeners that misbehave."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from backtimer import session as session_mod
+from backtimer.events import Event, SegmentStarted, SessionFinished, SessionStopped
+from backtimer.session import Session
+from backtimer.timeline import compile
+from tests.engine_helpers import hold, routine
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.batches: list[list[Event]] = []
+        self.closed = 0
+        self.notice: str | None = None
+
+    def handle(self, events: list[Event]) -> None:
+        self.batches.append(list(events))
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+class Broken(Recorder):
+    def handle(self, events: list[Event]) -> None:
+        raise RuntimeError("device unplugged")
+
+
+@pytest.fixture
+def no_defaults(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The default listeners' modules are 'not written yet'."""
+    asked: list[str] = []
+
+    def missing(module: str, name: str, *args: Any, **kwargs: Any) -> None:
+        asked.append(module)
+
+    monkeypatch.setattr(session_mod, "_create", missing)
+    return asked
+
+
+def make(**kw: Any) -> Session:
+    r = routine(hold("A", reps=2), prepare=5.0)
+    return Session(r, compile(r), **kw)
+
+
+def test_every_listener_gets_every_event_in_order(no_defaults: list[str]) -> None:
+    rec = Recorder()
+    s = make(listeners=[rec], max_gap=None)
+    assert no_defaults == ["backtimer.audio.listener", "backtimer.history.recorder"]
+    out = s.start(0.0) + s.advance(3.0) + s.toggle_pause(3.0) + s.toggle_pause(10.0)
+    out += s.skip(10.0) + s.advance(1000.0)
+    assert [e for batch in rec.batches for e in batch] == out
+    assert isinstance(out[-1], SessionFinished)
+    assert all(batch for batch in rec.batches)  # no empty hand-outs
+    s.close()
+    s.close()
+    assert rec.closed == 1
+
+
+def test_record_false_leaves_history_out(no_defaults: list[str]) -> None:
+    make(record=False)
+    assert no_defaults == ["backtimer.audio.listener"]
+
+
+def test_a_listener_that_raises_is_switched_off_with_a_notice(no_defaults: list[str]) -> None:
+    good, bad = Recorder(), Broken()
+    s = make(listeners=[bad, good], max_gap=None)
+    s.start(0.0)
+    assert s.notices == ["Broken: switched off after an error (RuntimeError: device unplugged)"]
+    assert bad.closed == 1
+    assert s.listeners == (good,)
+    events = s.stop(4.0)
+    assert isinstance(events[-1], SessionStopped)
+    assert good.batches[-1] == events
+
+
+def test_listener_notices_are_collected_once(no_defaults: list[str]) -> None:
+    rec = Recorder()
+    s = make(listeners=[rec], max_gap=None)
+    s.start(0.0)
+    rec.notice = "sound: no audio device, using the terminal bell"
+    s.advance(1.0)
+    s.advance(2.0)
+    assert s.notices == ["sound: no audio device, using the terminal bell"]
+
+
+def test_a_listener_that_cannot_start_does_not_stop_the_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def explode(module: str, name: str, *args: Any, **kwargs: Any) -> None:
+        raise OSError("no such device")
+
+    monkeypatch.setattr(session_mod, "_create", explode)
+    s = make(max_gap=None)
+    assert s.notices == [
+        "sound: off (OSError: no such device)",
+        "history: off (OSError: no such device)",
+    ]
+    assert isinstance(s.start(0.0)[0], SegmentStarted)
+
+
+def test_missing_module_is_skipped_but_a_broken_import_is_not_hidden() -> None:
+    assert session_mod._create("backtimer.no_such_module", "X") is None
+    with pytest.raises(AttributeError):
+        session_mod._create("backtimer.engine", "NoSuchListener")
+
+
+def test_real_default_listeners_with_sound_off(isolated_dirs: object) -> None:
+    r = routine(hold("A", reps=1), prepare=0)
+    s = Session(r, compile(r), sound=False, record=True, max_gap=None)
+    names = sorted(type(x).__name__ for x in s.listeners)
+    # Each one that exists in this checkout is there; none raised.
+    for module, name in (
+        ("backtimer.audio.listener", "AudioListener"),
+        ("backtimer.history.recorder", "HistoryRecorder"),
+    ):
+        try:
+            __import__(module)
+        except ModuleNotFoundError:
+            continue
+        assert name in names
+    s.start(0.0)
+    s.advance(10.0)
+    s.close()
+    assert not [n for n in s.notices if "switched off" in n]
