@@ -9,14 +9,15 @@ current streak still counts when today has no session yet but yesterday had one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from backtimer.history.store import Store, StoreError, utc_text
 
 DAYS = 28  # "the last 4 weeks", today included
+HEAT_WEEKS = 16  # the calendar heatmap: this week and the 15 before it
 TREND_POINTS = 10  # per-session bests kept for a hold's trend
 
 
@@ -72,6 +73,8 @@ class Stats:
     routines: tuple[RoutineTotal, ...]  # last 4 weeks, most sessions first
     holds: tuple[HoldBest, ...]
     total_sessions: int
+    heat: Mapping[date, int] = field(default_factory=dict)  # completed sessions per day,
+    # from the Monday HEAT_WEEKS - 1 weeks before this week's Monday up to today
 
 
 # ---------------------------------------------------------------------- pure parts
@@ -104,6 +107,11 @@ def fill_days(rows: Iterable[DayTotal], today: date, days: int = DAYS) -> tuple[
 
 def week_start(today: date) -> date:
     return today - timedelta(days=today.weekday())
+
+
+def heat_start(today: date, weeks: int = HEAT_WEEKS) -> date:
+    """The Monday the calendar heatmap starts on."""
+    return week_start(today) - timedelta(weeks=weeks - 1)
 
 
 def period(
@@ -197,9 +205,7 @@ def load_stats(store: Store, today: date | None = None) -> Stats:
     )
     active = frozenset(
         date.fromisoformat(r[0])
-        for r in store.query(
-            "SELECT DISTINCT local_day FROM sessions WHERE status = 'completed'"
-        )
+        for r in store.query("SELECT DISTINCT local_day FROM sessions WHERE status = 'completed'")
     )
     current, longest = streaks(active, today)
     monday = week_start(today)
@@ -211,6 +217,16 @@ def load_stats(store: Store, today: date | None = None) -> Stats:
         (since,),
     )
     total = int(store.query("SELECT count(*) FROM sessions")[0][0])
+    heat_from = heat_start(today)
+    heat = {
+        date.fromisoformat(d): int(n)
+        for d, n in store.query(
+            """SELECT local_day, count(*) FROM sessions
+               WHERE status = 'completed' AND local_day >= ? AND local_day <= ?
+               GROUP BY local_day""",
+            (heat_from.isoformat(), today.isoformat()),
+        )
+    }
     return Stats(
         today=today,
         week=period(days, monday, today, _breaks(store, monday, today)),
@@ -225,6 +241,7 @@ def load_stats(store: Store, today: date | None = None) -> Stats:
         ),
         holds=_holds(store),
         total_sessions=total,
+        heat=heat,
     )
 
 
