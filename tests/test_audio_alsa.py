@@ -313,3 +313,13 @@ def test_a_thousand_cues_leak_no_threads_files_or_processes(tmp_path: Path, back
     finally:
         lis.close()
     assert threading.active_count() == main_threads - 1  # the reader thread ended with close()
+
+
+def test_play_cue_outside_a_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The break reminder's one-shot: the whole cue sounds before the worker is closed."""
+    from backtimer.audio.listener import play_cue
+
+    env, out = alsa_home(tmp_path)
+    monkeypatch.setenv("HOME", env["HOME"])
+    assert play_cue("break_due", settings=SoundSettings(volume=90)) is None
+    assert wait_for(out, [cue_frames("break_due", 0.9)])[0] >= 0
