@@ -323,3 +323,46 @@ def test_play_cue_outside_a_session(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("HOME", env["HOME"])
     assert play_cue("break_due", settings=SoundSettings(volume=90)) is None
     assert wait_for(out, [cue_frames("break_due", 0.9)])[0] >= 0
+
+
+FAILING_SIMPLEAUDIO = """
+class SimpleaudioError(Exception):
+    pass
+class PlayObject:
+    def stop(self):
+        pass
+    def wait_done(self):
+        pass
+calls = 0
+def play_buffer(data, channels, width, rate):
+    global calls
+    calls += 1
+    if calls > 1:  # the probe works, the first real cue fails: the device went away
+        raise SimpleaudioError("Error opening PCM device. -- CODE: -19 -- MSG: No such device")
+    return PlayObject()
+"""
+
+
+def test_audio_error_mid_session_falls_back_with_one_notice(tmp_path: Path) -> None:
+    if not HAVE_APLAY:
+        pytest.skip("aplay (alsa-utils) is not installed")
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "simpleaudio.py").write_text(FAILING_SIMPLEAUDIO)
+    env, out = alsa_home(tmp_path)
+    env["PYTHONPATH"] = f"{fake}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
+    lis = listener(env, SoundSettings(volume=100))
+    try:
+        assert lis.backend == "simpleaudio"
+        lis.play("go")  # fails in simpleaudio; the worker moves on to aplay and plays it there
+        assert wait_for(out, [cue_frames("go")])[0] >= 0
+        assert lis.backend == "aplay"
+        assert lis.notice == (
+            "sound: using aplay (simpleaudio: stopped working (Error opening PCM device. "
+            "-- CODE: -19 -- MSG: No such device))"
+        )
+        lis.play("rest")
+        assert -1 not in wait_for(out, [cue_frames("go"), cue_frames("rest")])
+        assert len(lis.notices) == 1
+    finally:
+        lis.close()
