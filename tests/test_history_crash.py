@@ -31,26 +31,24 @@ rep_rest = 0.5
     for name in ("One", "Two", "Three", "Four", "Five")
 )
 
-# Used while `backtimer run --plain` does not exist yet: the engine and the recorder driven
-# with the real monotonic clock, the way the plain runner drives them.
+# Used while `backtimer run --plain` does not exist yet: the Session facade (engine +
+# history recorder, no sound) driven with the real monotonic clock, as the plain runner does.
 DRIVER = """\
 import sys, time
 from pathlib import Path
-from backtimer.engine import Engine
-from backtimer.history.recorder import HistoryRecorder
 from backtimer.routine.loader import load_file
+from backtimer.session import Session
 from backtimer.timeline import compile
 
 routine = load_file(Path(sys.argv[1]))
-timeline = compile(routine)
-recorder = HistoryRecorder(routine, timeline)
-engine = Engine(timeline)
-recorder.handle(engine.start(time.monotonic()))
-while engine.state not in ("finished", "stopped"):
-    wake = engine.next_wakeup(time.monotonic())
+session = Session(routine, compile(routine), sound=False, record=True)
+assert any(type(x).__name__ == "HistoryRecorder" for x in session.listeners), session.notices
+session.start(time.monotonic())
+while session.engine.state not in ("finished", "stopped"):
+    wake = session.engine.next_wakeup(time.monotonic())
     time.sleep(0.05 if wake is None else min(0.2, max(0.0, wake - time.monotonic())))
-    recorder.handle(engine.advance(time.monotonic()))
-recorder.close()
+    session.advance(time.monotonic())
+session.close()
 """
 
 
@@ -60,7 +58,7 @@ def _command(routine: Path) -> tuple[list[str], str]:
             [sys.executable, "-m", "backtimer", "run", str(routine), "--plain", "--no-sound"],
             "backtimer run --plain",
         )
-    return [sys.executable, "-c", DRIVER, str(routine)], "engine + recorder driver"
+    return [sys.executable, "-c", DRIVER, str(routine)], "Session driver (no plain runner yet)"
 
 
 def _finished(db: Path) -> list[str]:
