@@ -347,3 +347,58 @@ def test_real_engine_stopped_after_the_first_exercise(tmp_path: Path) -> None:
     assert s["status"] == "stopped"
     assert results[0]["name"] == "Cat-cow" and not results[0]["skipped"]
     assert all(r["done_reps"] < 2 or r["skipped"] for r in results[1:])
+
+
+# ------------------------------------------------------------------ through the Session facade
+def _session_run(clock_step: float = 0.5) -> list[str]:
+    from backtimer.session import Session
+
+    short = Routine(
+        id="short",
+        name="Short",
+        exercises=(
+            Exercise(name="A", kind=WorkKind.HOLD, hold=2, reps=1, rest=1),
+            Exercise(name="B", kind=WorkKind.HOLD, hold=2, reps=1),
+        ),
+    )
+    session = Session(short, compile_timeline(short), sound=False, record=True)
+    now = 100.0
+    session.start(now)
+    while session.engine.state not in ("finished", "stopped"):
+        now += clock_step
+        session.advance(now)
+    session.close()
+    return session.notices
+
+
+def test_session_records_history_by_default() -> None:
+    assert _session_run() == []
+    with Store() as store:
+        [s] = store.sessions()
+        assert (s["routine_id"], s["status"], s["exercises_done"]) == ("short", "completed", 2)
+
+
+def test_session_with_a_locked_database_runs_to_the_end_with_one_notice() -> None:
+    Store().close()
+    holder = sqlite3.connect(paths.history_db(), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        import backtimer.history.recorder as recorder_module
+
+        original = recorder_module.HistoryRecorder.__init__
+
+        def short_timeout(self: HistoryRecorder, *a: object, **kw: object) -> None:
+            kw["busy_timeout"] = 0.05
+            original(self, *a, **kw)  # type: ignore[arg-type]
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(recorder_module.HistoryRecorder, "__init__", short_timeout)
+            notices = _session_run()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert notices == [
+        f"history: could not save this session: database is locked ({paths.history_db()})"
+    ]
+    with Store() as store:
+        assert store.sessions() == [] and store.integrity() == "ok"
