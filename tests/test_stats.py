@@ -180,3 +180,15 @@ def test_completed_session_dates(tmp_path: Path) -> None:
 
 def test_completed_session_dates_default_path_without_history() -> None:
     assert completed_session_dates("back") == []
+
+
+def test_streak_now_for_the_summary_screen(tmp_path: Path) -> None:
+    from backtimer.history.stats import streak_now
+
+    path = tmp_path / "h.sqlite3"
+    assert streak_now(path, TODAY) is None
+    with Store(path) as store:
+        _add(store, d(-1))
+        _add(store, d(0))
+        _add(store, d(-5))
+    assert streak_now(path, TODAY) == (2, 2)

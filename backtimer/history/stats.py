@@ -258,6 +258,22 @@ def load_stats_from(path: Path | None = None, today: date | None = None) -> Stat
         return load_stats(store, today)
 
 
+def streak_now(path: Path | None = None, today: date | None = None) -> tuple[int, int] | None:
+    """(current, longest) streak for a summary screen, or None when there is no history
+    or it cannot be read. One query over an index; cheap enough to call after each session."""
+    try:
+        with Store(path, create=False, busy_timeout=1.0) as store:
+            days = [
+                date.fromisoformat(r[0])
+                for r in store.query(
+                    "SELECT DISTINCT local_day FROM sessions WHERE status = 'completed'"
+                )
+            ]
+    except StoreError:
+        return None
+    return streaks(days, today or date.today())
+
+
 def completed_session_dates(routine_id: str, path: Path | None = None) -> list[datetime]:
     """Start times (aware UTC, oldest first) of the completed sessions of `routine_id`, for
     progression. [] when there is no history yet or it cannot be read."""
