@@ -95,7 +95,7 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         match = _TOML_POS.search(message)
         if match:
             raise ConfigError(
-                message[: match.start()],
+                _with_hint(message[: match.start()]),
                 path=path,
                 line=int(match.group(1)),
                 col=int(match.group(2)),
@@ -103,8 +103,23 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         eof = _TOML_EOF.search(message)
         if eof:
             lines = text.count("\n") + 1
-            raise ConfigError(message[: eof.start()], path=path, line=lines) from None
+            text_eof = _with_hint(message[: eof.start()], " at the end of the file")
+            raise ConfigError(text_eof, path=path, line=lines) from None
         raise ConfigError(message, path=path) from None
+
+
+# tomllib's short messages, with what was most likely meant
+_HINTS = {
+    "cannot overwrite a value": "is this setting or [table] written twice?",
+    "invalid value": 'expected a value after "=": a number, "text" in quotes, true or false',
+    "invalid statement": 'expected setting = value or a [table] header; text needs "quotes"',
+    "unterminated string": "a closing quote is missing",
+}
+
+
+def _with_hint(message: str, where: str = "") -> str:
+    hint = _HINTS.get(message.lower())
+    return f"{message}{where} ({hint})" if hint else f"{message}{where}"
 
 
 def save_config(data: Mapping[str, Any], path: Path | None = None) -> Path:

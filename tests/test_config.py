@@ -37,6 +37,15 @@ def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
     assert "(at line" not in msg
 
 
+def test_key_written_twice_gets_a_hint(tmp_path: Path) -> None:
+    p = write(tmp_path, "[sound]\nvolume = 80\nvolume = 3\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(p)
+    assert str(info.value) == (
+        f"{p}:3:11: Cannot overwrite a value (is this setting or [table] written twice?)"
+    )
+
+
 def test_unterminated_string_at_end(tmp_path: Path) -> None:
     p = write(tmp_path, '[sound]\ngo = "abc')
     with pytest.raises(ConfigError) as info:
