@@ -1,0 +1,422 @@
+"""The plain runner: a session as lines of text, for dumb terminals, screen readers, SSH
+and scripts. One line per event worth a person's attention, written the moment it
+happens; a summary at the end.
+
+One loop drives the session: it sleeps until the engine's next deadline (or a key / a
+line on standard input, or at most MAX_SLEEP), so it costs almost no CPU and wakes on
+time. Keys when standard input is a terminal (cbreak mode, restored on every way out):
+space/p pause-resume, n skip, b back, d/Enter done, +/- add or remove 10 s, q stop,
+! it hurts (stop). Otherwise standard input is read as lines: an empty line, "d" or
+"done" marks the next self-paced set / open-ended hold done (lines sent ahead are kept
+for the next one), "n", "b", "p", "q", "!" as the keys; at end of input open segments
+are skipped, and with `auto` they are skipped at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import selectors
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import TextIO
+
+from backtimer import clock as real_clock
+from backtimer.describe import work_text
+from backtimer.events import (
+    Countdown,
+    Event,
+    ExerciseFinished,
+    ExerciseResult,
+    ExerciseSkipped,
+    ExerciseStarted,
+    Halfway,
+    Paused,
+    Resumed,
+    SegmentStarted,
+    SessionFinished,
+    SessionStopped,
+    Summary,
+    WaitingForUser,
+)
+from backtimer.routine.durations import duration_text, human
+from backtimer.routine.model import Breath, Exercise, Routine, WorkKind
+from backtimer.session import Session
+from backtimer.timeline import Segment, Timeline, compile
+
+MAX_SLEEP = 1.0  # wake at least this often: the engine's suspend rule (max_gap 5 s) needs it
+KEYS_HELP = (
+    "keys: space pause/resume, n skip, b back, d or Enter done, +/- 10 s, q stop, ! it hurts"
+)
+LINES_HELP = (
+    "input lines: empty or d = done (self-paced), n skip, b back, p pause/resume, q stop,"
+    " ! it hurts"
+)
+
+
+def stamp(seconds: float) -> str:
+    """The session clock as mm:ss (h:mm:ss past an hour), rounded down."""
+    whole = int(max(0.0, seconds) + 1e-9)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def pacer_text(p: Breath | None) -> str:
+    if p is None:
+        return ""
+    parts = [f"inhale {duration_text(p.inhale)}"]
+    if p.hold > 0:
+        parts.append(f"hold {duration_text(p.hold)}")
+    parts.append(f"exhale {duration_text(p.exhale)}")
+    return "(" + " / ".join(parts) + ")"
+
+
+class Formatter:
+    """Turns engine events into the lines the plain runner prints."""
+
+    def __init__(self, routine: Routine, timeline: Timeline, *, tty: bool, auto: bool) -> None:
+        self.routine = routine
+        self.timeline = timeline
+        self.tty = tty
+        self.auto = auto
+        self._announced: int | None = None  # exercise announced by a NEXT line
+
+    def header(self) -> list[str]:
+        r = self.routine
+        count = len(r.exercises)
+        total = human(self.timeline.total)
+        about = "about " if self.timeline.has_estimates else ""
+        lines = [f"{r.name}: {count} exercise{'s' if count != 1 else ''}, {about}{total}"]
+        lines += [f"  ! {c}" for c in r.cautions]
+        lines.append(KEYS_HELP if self.tty else LINES_HELP)
+        return lines
+
+    def exercise(self, index: int) -> Exercise | None:
+        if 0 <= index < len(self.routine.exercises):
+            return self.routine.exercises[index]
+        return None
+
+    def intro(self, index: int, at: float, label: str) -> list[str]:
+        ex = self.exercise(index)
+        if ex is None:
+            return []
+        self._announced = index
+        what = work_text(ex)
+        lines = [f"{stamp(at)} {label}  {ex.name}" + (f"  {what}" if what else "")]
+        lines += [f"      {n}. {step}" for n, step in enumerate(ex.steps, 1)]
+        if ex.caution:
+            lines.append(f"      ! {ex.caution}")
+        return lines
+
+    def work(self, seg: Segment) -> str:
+        parts = ["WORK", seg.exercise]
+        if seg.sets > 1:
+            parts.append(f"set {seg.set}/{seg.sets}")
+        if seg.side:
+            parts.append(seg.side)
+        if seg.rep is not None and seg.reps and seg.reps > 1 and seg.work is not WorkKind.SELF:
+            parts.append(f"rep {seg.rep}/{seg.reps}")
+        if seg.work is WorkKind.HOLD and seg.duration is not None:
+            parts.append(f"hold {duration_text(seg.duration)}")
+        elif seg.work is WorkKind.PHASED and seg.duration is not None:
+            word = f" ({seg.breath})" if seg.breath else ""
+            parts.append(f"{seg.phase} {duration_text(seg.duration)}{word}")
+        elif seg.work is WorkKind.SELF:
+            reps = seg.reps or 1
+            parts.append(f"{reps} rep{'s' if reps != 1 else ''} at your own pace")
+            parts.append(self._open_hint("when the set is done"))
+        elif seg.work is WorkKind.MAX:
+            parts.append("hold as long as you can")
+            parts.append(self._open_hint("when you let go"))
+        elif seg.duration is not None:
+            parts.append(duration_text(seg.duration))
+        if seg.pacer is not None:
+            parts.append(pacer_text(seg.pacer))
+        return "  ".join(p for p in parts if p)
+
+    def _open_hint(self, when: str) -> str:
+        if self.auto:
+            return "(skipped: --auto)"
+        return f"press Enter {when}" if self.tty else f"send a line {when}"
+
+    def rest(self, seg: Segment) -> str:
+        length = duration_text(seg.duration) if seg.duration is not None else ""
+        if seg.reason == "side":
+            text = f"SWITCH SIDES  {length}"
+            return text + (f"  ({seg.side} next)" if seg.side else "")
+        text = f"REST  {length}"
+        if seg.reason == "set":
+            text += f"  before set {seg.set}/{seg.sets}"
+        if seg.pacer is not None:
+            text += f"  {pacer_text(seg.pacer)}"
+        return text
+
+    def lines(self, events: list[Event]) -> list[str]:
+        out: list[str] = []
+        for ev in events:
+            out += self.line(ev)
+        return out
+
+    def line(self, ev: Event) -> list[str]:
+        if isinstance(ev, SegmentStarted):
+            seg = ev.segment
+            if seg.kind == "work":
+                return [f"{stamp(ev.at)} {self.work(seg)}"]
+            if seg.kind == "prepare":
+                first = f"{stamp(ev.at)} GET READY  {duration_text(seg.estimate)}"
+                return [first, *self.intro(seg.exercise_index, ev.at, "NEXT")]
+            lines = [f"{stamp(ev.at)} {self.rest(seg)}"]
+            if seg.reason == "exercise":
+                lines += self.intro(seg.exercise_index + 1, ev.at, "NEXT")
+            return lines
+        if isinstance(ev, ExerciseStarted):
+            if self._announced == ev.index:
+                return []
+            return self.intro(ev.index, ev.at, "EXERCISE")
+        if isinstance(ev, Countdown):
+            return [str(ev.value)]
+        if isinstance(ev, Halfway):
+            return [f"{stamp(ev.at)} halfway"]
+        if isinstance(ev, WaitingForUser):
+            return []
+        if isinstance(ev, Paused):
+            again = "press space to resume" if self.tty else "send p to resume"
+            if ev.reason == "suspend":
+                return [
+                    f"{stamp(ev.at)} PAUSED  the computer was asleep or this program was "
+                    f"stopped for {human(ev.gap)}; {again}"
+                ]
+            return [f"{stamp(ev.at)} PAUSED  {again}"]
+        if isinstance(ev, Resumed):
+            return [f"{stamp(ev.at)} RESUMED"]
+        if isinstance(ev, ExerciseSkipped):
+            return [f"{stamp(ev.at)} SKIPPED  {ev.result.name}"]
+        if isinstance(ev, ExerciseFinished):
+            return [f"{stamp(ev.at)} DONE  {ev.result.name}  {result_text(ev.result)}"]
+        if isinstance(ev, SessionFinished):
+            return summary_lines(ev.summary)
+        if isinstance(ev, SessionStopped):
+            lines = [f"{stamp(ev.at)} STOPPED"]
+            if ev.message:
+                lines.append(ev.message)
+            return lines + summary_lines(ev.summary)
+        return []
+
+
+def result_text(r: ExerciseResult) -> str:
+    if r.held_seconds:
+        return "held " + ", ".join(human(round(s, 1)) for s in r.held_seconds)
+    sides = max(1, r.planned_sides)
+    planned = r.planned_reps * r.planned_sets * sides
+    unit = "rep" if planned == 1 else "reps"
+    text = f"{r.done_reps}/{planned} {unit}"
+    if r.planned_sets > 1:
+        text += f", {r.done_sets}/{r.planned_sets} sets"
+    return text
+
+
+def summary_lines(s: Summary) -> list[str]:
+    status = {"completed": "completed", "stopped": "stopped early", "pain": "stopped (pain)"}
+    lines = [
+        "",
+        f"{s.name}: {status[s.status]} after {human(round(s.total_seconds))}; "
+        f"worked {human(round(s.worked_seconds))} of {human(round(s.planned_work_seconds))} planned"
+        + (f"; paused {human(round(s.paused_seconds))}" if s.paused_seconds >= 1 else ""),
+    ]
+    width = max((len(r.name) for r in s.exercises), default=0)
+    for r in s.exercises:
+        state = "skipped" if r.skipped else result_text(r)
+        lines.append(f"  {r.name.ljust(width)}  {state}")
+    return lines
+
+
+@contextlib.contextmanager
+def cbreak(fd: int) -> Iterator[None]:
+    """Single keys without Enter and without echo; the terminal is restored on the way out."""
+    import termios  # noqa: PLC0415 - POSIX only, and only for a terminal
+    import tty  # noqa: PLC0415
+
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+class PlainRunner:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        out: TextIO,
+        stdin_fd: int | None,
+        tty: bool,
+        auto: bool = False,
+        read_clock: Callable[[], tuple[float, float]] = real_clock.read,
+    ) -> None:
+        self.session = session
+        self.engine = session.engine
+        self.out = out
+        self.fd = stdin_fd
+        self.tty = tty
+        self.auto = auto
+        self.read_clock = read_clock
+        self.fmt = Formatter(session.routine, session.timeline, tty=tty, auto=auto)
+        self._notices_shown = 0
+        self._buffer = b""
+        self._eof = stdin_fd is None
+        self._pending_done = 0
+        self._commands: list[str] = []
+
+    def write(self, lines: list[str]) -> None:
+        if lines:
+            self.out.write("".join(line + "\n" for line in lines))
+            self.out.flush()
+
+    def show(self, events: list[Event]) -> None:
+        lines = self.fmt.lines(events)
+        notices = self.session.notices
+        if len(notices) > self._notices_shown:
+            lines += [f"note: {n}" for n in notices[self._notices_shown :]]
+            self._notices_shown = len(notices)
+        self.write(lines)
+
+    def run(self) -> int:
+        """Run the session to its end. 0 when completed or stopped, 130 on Ctrl-C."""
+        self.write(self.fmt.header())
+        try:
+            if self.tty and self.fd is not None:
+                with cbreak(self.fd):
+                    self._loop()
+            else:
+                self._loop()
+        except KeyboardInterrupt:
+            now, _ = self.read_clock()
+            self.show(self.session.stop(now))
+            return 130
+        finally:
+            self.session.close()
+        return 0
+
+    def _loop(self) -> None:
+        sel = selectors.DefaultSelector()
+        if self.fd is not None:
+            try:
+                sel.register(self.fd, selectors.EVENT_READ)
+            except (OSError, ValueError):  # e.g. a regular file: always readable
+                self._read_all_now()
+        try:
+            self.show(self.session.start(*self.read_clock()))
+            while self.engine.state not in ("finished", "stopped"):
+                self._open_segment()
+                if self.engine.state in ("finished", "stopped"):
+                    break
+                now, _ = self.read_clock()
+                wake = self.engine.next_wakeup(now)
+                limit = now + MAX_SLEEP
+                timeout = max(0.0, (min(wake, limit) if wake is not None else limit) - now)
+                if sel.get_map():
+                    for key, _mask in sel.select(timeout):
+                        self._read(key.fd, sel)
+                else:
+                    time.sleep(timeout)
+                self.show(self.session.advance(*self.read_clock()))
+                self._run_commands()
+        finally:
+            sel.close()
+
+    def _open_segment(self) -> None:
+        """Done or skip a waiting open segment when the input says so."""
+        if self.engine.state != "waiting":
+            return
+        now, _ = self.read_clock()
+        if self._pending_done > 0:
+            self._pending_done -= 1
+            self.show(self.session.done(now))
+        elif self.auto or self._eof:
+            self.show(self.session.skip(now))
+
+    def _read_all_now(self) -> None:
+        assert self.fd is not None
+        while True:
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                break
+            self._take(chunk)
+        self._eof = True
+        self._flush_partial()
+
+    def _read(self, fd: int, sel: selectors.BaseSelector) -> None:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            chunk = b""
+        if not chunk:
+            sel.unregister(fd)
+            self._eof = True
+            self._flush_partial()
+            return
+        self._take(chunk)
+
+    def _take(self, chunk: bytes) -> None:
+        if self.tty:
+            for ch in chunk.decode(errors="replace"):
+                self._commands.append(ch)
+            return
+        self._buffer += chunk
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for raw in lines:
+            self._line(raw.decode(errors="replace"))
+
+    def _flush_partial(self) -> None:
+        if self._buffer.strip():
+            self._line(self._buffer.decode(errors="replace"))
+        self._buffer = b""
+
+    def _line(self, text: str) -> None:
+        word = text.strip().lower()
+        if word in ("", "d", "done"):
+            self._pending_done += 1
+        else:
+            self._commands.append(word[:1] if word not in ("+", "-") else word)
+
+    def _run_commands(self) -> None:
+        while self._commands:
+            key = self._commands.pop(0)
+            now, _ = self.read_clock()
+            s = self.session
+            if key in (" ", "p"):
+                self.show(s.toggle_pause(now))
+            elif key == "n":
+                self.show(s.skip(now))
+            elif key == "b":
+                self.show(s.back(now))
+            elif key in ("d", "\n", "\r"):
+                self.show(s.done(now))
+            elif key in ("+", "="):
+                self.show(s.adjust(now, 10.0))
+            elif key == "-":
+                self.show(s.adjust(now, -10.0))
+            elif key == "q":
+                self.show(s.stop(now))
+            elif key == "!":
+                self.show(s.pain(now))
+
+
+def run_plain(
+    routine: Routine, *, sound: bool, auto: bool, record: bool = True, out: TextIO | None = None
+) -> int:
+    timeline = compile(routine)
+    session = Session(routine, timeline, sound=sound, record=record)
+    stdin = sys.stdin
+    fd: int | None
+    try:
+        fd = stdin.fileno() if stdin is not None else None
+    except (OSError, ValueError):
+        fd = None
+    tty = fd is not None and os.isatty(fd)
+    runner = PlainRunner(session, out=out or sys.stdout, stdin_fd=fd, tty=tty, auto=auto)
+    return runner.run()

@@ -1,0 +1,82 @@
+"""`backtimer run [ID|PATH] [--plain] [--auto] [--no-sound]`: run a routine.
+
+Without --plain this opens the full-screen app (backtimer.ui, imported only here and
+only then); with --plain, or when the app cannot start, the line-mode runner.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from backtimer.cli.main import UserError
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "run",
+        help="run a routine (the full-screen app, or --plain for lines of text)",
+        description=(
+            "Run a routine by id (see `backtimer list`) or by path to a .toml file. Without a "
+            "routine, the app opens on the library."
+        ),
+    )
+    p.add_argument("routine", nargs="?", metavar="ID|PATH", help="routine id or .toml file")
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help="no full-screen app: one line per event, for screen readers, SSH and scripts",
+    )
+    p.add_argument(
+        "--auto",
+        action="store_true",
+        help="with --plain: skip self-paced sets and open-ended holds instead of waiting",
+    )
+    p.add_argument("--no-sound", action="store_true", help="no cue sounds")
+    p.set_defaults(handler=handle)
+
+
+def _load(ref: str) -> Any:
+    from backtimer.routine.library import load  # noqa: PLC0415 - lazy: CLI start-up
+    from backtimer.routine.loader import RoutineError  # noqa: PLC0415
+
+    try:
+        return load(ref)
+    except LookupError as exc:
+        raise UserError(str(exc.args[0] if exc.args else exc), 2) from None
+    except RoutineError as exc:
+        raise UserError(str(exc), 1) from None
+
+
+def _need_routine(why: str) -> UserError:
+    try:
+        from backtimer.routine.library import known_ids  # noqa: PLC0415
+
+        ids = ", ".join(known_ids())
+    except Exception:
+        ids = ""
+    known = f"; known: {ids}" if ids else ""
+    return UserError(f"{why} needs a routine: backtimer run ID --plain{known}", 2)
+
+
+def handle(args: argparse.Namespace) -> int:
+    if not args.plain:
+        if not sys.stdout.isatty():
+            print("backtimer: output is not a terminal; running in plain mode", file=sys.stderr)
+        else:
+            try:
+                from backtimer.ui.app import launch  # noqa: PLC0415 - Textual only here
+            except ImportError as exc:
+                print(
+                    f"backtimer: the full-screen app cannot start ({exc}); running in plain mode",
+                    file=sys.stderr,
+                )
+            else:
+                return launch(args.routine, no_sound=args.no_sound)
+    if args.routine is None:
+        raise _need_routine("plain mode")
+    routine = _load(args.routine)
+    from backtimer.cli.plain import run_plain  # noqa: PLC0415
+
+    return run_plain(routine, sound=not args.no_sound, auto=args.auto)
