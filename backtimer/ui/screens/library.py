@@ -32,6 +32,7 @@ class Row:
     origin: str
     routine: Routine | None
     error: str  # every problem, one per line ("" when it loads)
+    path: str = ""
 
     @property
     def search_text(self) -> str:
@@ -53,7 +54,8 @@ def rows_from_entries(entries: list[object]) -> list[Row]:
         origin = str(getattr(entry, "origin", ""))
         if routine is None:
             error = str(getattr(entry, "error", "") or "could not be loaded")
-            rows.append(Row(rid, rid, "", "", "", origin, None, error))
+            path = str(getattr(entry, "path", ""))
+            rows.append(Row(rid, rid, "", "", "", origin, None, error, path))
             continue
         timeline = compile(routine)
         about = "about " if timeline.has_estimates else ""
@@ -75,7 +77,8 @@ def rows_from_entries(entries: list[object]) -> list[Row]:
 def detail_text(row: Row) -> Text:
     text = Text()
     if row.routine is None:
-        text.append(f"⚠ {row.id} cannot be used\n\n", style="bold")
+        text.append(f"⚠ {row.id} has errors and cannot start\n", style="bold")
+        text.append(f"{row.path}\n\n", style="italic")
         text.append(row.error + "\n\n")
         text.append("Fix the file and restart backtimer, or run: backtimer validate " + row.id)
         return text
@@ -112,7 +115,7 @@ class LibraryScreen(Screen[None]):
         Binding("f1", "app.help", "Help", show=False),
         *bindings(APP_KEYS),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (84, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (78, "-wide")]
 
     def __init__(self, entries: list[object] | None = None) -> None:
         super().__init__()
@@ -121,8 +124,8 @@ class LibraryScreen(Screen[None]):
         self.shown: list[Row] = []
 
     def compose(self) -> ComposeResult:
-        yield Label("backtimer — pick a routine:  type to filter · ↑↓ choose · Enter start", id="title")
-        yield Input(placeholder="Type to filter (name, place)…", id="filter")
+        yield Label("backtimer — routines", id="title")
+        yield Input(placeholder="Type to filter · ↑↓ choose · Enter starts", id="filter")
         with Horizontal(id="panes"):
             yield DataTable(id="routines", cursor_type="row", zebra_stripes=False)
             with VerticalScroll(id="detail"):
@@ -151,8 +154,7 @@ class LibraryScreen(Screen[None]):
         for row in self.shown:
             name = Text(row.name) if row.routine else Text("⚠ " + row.id, style="bold")
             if row.routine is None:
-                first = row.error.splitlines()[0] if row.error else ""
-                table.add_row(name, Text(first, style="italic"), "", "", key=row.id)
+                table.add_row(name, Text("error", style="italic"), "", "", key=row.id)
             else:
                 table.add_row(name, row.place, row.exercises, row.duration, key=row.id)
         if not self.shown:

@@ -39,7 +39,7 @@ def countdown_scale(width: int, height: int) -> int:
         return 3
     if width >= 130 and height >= 44:
         return 2
-    if width >= 100 and height >= 30:
+    if width >= 60 and height >= 22:
         return 1
     return 0
 
@@ -83,7 +83,7 @@ class SessionScreen(Screen[ev.Summary]):
         self.sound = sound
         self.record = record
         self.session = session
-        self.muted = not sound
+        self.muted = False
         self.summary: ev.Summary | None = None
         self.stop_message = ""
         self.notices_shown = 0
@@ -147,7 +147,9 @@ class SessionScreen(Screen[ev.Summary]):
             if new.small_rest:
                 self.add_class("-relax")
             self.query_one("#state-word", Label).update(new.state_word)
-            self.query_one("#hint", Label).update(_hint(new))
+            hint = self.query_one("#hint", Label)
+            hint.update(_hint(new))
+            hint.display = bool(_hint(new))
             self.refresh_bindings()
         if old is None or new.exercise != old.exercise:
             self.query_one("#exercise", Label).update(new.exercise)
@@ -190,11 +192,20 @@ class SessionScreen(Screen[ev.Summary]):
         self._show_notices()
 
     def _bell_wanted(self) -> bool:
-        """The terminal bell stands in for sound when muted or when no sound plays."""
+        """The terminal bell stands in for sound when it is muted here or cannot play.
+        With sound off (--no-sound) the session stays silent."""
+        if not self.sound:
+            return False
         if self.muted:
             return True
-        active = getattr(self.session, "sound_active", None)
-        return active is False
+        audio = self._audio()
+        return audio is None or getattr(audio, "backend", None) is None
+
+    def _audio(self) -> Any:
+        for listener in getattr(self.session, "listeners", ()):
+            if hasattr(listener, "toggle_mute"):
+                return listener
+        return None
 
     def _show_notices(self) -> None:
         notices = list(getattr(self.session, "notices", []) or [])
@@ -232,9 +243,9 @@ class SessionScreen(Screen[ev.Summary]):
         if action == "resume":
             return state == "paused"
         if action == "mute":
-            return not self.muted
+            return self.sound and not self.muted
         if action == "unmute":
-            return self.muted
+            return self.sound and self.muted
         if action == "done":
             seg = getattr(self.session.engine, "segment", None) if self.session else None
             return seg is not None and seg.is_open
@@ -273,10 +284,10 @@ class SessionScreen(Screen[ev.Summary]):
         self._set_muted(False)
 
     def _set_muted(self, muted: bool) -> None:
+        audio = self._audio()
+        if audio is not None and bool(getattr(audio, "muted", False)) != muted:
+            audio.toggle_mute()
         self.muted = muted
-        setter = getattr(self.session, "set_sound", None)
-        if setter is not None:
-            setter(not muted)
         self.notify("Sound off: the terminal bell marks each change" if muted else "Sound on")
         self.refresh_bindings()
 

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from backtimer.events import ExerciseResult, Summary
-from backtimer.routine.durations import clock, human
+from backtimer.routine.durations import clock
 from backtimer.ui.keys import SUMMARY_KEYS, bindings
 
 TITLES = {
@@ -24,40 +24,33 @@ PAIN_TEXT = (
 )
 
 
-def planned_text(r: ExerciseResult) -> str:
-    parts = []
-    if r.planned_sets > 1:
-        parts.append(f"{r.planned_sets} sets")
-    if r.planned_reps > 1:
-        parts.append(f"{r.planned_reps} reps")
-    if r.planned_sides:
-        parts.append(f"{r.planned_sides} sides")
-    parts.append(human(round(r.planned_seconds)))
-    return " · ".join(parts)
+def planned_reps(r: ExerciseResult) -> int:
+    return r.planned_reps * r.planned_sets * max(1, r.planned_sides)
 
 
 def done_text(r: ExerciseResult) -> str:
-    parts = []
-    if r.planned_sets > 1:
-        parts.append(f"{r.done_sets} sets")
-    if r.planned_reps > 1 or r.done_reps > 1:
-        parts.append(f"{r.done_reps} reps")
-    parts.append(human(round(r.worked_seconds)))
+    """ "8/10 reps", "2/3 sets", or the best open-ended hold; "skipped" when skipped."""
     if r.held_seconds:
-        parts.append("best hold " + human(round(max(r.held_seconds))))
-    if r.skipped:
-        parts.append("skipped")
-    return " · ".join(parts)
+        text = f"best {clock(max(r.held_seconds))}"
+    elif r.planned_sets > 1 and r.planned_reps <= 1:
+        text = f"{r.done_sets}/{r.planned_sets} sets"
+    else:
+        text = f"{r.done_reps}/{planned_reps(r)} reps"
+    return f"{text}, skipped" if r.skipped else text
+
+
+def time_text(r: ExerciseResult) -> str:
+    return f"{clock(r.worked_seconds)} of {clock(r.planned_seconds)}"
 
 
 def summary_table(summary: Summary) -> Table:
     table = Table(expand=True, box=None, pad_edge=False, header_style="bold")
-    table.add_column("Exercise", ratio=3, overflow="fold")
-    table.add_column("Planned", ratio=2, overflow="fold")
-    table.add_column("Done", ratio=2, overflow="fold")
+    table.add_column("Exercise", ratio=1, overflow="ellipsis", no_wrap=True)
+    table.add_column("Done", no_wrap=True)
+    table.add_column("Time", no_wrap=True, justify="right")
     for r in summary.exercises:
-        mark = "✓ " if not r.skipped and r.worked_seconds >= r.planned_seconds - 0.5 else "· "
-        table.add_row(mark + r.name, planned_text(r), done_text(r))
+        finished = not r.skipped and r.worked_seconds >= r.planned_seconds - 0.5
+        table.add_row(("✓ " if finished else "· ") + r.name, done_text(r), time_text(r))
     return table
 
 
@@ -81,17 +74,15 @@ class SummaryScreen(Screen[str]):
         with VerticalScroll(id="body"):
             if s.status == "pain":
                 yield Static(self.message or PAIN_TEXT, id="message")
-                if self.message:
-                    yield Static(PAIN_TEXT, classes="muted")
             elif self.message:
                 yield Static(self.message, id="message")
             totals = Text()
-            totals.append("Total ", style="bold")
+            totals.append("Total time ", style="bold")
             totals.append(clock(s.total_seconds))
-            totals.append("   Worked ", style="bold")
+            totals.append(" · worked ", style="bold")
             totals.append(f"{clock(s.worked_seconds)} of {clock(s.planned_work_seconds)}")
             if s.paused_seconds >= 1:
-                totals.append("   Paused ", style="bold")
+                totals.append(" · paused ", style="bold")
                 totals.append(clock(s.paused_seconds))
             yield Static(totals, id="totals")
             yield Static(summary_table(s), id="table")

@@ -32,6 +32,7 @@ class BreathGuide(Widget):
         bar = "█" * full + (_EIGHTHS[part] if part else "")
         text = Text(label, style="bold")
         text.append("▕")
-        text.append(bar.ljust(room), style="$accent" if False else "")
+        text.append(bar)
+        text.append("·" * (room - len(bar)), style="dim")
         text.append("▏")
         return text

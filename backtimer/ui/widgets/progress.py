@@ -23,6 +23,7 @@ class RoutineProgress(Widget):
         eighths = round(room * 8 * max(0.0, min(1.0, self.fraction)))
         full, part = divmod(eighths, 8)
         bar = "█" * full + (_EIGHTHS[part] if part else "")
-        text = Text(bar.ljust(room), style="")
+        text = Text(bar)
+        text.append("·" * (room - len(bar)), style="dim")
         text.append(label, style="bold")
         return text

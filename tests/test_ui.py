@@ -1,0 +1,310 @@
+"""The Textual app driven by Pilot on a fake clock: what a person sees and presses.
+
+The clock is injected; a test moves it forward and asks the screen to refresh, so
+nothing sleeps for real and every run sees the same seconds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from backtimer.routine.loader import load_file
+from backtimer.ui.app import BacktimerApp
+from backtimer.ui.screens.confirm import QuitConfirm
+from backtimer.ui.screens.help import HelpScreen
+from backtimer.ui.screens.library import LibraryScreen
+from backtimer.ui.screens.session import SessionScreen
+from backtimer.ui.screens.summary import SummaryScreen
+from backtimer.ui.widgets.breath import BreathGuide
+from backtimer.ui.widgets.countdown import Countdown
+from tests.ui_helpers import SAMPLE, FakeClock, make_app, shown_clock, step, text
+
+
+async def test_library_lists_routines_filters_and_marks_broken_ones() -> None:
+    app = make_app(FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        names = [r.name for r in screen.shown]
+        assert names == ["broken", "UI sample"]
+        table = screen.query_one("#routines")
+        row = [str(c) for c in table.get_row("ui-sample")]  # type: ignore[attr-defined]
+        assert row[:3] == ["UI sample", "chair", "4"]
+        broken = [str(c) for c in table.get_row("broken")]  # type: ignore[attr-defined]
+        assert broken[:2] == ["⚠ broken", "error"]
+        # the detail pane shows the broken file's problem, naming the field
+        detail = text(app, "#detail-text")
+        assert "broken has errors and cannot start" in detail
+        assert 'exercise 1 ("Shrug"): hold: expected a duration' in detail.replace("\n", " ")
+        await pilot.press("u", "i")
+        assert [r.id for r in screen.shown] == ["ui-sample"]
+        detail = text(app, "#detail-text")
+        assert "Chin tuck — hold 8 s x 2" in detail
+        assert "Trapezius stretch" in detail and "Gently: a light pull" in detail
+        assert "Stop if anything hurts." in detail
+        await pilot.press("z", "z", "z")
+        assert screen.shown == []
+        assert "No routine matches" in text(app, "#detail-text")
+
+
+async def test_a_broken_routine_does_not_start() -> None:
+    app = make_app(FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert any("broken cannot start" in n.message for n in app._notifications)
+
+
+async def test_start_pause_skip_finish_and_summary() -> None:
+    clock = FakeClock()
+    app = make_app(clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        assert text(app, "#state-word") == "GET READY"
+        assert shown_clock(app) == "0:05"
+        assert text(app, "#next-up") == "Next: Chin tuck — hold 8 s x 2"
+
+        await step(pilot, clock, 1.5)
+        assert shown_clock(app) == "0:04"
+
+        # pause: time passes, the countdown does not move
+        await pilot.press("space")
+        assert text(app, "#state-word") == "PAUSED"
+        assert "press space" in text(app, "#hint")
+        await step(pilot, clock, 30)
+        assert shown_clock(app) == "0:04"
+        await pilot.press("space")
+        await step(pilot, clock, 1.0)
+        assert shown_clock(app) == "0:03"
+
+        # into the first hold
+        await step(pilot, clock, 3.0)
+        assert text(app, "#state-word") == "WORK"
+        assert text(app, "#band") == "Hold"
+        assert text(app, "#detail") == "Rep 1/2"
+        assert shown_clock(app) == "0:08"
+
+        # n: next segment (a short relaxed rest), N: skip the exercise
+        await pilot.press("n")
+        assert text(app, "#band") == "Relax"
+        assert screen.has_class("-relax")
+        await pilot.press("N")
+        assert text(app, "#state-word") == "REST"
+        assert text(app, "#next-up") == "Next: Trapezius stretch — hold 3 s x 2, alternate sides"
+        assert "Gently: a light pull" in text(app, "#caution")
+
+        # time runs the rest of the routine; the last hold is open-ended and counts up
+        for _ in range(60):
+            await step(pilot, clock, 1.0)
+            if text(app, "#state-word") == "YOUR PACE":
+                break
+        assert text(app, "#band") == "Hold as long as you can"
+        held = shown_clock(app)
+        await step(pilot, clock, 5.0)
+        assert shown_clock(app) > held  # counting up
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert text(app, "#title") == "Routine complete — well done"
+        table = text(app, "#table")
+        assert "Chin tuck" in table and "skipped" in table
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_phased_reps_show_the_breath_word() -> None:
+    clock = FakeClock()
+    routine = load_file(SAMPLE, routine_id="ui-sample")
+    app = BacktimerApp(routine, clock=clock, sound=False, record=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("N", "N")  # skip chin tuck and the trapezius stretch
+        await pilot.press("n")  # past the rest
+        assert text(app, "#band") == "Inhale — lift the chest"
+        assert text(app, "#detail") == "Rep 1/2"
+        await step(pilot, clock, 2.5)
+        assert text(app, "#band") == "Exhale — round the back"
+
+
+async def test_breath_guide_grows_on_inhale_and_shrinks_on_exhale() -> None:
+    clock = FakeClock()
+    routine = load_file(SAMPLE, routine_id="ui-sample")
+    app = BacktimerApp(routine, clock=clock, sound=False, record=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        guide = app.screen.query_one(BreathGuide)
+        await step(pilot, clock, 1.0)
+        assert guide.display and guide.breath is not None
+        assert guide.breath.word == "Inhale" and guide.breath.seconds == 3
+        first = guide.breath.level
+        await step(pilot, clock, 2.0)
+        assert guide.breath.word == "Inhale" and guide.breath.level > first
+        assert text(app, "BreathGuide").startswith("Inhale")
+        await step(pilot, clock, 2.0)  # into the hold: the pacer restarts with the segment
+        await step(pilot, clock, 5.0)
+        assert guide.breath.word == "Exhale"
+        high = guide.breath.level
+        await step(pilot, clock, 2.0)
+        assert guide.breath.level < high
+        # the trapezius stretch has breath = false: no guide
+        await pilot.press("N")
+        await pilot.press("n")
+        assert text(app, "#band") == "Hold"
+        assert not guide.display
+
+
+async def test_quit_asks_first_and_keep_going_resumes() -> None:
+    clock = FakeClock()
+    app = make_app(clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        session = app.screen
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuitConfirm)
+        assert "Stop this session?" in text(app, "#title")
+        before = session.query_one(Countdown).value
+        await step(pilot, clock, 20)  # paused while the question is open
+        assert session.query_one(Countdown).value == before
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is session
+        assert text(app, "#state-word") == "GET READY"
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("s")  # stop and see the summary
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert text(app, "#title") == "Stopped early"
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_quit_from_the_confirmation_exits() -> None:
+    app = make_app(FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+async def test_pain_stops_at_once_with_a_calm_message() -> None:
+    clock = FakeClock()
+    app = make_app(clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await step(pilot, clock, 6.0)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert text(app, "#title") == "Stopped because it hurt"
+        message = text(app, "#message")
+        assert "pain" in message.lower() and "rest" in message.lower()
+
+
+async def test_help_lists_every_key_and_remapped_keys() -> None:
+    app = make_app(FakeClock(), keymap={"pause": "k", "next": "l"})
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        body = text(app, "#keys Static")
+        for words in ("Pause / resume", "Next segment", "Stop now because it hurts", "Add 10"):
+            assert words in body
+        await pilot.press("escape")
+        await pilot.pause()
+        # the remapped key pauses; space no longer does
+        await pilot.press("space")
+        assert text(app, "#state-word") == "GET READY"
+        await pilot.press("k")
+        assert text(app, "#state-word") == "PAUSED"
+
+
+async def test_adjust_adds_and_removes_ten_seconds() -> None:
+    clock = FakeClock()
+    app = make_app(clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert shown_clock(app) == "0:05"
+        await pilot.press("plus")
+        assert shown_clock(app) == "0:15"
+        await pilot.press("minus")
+        assert shown_clock(app) == "0:05"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (50, 16), (40, 12)])
+async def test_small_terminals_keep_countdown_and_instruction(size: tuple[int, int]) -> None:
+    clock = FakeClock()
+    app = make_app(clock)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("down", "enter")
+        await step(pilot, clock, 5.5)
+        screen = app.screen
+        countdown = screen.query_one(Countdown)
+        band = screen.query_one("#band")
+        regions = [countdown.region, band.region]
+        for region in regions:
+            assert region.height > 0 and region.bottom <= size[1] - 1  # above the footer
+        assert not countdown.region.overlaps(band.region)
+        if size[1] >= 16:
+            await pilot.press("N")  # a rest: the next-up line stays visible
+            await pilot.pause()
+            assert text(app, "#next-up").startswith("Next: Trapezius stretch")
+            nxt = screen.query_one("#next-up")
+            assert nxt.region.height > 0 and nxt.region.bottom <= size[1] - 1
+
+
+async def test_the_bell_rings_at_segment_boundaries_when_no_sound_can_play() -> None:
+    from backtimer.session import Session
+    from backtimer.timeline import compile
+
+    clock = FakeClock()
+    routine = load_file(SAMPLE, routine_id="ui-sample")
+
+    def quiet_session(r: object) -> Session:  # an audio listener that cannot play
+        return Session(routine, compile(routine), sound=False, record=False)
+
+    app = BacktimerApp(
+        routine, clock=clock, sound=True, record=False, session_factory=quiet_session
+    )
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first = len(rings)
+        await step(pilot, clock, 4.0)
+        assert len(rings) == first  # nothing inside a segment
+        await step(pilot, clock, 1.5)  # prepare -> first hold
+        assert len(rings) == first + 1
+        await pilot.press("m")  # muted: the bell still marks each change
+        assert "Unmute" in [b.binding.description for b in app.active_bindings.values()]
+        await pilot.press("n")
+        assert len(rings) == first + 2
+
+
+async def test_no_sound_means_no_bell() -> None:
+    clock = FakeClock()
+    routine = load_file(SAMPLE, routine_id="ui-sample")
+    app = BacktimerApp(routine, clock=clock, sound=False, record=False)
+    rings: list[int] = []
+    app.bell = lambda: rings.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await step(pilot, clock, 6.0)
+        await pilot.press("n")
+        assert rings == []
