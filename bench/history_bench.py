@@ -136,7 +136,10 @@ def main() -> int:
             f"generated {args.sessions} sessions ({args.sessions * len(EXERCISES)} results) "
             f"in {time.perf_counter() - t:.1f} s, {db.stat().st_size / 1e6:.1f} MB"
         )
-        env = {**os.environ, "BACKTIMER_DATA_DIR": str(data)}
+        # As installed: pip writes bytecode; this machine may set PYTHONDONTWRITEBYTECODE, so
+        # the bytecode goes to a temporary cache (nothing is written into the source tree).
+        env = {**os.environ, "BACKTIMER_DATA_DIR": str(data), "PYTHONPYCACHEPREFIX": tmp}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
 
         # 1. `backtimer stats` end to end vs a bare sqlite3 count in a new process
         cli = [sys.executable, "-m", "backtimer", "stats"]
@@ -236,7 +239,8 @@ def main() -> int:
     ]
     print(
         f"\n{args.sessions} sessions, {args.runs} runs each, {args.inserts} inserts; "
-        f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}\n"
+        f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n"
     )
     print("| measured | ms | reference | ms | ratio | target |")
     print("|---|---:|---|---:|---:|---|")
