@@ -322,3 +322,16 @@ def test_validate_prints_every_problem_of_every_file(
     assert lines[-1] == f"{missing}: no such file"
     assert err == "3 of 4 files have problems\n"
     assert "Traceback" not in out + err
+
+
+def test_square_brackets_in_names_are_printed_as_written(
+    capsys: pytest.CaptureFixture[str], user_routines: Path
+) -> None:
+    text = '[routine]\nname = "Mine [bold]x"\n\n[[exercise]]\nname = "Tilt [red]"\nhold = 3\n'
+    (user_routines / "mine.toml").write_text(text, encoding="utf-8")
+    for argv in (["list"], ["show", "mine"], ["plan", "mine"]):
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        assert "Mine [bold]x" in out, argv
+        if argv[0] != "list":
+            assert "Tilt [red]" in out, argv

@@ -139,7 +139,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in rows:
         if r["error"] is None:
             table.add_row(
-                r["id"], r["name"], r["place"], str(r["exercises"]), r["_total"], r["origin"]
+                Text(r["id"]),
+                Text(r["name"]),
+                r["place"],
+                str(r["exercises"]),
+                r["_total"],
+                r["origin"],
             )
         else:
             broken = True
@@ -268,6 +273,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return 0
 
     from rich.table import Table  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
 
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("#", justify="right", no_wrap=True)
@@ -285,12 +291,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
             what = f"{seg.exercise}: {seg.label}"
         if seg.breath:
             what += f" [{seg.breath}]"
-        rep = f"{seg.rep}/{seg.reps}" if seg.rep is not None and seg.reps else ""
-        sets = f"{seg.set}/{seg.sets}" if seg.sets > 1 else ""
-        table.add_row(str(seg.index), clock(seg.start), secs, what, rep, sets, seg.side or "")
+        rep = f"{seg.rep}/{seg.reps}" if seg.rep is not None and (seg.reps or 0) > 1 else ""
+        between = seg.kind == "prepare" or seg.reason == "exercise"
+        sets = f"{seg.set}/{seg.sets}" if seg.sets > 1 and not between else ""
+        side = Text(seg.side or "")
+        table.add_row(str(seg.index), clock(seg.start), secs, Text(what), rep, sets, side)
     console = _console()
-    console.print(f"{routine.name} ({routine.id}): {len(timeline.segments)} segments")
-    console.print(table, markup=False)
+    console.print(Text(f"{routine.name} ({routine.id}): {len(timeline.segments)} segments"))
+    console.print(table)
     total = human(round(timeline.total))
     console.print(f"Total: {'about ' if timeline.has_estimates else ''}{total}")
     return 0
