@@ -146,3 +146,15 @@ def test_docs_progress_examples_load() -> None:
         exercise = '[[exercise]]\nname = "X"\nhold = "10s"\nreps = 10\n'
         text = f'[routine]\nname = "Doc"\n\n{exercise}{line}\n'
         load_text(text, source="routines.md", routine_id="doc")
+
+
+def test_missing_file_named_like_a_routine_hints_at_its_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(LookupError) as err:
+        resolve("neck.toml")
+    assert (
+        str(err.value)
+        == "no such routine file: neck.toml (for the routine 'neck', give its id: neck)"
+    )

@@ -82,7 +82,10 @@ def resolve(ref: str) -> RoutineEntry:
     if is_path(ref):
         path = Path(ref).expanduser()
         if not path.exists():
-            raise LookupError(f"no such routine file: {ref}")
+            message = f"no such routine file: {ref}"
+            if path.stem in _sources():
+                message += f" (for the routine {path.stem!r}, give its id: {path.stem})"
+            raise LookupError(message)
         if not path.is_file():
             raise LookupError(f"not a routine file: {ref} (expected a .toml file)")
         return _load_entry(path, "path", path.stem)
