@@ -289,3 +289,17 @@ def test_session_keeps_the_local_day_it_was_lived(tmp_path: Path) -> None:
     with Store(tmp_path / "h.sqlite3") as store:
         _session(store, late)
         assert store.sessions()[0]["local_day"] == "2026-11-20"
+
+
+def test_an_exercise_stored_twice_counts_once(tmp_path: Path) -> None:
+    """An exercise finished again (restarted after it ended) replaces its first result."""
+    with Store(tmp_path / "h.sqlite3") as store:
+        sid = _session(store)
+        store.add_result(
+            sid, _result(0), kind="hold", ended_at=datetime.now(UTC), session_seconds=40
+        )
+        store.add_result(
+            sid, _result(0), kind="hold", ended_at=datetime.now(UTC), session_seconds=80
+        )
+        assert len(store.results()) == 1
+        assert store.sessions()[0]["worked_seconds"] == pytest.approx(28.5)

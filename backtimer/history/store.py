@@ -321,6 +321,10 @@ class Store:
         worked and duration totals on, in one transaction."""
         held = [round(float(h), 3) for h in result.held_seconds]
         with self.transaction() as conn:
+            old = conn.execute(
+                "SELECT worked_seconds FROM exercise_results WHERE session_id = ? AND idx = ?",
+                (session_id, result.index),
+            ).fetchone()
             conn.execute(
                 """INSERT OR REPLACE INTO exercise_results (session_id, idx, name, kind,
                     planned_reps, planned_sets, planned_sides, planned_seconds, done_reps,
@@ -348,12 +352,13 @@ class Store:
             if held:
                 self._raise_best(conn, session_id, result.name, max(held))
             conn.execute(
-                """UPDATE sessions SET
-                    worked_seconds = (SELECT COALESCE(sum(worked_seconds), 0)
-                                      FROM exercise_results WHERE session_id = ?),
-                    duration_seconds = max(duration_seconds, ?)
-                   WHERE id = ?""",
-                (session_id, session_seconds, session_id),
+                """UPDATE sessions SET worked_seconds = worked_seconds + ?,
+                    duration_seconds = max(duration_seconds, ?) WHERE id = ?""",
+                (
+                    result.worked_seconds - (old[0] if old else 0.0),
+                    session_seconds,
+                    session_id,
+                ),
             )
 
     @staticmethod
