@@ -43,7 +43,13 @@ def test_schedule_round_trips_through_the_history_store(dirs: Path) -> None:
     again.close()
     assert state == sched.state
     assert settings == ALWAYS
-    assert not (dirs / "data" / STATE_FILE).exists()
+    # Both copies: the database (for history) and the file (for `backtimer status`).
+    from backtimer.history.store import Store
+
+    with Store() as db:
+        stored = db.get_state("breaks.state")
+    assert stored is not None
+    assert json.loads(stored) == json.loads((dirs / "data" / STATE_FILE).read_text())
 
 
 def test_without_history_the_schedule_is_a_json_file_written_atomically(dirs: Path) -> None:

@@ -3,8 +3,9 @@
 Where it lives:
 - in the history store (history.sqlite3, table `state`, key "breaks.state"), which also
   gets one row per break event (due, started, snoozed, skipped, natural) for stats;
-- else (no history module, or the database cannot be used) in `breaks-state.json` in the
-  data directory, written atomically (temp file in the same folder + os.replace).
+- and in `breaks-state.json` in the data directory, written atomically (temp file in the
+  same folder + os.replace): the only copy when there is no usable history database, and
+  what `backtimer status` reads without opening the database. Loading takes the newer.
 
 Nothing here raises into the app: problems become one-line `.notice` text.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,8 @@ def state_file() -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
+    import tempfile  # noqa: PLC0415 - not needed by `backtimer status`
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -118,14 +120,15 @@ class BreakStore:
         if self._store is not None:
             try:
                 self._store.set_state(STATE_KEY, text)
-                return
             except Exception as exc:  # StoreError: locked, full, read-only
                 self.notice = f"breaks: could not save to history ({exc}); using {self._json}"
                 self._close_history()
+        # The file copy always: `backtimer status` reads it without opening the database.
         try:
             write_atomic(self._json, text)
         except OSError as exc:
-            self.notice = f"breaks: could not save the schedule to {self._json}: {exc.strerror}"
+            if self._store is None:
+                self.notice = f"breaks: could not save the schedule to {self._json}: {exc.strerror}"
 
     def record(
         self,

@@ -118,11 +118,14 @@ def status_line() -> str:
     from backtimer.breaks.scheduler import Scheduler, status_text
     from backtimer.breaks.state import BreakStore
 
-    store = BreakStore(create=False)
-    try:
-        state, settings = store.load_with_settings()
-    finally:
-        store.close()
+    store = BreakStore(use_history=False)  # the file copy: no database to open
+    state, settings = store.load_with_settings()
+    if state is None:
+        store = BreakStore(create=False)
+        try:
+            state, settings = store.load_with_settings()
+        finally:
+            store.close()
     now = reading()
     if state is None or now.wall - state.last_seen > timedelta(seconds=STALE):
         return "work mode off"
