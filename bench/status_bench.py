@@ -60,15 +60,14 @@ def main() -> None:
                     output = out
         status_median = statistics.median(samples["backtimer status"])
         print(f"runs: {args.runs}, schedule saved in: {backend}, status printed: {output!r}")
-        print(f"| command | median ms | p90 ms | max ms | median ratio to status |")
+        print("| command | median ms | p90 ms | max ms | median ratio to status |")
         print("|---|---|---|---|---|")
         for name, values in samples.items():
             values.sort()
             p90 = values[int(len(values) * 0.9) - 1]
             med = statistics.median(values)
             print(
-                f"| {name} | {med:.0f} | {p90:.0f} | {values[-1]:.0f} | "
-                f"{med / status_median:.2f} |"
+                f"| {name} | {med:.0f} | {p90:.0f} | {values[-1]:.0f} | {med / status_median:.2f} |"
             )
 
 
