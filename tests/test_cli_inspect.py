@@ -335,3 +335,11 @@ def test_square_brackets_in_names_are_printed_as_written(
         assert "Mine [bold]x" in out, argv
         if argv[0] != "list":
             assert "Tilt [red]" in out, argv
+
+
+def test_validate_a_folder_without_routines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = run(capsys, "validate", str(tmp_path))
+    assert (code, out) == (1, "")
+    assert err == f"backtimer: no .toml files in {tmp_path}\n"
