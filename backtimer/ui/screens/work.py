@@ -9,9 +9,11 @@ comes back here after; Snooze; Skip asks why; Other picks another routine.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, work
@@ -524,8 +526,21 @@ def _plan(settings: BreakSettings) -> str:
     return f"every {short(settings.every)} · {hours}"
 
 
+def _app_css() -> list[Path] | None:
+    """BacktimerApp's CSS_PATH made absolute: Textual resolves a relative CSS_PATH against
+    the file of the class that uses it, and WorkApp lives in another folder."""
+    css = BacktimerApp.CSS_PATH
+    if css is None:
+        return None
+    folder = Path(inspect.getfile(BacktimerApp)).parent
+    items = css if isinstance(css, list) else [css]
+    return [folder / item for item in items]
+
+
 class WorkApp(BacktimerApp):
     """The app opened straight on the work screen (`backtimer work`); q there quits."""
+
+    CSS_PATH = _app_css()  # type: ignore[assignment]
 
     def __init__(self, make_screen: Callable[[], WorkScreen], **kwargs: Any) -> None:
         super().__init__(None, **kwargs)
