@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -127,6 +127,27 @@ def test_sessions_after_today_and_datetimes() -> None:
     assert result.levels[1].sessions_to_next == 1
     result = progress(ROUTINE, sessions, date(2026, 11, 4))
     assert result.routine.exercises[1].reps == 12
+
+
+def test_aware_utc_start_times_count_on_their_local_day() -> None:
+    import os
+    import time
+
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "NZT-13"  # POSIX form of UTC+13: needs no zoneinfo files
+    time.tzset()
+    try:
+        late = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)  # 01:00 on 3 Nov in Auckland
+        result = progress(ROUTINE, [late] * 3, date(2026, 11, 2))
+        assert result.levels[1].steps == 0  # not yet: that session is tomorrow locally
+        result = progress(ROUTINE, [late] * 3, date(2026, 11, 3))
+        assert result.levels[1].steps == 1
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
 
 
 def test_exercises_without_progress_are_untouched() -> None:

@@ -50,7 +50,10 @@ class Progression:
 
 
 def _day(value: date) -> date:
-    return value.date() if isinstance(value, datetime) else value
+    """The local day of a session (history stores aware UTC start times)."""
+    if isinstance(value, datetime):
+        return (value.astimezone() if value.tzinfo else value).date()
+    return value
 
 
 def _base(ex: Exercise, field: str) -> float:
