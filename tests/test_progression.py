@@ -168,3 +168,28 @@ def test_levels_never_shrink_never_pass_the_max_and_the_routine_compiles(
         assert now.base <= now.current <= now.max
         assert now.current <= then.current
     assert compile(result.routine).total >= compile(ROUTINE).total
+
+
+def test_levels_come_from_the_history_of_completed_sessions() -> None:
+    from backtimer.cli.levels import at_level, level_lines
+    from backtimer.history.store import Store
+
+    today = date(2026, 11, 20)
+    assert at_level(ROUTINE, today=today).routine == ROUTINE  # no history yet: base values
+    with Store() as store:
+        for n, status in enumerate(["completed"] * 4 + ["stopped"] * 3):
+            start = datetime(2026, 11, 2 + n, 18, 0, tzinfo=UTC)
+            sid = store.start_session(
+                routine_id="grow", name="Grow", source_hash="x", started_at=start,
+                planned_seconds=600, exercises_planned=4,
+            )  # fmt: skip
+            store.finish_session(
+                sid, status=status, ended_at=start + timedelta(minutes=10),
+                worked_seconds=500, duration_seconds=600, paused_seconds=0,
+            )  # fmt: skip
+    result = at_level(ROUTINE, today=today)
+    assert result.routine.exercises[1].reps == 12  # 4 completed sessions: one step of +2
+    assert "Crunch: 12 reps (from 10 reps, up to 30 reps); grows after 2 more sessions" in (
+        level_lines(result, today=today)
+    )
+    assert at_level(ROUTINE, "base", today=today).routine == ROUTINE
