@@ -235,6 +235,23 @@ def test_a_new_cue_cuts_the_previous_one(tmp_path: Path) -> None:
     assert started[1] - started[0] < 0.5  # go did not wait for routine_done (0.9 s) to end
 
 
+def test_closing_lets_the_last_cue_finish(tmp_path: Path) -> None:
+    """At the end of a routine the session closes right after `routine_done`: the person
+    still hears all of it (the worker drains the last cue, up to 1.5 s, before it exits)."""
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "simpleaudio.py").write_text(FAKE_SIMPLEAUDIO)
+    log = tmp_path / "sa.log"
+    env = dict(os.environ, PYTHONPATH=f"{fake}{os.pathsep}{os.environ.get('PYTHONPATH', '')}",
+               FAKE_SA_LOG=str(log))  # fmt: skip
+    lis = listener(env, SoundSettings(volume=100))
+    lis.play("routine_done")
+    lis.close()
+    lines = [line.split(" ", 1) for line in log.read_text().splitlines()][1:]
+    assert [s for _, s in lines] == [f"play {len(cue_frames('routine_done'))}", "stop"]
+    assert float(lines[1][0]) - float(lines[0][0]) >= 0.85  # the 0.9 s cue was not cut
+
+
 def test_a_stuck_worker_never_blocks_the_app(tmp_path: Path) -> None:
     env, _ = alsa_home(tmp_path)
     lis = listener(env)

@@ -12,11 +12,13 @@ A new cue cuts the previous one: `play` stops whatever is still sounding first.
 from __future__ import annotations
 
 import array
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import wave
 from pathlib import Path
 from typing import Any, Protocol
@@ -42,6 +44,7 @@ class Backend(Protocol):
 
     def play(self, name: str) -> None: ...
     def stop(self) -> None: ...
+    def drain(self, limit: float) -> None: ...
     def close(self) -> None: ...
 
 
@@ -101,6 +104,12 @@ class SimpleaudioBackend:
         if self.current is not None:
             self.current.stop()
             self.current = None
+
+    def drain(self, limit: float) -> None:
+        """Let the cue that is sounding finish (at most `limit` seconds)."""
+        end = time.monotonic() + limit
+        while self.current is not None and self.current.is_playing() and time.monotonic() < end:
+            time.sleep(0.01)
 
     def close(self) -> None:
         self.stop()
@@ -165,6 +174,11 @@ class CommandBackend:
             stderr=subprocess.DEVNULL,
             close_fds=True,
         )
+
+    def drain(self, limit: float) -> None:
+        if self.proc is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=limit)
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None

@@ -11,7 +11,7 @@ in its own session (Ctrl-C in the terminal does not reach it), with stderr on
 /dev/null, and writes one line per command into its stdin:
 
     {"clips": {...}, "backend": "auto", "report": false}     first line: set-up (JSON)
-    play NAME | stop | ping ID | quit
+    play NAME | stop | ping ID | quit (after the sounding cue ends, at most 1.5 s)
 
 The worker loads and volume-scales every WAV once at start, picks a backend
 (player.py), and answers with JSON lines on stdout: {"type": "ready", "backend":
@@ -44,6 +44,7 @@ from backtimer.audio.player import Unavailable, candidates, open_backend
 from backtimer.audio.settings import Clip, read_wav
 
 READY_TIMEOUT = 10.0
+DRAIN_LIMIT = 1.5  # seconds a closing session waits for the last cue to finish
 
 
 # ---------------------------------------------------------------- worker side
@@ -178,7 +179,10 @@ def worker_main() -> int:
                     backend.stop()
         elif cmd == "ping":
             send({"type": "pong", "id": arg, **stats()})
-        elif cmd == "quit":
+        elif cmd == "quit":  # let the last cue finish (routine_done at the very end)
+            if backend is not None:
+                with contextlib.suppress(Exception):
+                    backend.drain(DRAIN_LIMIT)
             break
     if backend is not None:
         with contextlib.suppress(Exception):
@@ -312,7 +316,8 @@ class WorkerClient:
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> bool:
         return self.ready.wait(timeout) and self.dead is None
 
-    def close(self, timeout: float = 1.0) -> None:
+    def close(self, timeout: float = DRAIN_LIMIT + 1.0) -> None:
+        """Stop the worker; the cue still sounding may finish (up to DRAIN_LIMIT s)."""
         if self._closing:
             return
         self._send("quit")
