@@ -155,7 +155,8 @@ async def test_breath_guide_grows_on_inhale_and_shrinks_on_exhale() -> None:
         # the trapezius stretch has breath = false: no guide
         await pilot.press("N")
         await pilot.press("n")
-        assert text(app, "#band") == "Hold"
+        assert text(app, "#band") == "Hold · Left side"
+        assert text(app, "#detail") == "Rep 1/2 · Left side"
         assert not guide.display
 
 

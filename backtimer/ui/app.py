@@ -30,6 +30,7 @@ OPTIONAL_SCREENS = {
 
 class BacktimerApp(App[int]):
     TITLE = "backtimer"
+    CSS_PATH = "app.tcss"
     BINDINGS = [  # noqa: RUF012
         Binding("question_mark", "help", "Help", id="help", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),

@@ -73,6 +73,14 @@ def instruction(seg: Segment) -> str:
     return seg.label
 
 
+def band_text(seg: Segment) -> str:
+    """The big band: what to do now, with the side when it matters."""
+    text = instruction(seg)
+    if seg.kind == "work" and seg.side:
+        return f"{text} · {side_text(seg.side)}"
+    return text
+
+
 def detail(seg: Segment) -> str:
     parts: list[str] = []
     if seg.kind == "work" and seg.rep and seg.reps and seg.work is not WorkKind.PACED:
@@ -173,7 +181,7 @@ def session_view(
         state=kind,
         state_word=word,
         exercise=seg.exercise,
-        instruction=instruction(seg),
+        instruction=band_text(seg),
         detail=detail(seg),
         clock=shown,
         counting_up=counting_up,

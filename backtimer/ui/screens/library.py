@@ -58,7 +58,7 @@ def rows_from_entries(entries: list[object]) -> list[Row]:
             rows.append(Row(rid, rid, "", "", "", origin, None, error, path))
             continue
         timeline = compile(routine)
-        about = "about " if timeline.has_estimates else ""
+        about = "~" if timeline.has_estimates else ""
         rows.append(
             Row(
                 id=rid,
@@ -86,7 +86,7 @@ def detail_text(row: Row) -> Text:
     text.append(r.name + "\n", style="bold")
     if r.description:
         text.append(r.description + "\n")
-    meta = [r.place, f"{row.exercises} exercises", row.duration]
+    meta = [r.place, f"{row.exercises} exercises", row.duration.replace("~", "about ")]
     if r.equipment:
         meta.append("needs " + ", ".join(r.equipment))
     if row.origin == "user":
@@ -115,7 +115,7 @@ class LibraryScreen(Screen[None]):
         Binding("f1", "app.help", "Help", show=False),
         *bindings(APP_KEYS),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (78, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (92, "-wide")]
 
     def __init__(self, entries: list[object] | None = None) -> None:
         super().__init__()

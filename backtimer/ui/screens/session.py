@@ -210,7 +210,7 @@ class SessionScreen(Screen[ev.Summary]):
     def _show_notices(self) -> None:
         notices = list(getattr(self.session, "notices", []) or [])
         for notice in notices[self.notices_shown :]:
-            self.notify(notice, timeout=6)
+            self.notify(one_line(notice, max(24, self.app.size.width * 7 // 10 - 6)), timeout=6)
         self.notices_shown = len(notices)
 
     def _finish(self, summary: ev.Summary, message: str) -> None:
@@ -318,6 +318,14 @@ class SessionScreen(Screen[ev.Summary]):
                 self.session.stop(self.clock())
             finally:
                 self.session.close()
+
+
+def one_line(text: str, width: int) -> str:
+    """A notice as one short line: the reason in brackets goes first when it is long."""
+    text = " ".join(text.split())
+    if len(text) > width and " (" in text:
+        text = text.split(" (", 1)[0]
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _hint(view: SessionView) -> str:

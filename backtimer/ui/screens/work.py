@@ -415,7 +415,7 @@ class WorkScreen(Screen[None]):
             at = state.due.astimezone(sched.tz).strftime("%H:%M")
             self.notify(f"Break done: {routine.name}. Next break at {at}.", timeout=8)
         else:
-            self.notify("That was short: the break is still due.", severity="warning")
+            self.notify("That was short: it does not count as a break.", severity="warning")
         self.tick()
 
     def action_snooze(self) -> None:
