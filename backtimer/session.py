@@ -61,12 +61,13 @@ class Session:
         listeners: Iterable[Listener] | None = None,
         max_gap: float | None = 5.0,
     ) -> None:
-        """`listeners` are added to the default ones (sound, and history when `record`)."""
+        """`listeners` come on top of the default ones (sound, and history when `record`) and
+        are handed each batch first, so a display is never held up by a database write."""
         self.routine = routine
         self.timeline = timeline
         self.engine = Engine(timeline, max_gap=max_gap)
         self.notices: list[str] = []
-        self._listeners: list[Listener] = []
+        self._listeners: list[Listener] = list(listeners or ())
         self._closed = False
         defaults: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]] = [
             ("backtimer.audio.listener", "AudioListener", (routine, timeline), {"enabled": sound})
@@ -84,7 +85,6 @@ class Session:
                 continue
             if made is not None:
                 self._listeners.append(made)
-        self._listeners.extend(listeners or ())
         self._collect_notices()
 
     @property

@@ -246,47 +246,68 @@ def cbreak(fd: int) -> Iterator[None]:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
+class LinePrinter:
+    """The session listener that prints: handed each batch before sound and history, so
+    a line is never held up by them."""
+
+    notice: str | None = None
+
+    def __init__(self, fmt: Formatter, out: TextIO) -> None:
+        self.fmt = fmt
+        self.out = out
+        self.gone = False  # the reader went away (a closed pipe): the runner stops
+
+    def write(self, lines: list[str]) -> None:
+        if lines and not self.gone:
+            try:
+                self.out.write("".join(line + "\n" for line in lines))
+                self.out.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+
+    def handle(self, events: list[Event]) -> None:
+        self.write(self.fmt.lines(events))
+
+    def close(self) -> None:
+        pass
+
+
 class PlainRunner:
     def __init__(
         self,
         session: Session,
+        printer: LinePrinter,
         *,
-        out: TextIO,
         stdin_fd: int | None,
         tty: bool,
         auto: bool = False,
         read_clock: Callable[[], tuple[float, float]] = real_clock.read,
     ) -> None:
+        """`printer` must be one of the session's listeners: it prints the events."""
         self.session = session
         self.engine = session.engine
-        self.out = out
+        self.printer = printer
         self.fd = stdin_fd
         self.tty = tty
         self.auto = auto
         self.read_clock = read_clock
-        self.fmt = Formatter(session.routine, session.timeline, tty=tty, auto=auto)
         self._notices_shown = 0
         self._buffer = b""
         self._eof = stdin_fd is None
         self._pending_done = 0
         self._commands: list[str] = []
 
-    def write(self, lines: list[str]) -> None:
-        if lines:
-            self.out.write("".join(line + "\n" for line in lines))
-            self.out.flush()
-
     def show(self, events: list[Event]) -> None:
-        lines = self.fmt.lines(events)
+        """The events were printed by the printer; here: new notices from listeners."""
         notices = self.session.notices
         if len(notices) > self._notices_shown:
-            lines += [f"note: {n}" for n in notices[self._notices_shown :]]
+            self.printer.write([f"note: {n}" for n in notices[self._notices_shown :]])
             self._notices_shown = len(notices)
-        self.write(lines)
 
     def run(self) -> int:
         """Run the session to its end. 0 when completed or stopped, 130 on Ctrl-C."""
-        self.write(self.fmt.header())
+        self.printer.write(self.printer.fmt.header())
+        self.show([])
         try:
             if self.tty and self.fd is not None:
                 with cbreak(self.fd):
@@ -299,6 +320,8 @@ class PlainRunner:
             return 130
         finally:
             self.session.close()
+            if self.printer.gone:
+                _silence_stdout()
         return 0
 
     def _loop(self) -> None:
@@ -325,6 +348,8 @@ class PlainRunner:
                     time.sleep(timeout)
                 self.show(self.session.advance(*self.read_clock()))
                 self._run_commands()
+                if self.printer.gone:  # nobody reads the lines any more: end the session
+                    self.session.stop(self.read_clock()[0])
         finally:
             sel.close()
 
@@ -406,11 +431,18 @@ class PlainRunner:
                 self.show(s.pain(now))
 
 
+def _silence_stdout() -> None:
+    """After a closed pipe, keep Python's exit-time flush from complaining."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def run_plain(
     routine: Routine, *, sound: bool, auto: bool, record: bool = True, out: TextIO | None = None
 ) -> int:
     timeline = compile(routine)
-    session = Session(routine, timeline, sound=sound, record=record)
     stdin = sys.stdin
     fd: int | None
     try:
@@ -418,5 +450,7 @@ def run_plain(
     except (OSError, ValueError):
         fd = None
     tty = fd is not None and os.isatty(fd)
-    runner = PlainRunner(session, out=out or sys.stdout, stdin_fd=fd, tty=tty, auto=auto)
+    printer = LinePrinter(Formatter(routine, timeline, tty=tty, auto=auto), out or sys.stdout)
+    session = Session(routine, timeline, sound=sound, record=record, listeners=[printer])
+    runner = PlainRunner(session, printer, stdin_fd=fd, tty=tty, auto=auto)
     return runner.run()
