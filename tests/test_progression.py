@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,26 +173,54 @@ def test_levels_never_shrink_never_pass_the_max_and_the_routine_compiles(
     assert compile(result.routine).total >= compile(ROUTINE).total
 
 
-def test_levels_come_from_the_history_of_completed_sessions() -> None:
-    from backtimer.cli.levels import at_level, level_lines
+def record(statuses: list[str], routine_id: str = "grow") -> None:
     from backtimer.history.store import Store
 
-    today = date(2026, 11, 20)
-    assert at_level(ROUTINE, today=today).routine == ROUTINE  # no history yet: base values
     with Store() as store:
-        for n, status in enumerate(["completed"] * 4 + ["stopped"] * 3):
+        for n, status in enumerate(statuses):
             start = datetime(2026, 11, 2 + n, 18, 0, tzinfo=UTC)
             sid = store.start_session(
-                routine_id="grow", name="Grow", source_hash="x", started_at=start,
+                routine_id=routine_id, name="Grow", source_hash="x", started_at=start,
                 planned_seconds=600, exercises_planned=4,
             )  # fmt: skip
             store.finish_session(
                 sid, status=status, ended_at=start + timedelta(minutes=10),
                 worked_seconds=500, duration_seconds=600, paused_seconds=0,
             )  # fmt: skip
+
+
+def test_levels_come_from_the_history_of_completed_sessions() -> None:
+    from backtimer.cli.levels import at_level, level_lines
+
+    today = date(2026, 11, 20)
+    assert at_level(ROUTINE, today=today).routine == ROUTINE  # no history yet: base values
+    record(["completed"] * 4 + ["stopped"] * 3)
     result = at_level(ROUTINE, today=today)
     assert result.routine.exercises[1].reps == 12  # 4 completed sessions: one step of +2
     assert "Crunch: 12 reps (from 10 reps, up to 30 reps); grows after 2 more sessions" in (
         level_lines(result, today=today)
     )
     assert at_level(ROUTINE, "base", today=today).routine == ROUTINE
+
+
+def test_show_and_plan_use_the_current_level_unless_asked_for_base(
+    user_routines: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from backtimer.cli.main import main
+
+    (user_routines / "grow.toml").write_text(TEXT, encoding="utf-8")
+    record(["completed"] * 4)
+    assert main(["show", "grow"]) == 0
+    out = capsys.readouterr().out
+    assert "2. Crunch — 12 reps" in out
+    assert "progress: 12 reps (from 10 reps, up to 30 reps); grows after 2 more sessions" in out
+    assert main(["show", "grow", "--level", "base"]) == 0
+    assert "2. Crunch — 10 reps" in capsys.readouterr().out
+    assert main(["plan", "grow", "--json"]) == 0
+    current = json.loads(capsys.readouterr().out)
+    assert main(["plan", "grow", "--json", "--level", "base"]) == 0
+    base = json.loads(capsys.readouterr().out)
+    crunch = [s for s in current["segments"] if s["exercise"] == "Crunch" and s["kind"] == "work"]
+    assert len(crunch) == 12
+    assert base["total_seconds"] == compile(ROUTINE).total
+    assert current["total_seconds"] > base["total_seconds"]

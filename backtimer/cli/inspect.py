@@ -8,16 +8,19 @@ import argparse
 import json
 import sys
 import textwrap
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backtimer import paths
+from backtimer.cli.levels import add_level_argument, at_level
 from backtimer.cli.main import UserError
 from backtimer.describe import breath_text, open_note, rests_text, work_text
 from backtimer.routine.durations import clock, human
 from backtimer.routine.library import RoutineEntry, discover, resolve
 from backtimer.routine.loader import RoutineError, load_file
 from backtimer.routine.model import WorkKind
+from backtimer.routine.progression import level_text
 from backtimer.timeline import compile as compile_timeline
 
 if TYPE_CHECKING:
@@ -38,11 +41,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser("show", help="show a routine as a person reads it")
     p.add_argument("routine", metavar="ID|PATH", help="a routine id or a path to a .toml file")
+    add_level_argument(p)
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("plan", help="print a routine's compiled timeline")
     p.add_argument("routine", metavar="ID|PATH", help="a routine id or a path to a .toml file")
     p.add_argument("--json", action="store_true", help="print JSON (schema in docs/routines.md)")
+    add_level_argument(p)
     p.set_defaults(handler=cmd_plan)
 
     p = sub.add_parser("validate", help="check routine files and print every problem")
@@ -174,8 +179,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     from rich.text import Text  # noqa: PLC0415
 
     entry = _entry(args.routine)
-    routine = entry.routine
-    assert routine is not None
+    assert entry.routine is not None
+    levels = at_level(entry.routine, args.level)  # progression (docs/authoring.md)
+    routine = levels.routine
+    grows = {lv.exercise_index: level_text(lv, date.today()) for lv in levels.levels}
     timeline = compile_timeline(routine)
     console = _console()
     width = max(40, console.width)
@@ -219,6 +226,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         rests = rests_text(ex, last=i == last)
         if rests:
             para(f"rests: {rests}", "dim", first="   ")
+        if i in grows:
+            para(f"progress: {grows[i]}", "dim", first="   ")
     console.print()
     total = human(round(timeline.total))
     if timeline.has_estimates:
@@ -266,7 +275,7 @@ def plan_json(routine: Routine, timeline: Timeline) -> dict[str, Any]:
 
 def cmd_plan(args: argparse.Namespace) -> int:
 
-    routine = _load(args.routine)
+    routine = at_level(_load(args.routine), args.level).routine
     timeline = compile_timeline(routine)
     if args.json:
         print(json.dumps(plan_json(routine, timeline), indent=2, ensure_ascii=False))
