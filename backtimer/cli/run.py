@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import Any
 
+from backtimer.cli.levels import add_level_argument, at_level
 from backtimer.cli.main import UserError
 
 
@@ -34,6 +35,7 @@ def register(sub: Any) -> None:
         help="with --plain: skip self-paced sets and open-ended holds instead of waiting",
     )
     p.add_argument("--no-sound", action="store_true", help="no cue sounds")
+    add_level_argument(p)
     p.set_defaults(handler=handle)
 
 
@@ -76,7 +78,7 @@ def handle(args: argparse.Namespace) -> int:
                 return launch(args.routine, no_sound=args.no_sound)
     if args.routine is None:
         raise _need_routine("plain mode")
-    routine = _load(args.routine)
+    routine = at_level(_load(args.routine), args.level).routine  # progression
     from backtimer.cli.plain import run_plain  # noqa: PLC0415
 
     return run_plain(routine, sound=not args.no_sound, auto=args.auto)
