@@ -128,3 +128,25 @@ def test_real_default_listeners_with_sound_off(isolated_dirs: object) -> None:
     s.advance(10.0)
     s.close()
     assert not [n for n in s.notices if "switched off" in n]
+
+
+def test_given_listeners_are_handed_events_before_the_default_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    order: list[str] = []
+
+    class Named(Recorder):
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+        def handle(self, events: list[Event]) -> None:
+            order.append(self.name)
+
+    def fake(module: str, name: str, *args: Any, **kwargs: Any) -> Named:
+        return Named(name)
+
+    monkeypatch.setattr(session_mod, "_create", fake)
+    s = make(listeners=[Named("display")], max_gap=None)
+    s.start(0.0)
+    assert order == ["display", "AudioListener", "HistoryRecorder"]
