@@ -195,6 +195,13 @@ CASES: list[tuple[str, str, list[str]]] = [
             'neck.toml:1: key "name" is outside its table (put it under [routine])',
         ],
     ),
+    (
+        "single-brackets",
+        HEAD + '[exercise]\nname = "A"\nhold = 3\n',
+        [
+            "neck.toml:4: exercise: expected [[exercise]] tables, got a single [exercise] table (write [[exercise]], with two brackets)"
+        ],
+    ),
     # --- contradictions -------------------------------------------------------------------------
     (
         "hold-and-duration",

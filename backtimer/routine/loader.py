@@ -179,6 +179,8 @@ class _Checker:
     def problem(self, ctx: _Ctx | None, path: list[str], message: str) -> None:
         parts = ([ctx.prefix] if ctx else []) + path + [message]
         line = self.lines.find(ctx.table if ctx else (), path[0] if path else None)
+        if line is None and ctx is None and path:
+            line = self.lines.find((path[0],))  # a whole table, e.g. [exercise]
         self.problems.append(Problem(self.source, ": ".join(parts), line=line))
 
     def unknown_keys(
@@ -294,9 +296,10 @@ class _Checker:
         elif not isinstance(raw_exercises, list) or not all(
             isinstance(e, dict) for e in raw_exercises
         ):
-            self.problem(
-                None, ["exercise"], f"expected [[exercise]] tables, got {show(raw_exercises)}"
-            )
+            got = show(raw_exercises)
+            if isinstance(raw_exercises, dict):
+                got = "a single [exercise] table (write [[exercise]], with two brackets)"
+            self.problem(None, ["exercise"], f"expected [[exercise]] tables, got {got}")
         else:
             resolved = defaults or Defaults()
             exercises = [self.exercise(i, e, resolved) for i, e in enumerate(raw_exercises)]
