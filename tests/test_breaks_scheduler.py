@@ -139,6 +139,18 @@ def test_a_break_stopped_at_once_brings_the_reminder_back_without_a_second_alert
     assert sched.state.taken == 0
 
 
+def test_a_break_started_early_and_left_at_once_keeps_the_schedule() -> None:
+    clock = FakeClock(MONDAY_10)
+    sched = Scheduler(BreakSettings(every=HOUR), BERLIN)
+    sched.check(clock.reading())
+    sched.check(clock.run(20 * MIN))
+    sched.start_break(clock.reading())
+    sched.finish_break(clock.run(10), taken=False)
+    tick = sched.check(clock.run(1))
+    assert tick.mode == "working"
+    assert tick.remaining == 40 * MIN - 11
+
+
 def test_skip_records_the_reason_and_starts_a_new_period() -> None:
     clock = FakeClock(MONDAY_10)
     sched = Scheduler(BreakSettings(every=HOUR), BERLIN)
@@ -360,3 +372,37 @@ def test_state_rejects_malformed_data() -> None:
         BreakState.from_dict({**data, "due": "tomorrow"})
     with pytest.raises(KeyError):
         BreakState.from_dict({k: v for k, v in data.items() if k != "due"})
+
+
+def test_restart_shortly_before_the_due_time_keeps_it() -> None:
+    clock = FakeClock(MONDAY_10)
+    settings = BreakSettings(every=HOUR)
+    sched = Scheduler(settings, BERLIN)
+    sched.check(clock.reading())
+    sched.check(clock.run(HOUR - 90))
+    assert sched.state is not None
+    stored = sched.state.to_dict()
+    clock.wall += timedelta(seconds=20)  # quit and started again
+    again = Scheduler(settings, BERLIN, BreakState.from_dict(stored))
+    assert again.check(clock.reading()).remaining == 70
+
+
+def test_restart_after_the_due_time_passed_while_closed_waits_the_grace() -> None:
+    clock = FakeClock(MONDAY_10)
+    settings = BreakSettings(every=HOUR, break_length=5 * MIN)
+    sched = Scheduler(settings, BERLIN)
+    sched.check(clock.reading())
+    sched.check(clock.run(HOUR - 30))
+    assert sched.state is not None
+    stored = sched.state.to_dict()
+    clock.wall += timedelta(minutes=2)  # closed for 2 min, over the due time
+    again = Scheduler(settings, BERLIN, BreakState.from_dict(stored))
+    tick = again.check(clock.reading())
+    assert tick.mode == "working"
+    assert tick.remaining == WAKE_GRACE
+    # `backtimer status` (peek) of a running app's fresh state shows the due break as due.
+    assert again.state is not None
+    again.state.last_seen = clock.wall - timedelta(seconds=10)  # its last save
+    again.state.due = clock.wall - timedelta(seconds=3)  # fell due since
+    peeked = Scheduler(settings, BERLIN, BreakState.from_dict(again.state.to_dict()))
+    assert peeked.peek(clock.reading()).mode == "due"

@@ -228,7 +228,7 @@ class Scheduler:
             gap = self._gap(reading, now)
             if gap >= self.settings.break_length:
                 natural = gap
-            elif gap >= 1.0 or self._last is None:
+            elif (gap >= 1.0 or self._last is None) and not self._peeking:
                 self._grace(now)
         self._last = reading
         state = self.state
@@ -321,7 +321,8 @@ class Scheduler:
 
     def finish_break(self, reading: Reading, *, taken: bool) -> None:
         """The routine ended. taken: the person did it (or enough of it) -> count, reset.
-        Otherwise the reminder comes back (without sounding again)."""
+        Otherwise the schedule stays as it was: a due break is still due (shown again
+        without sounding), one started early keeps its due time."""
         state = self._require()
         now = _utc(reading.wall)
         self._roll_day(now)
@@ -331,8 +332,7 @@ class Scheduler:
             state.taken += 1
             state.rotation += 1
             self._restart(now)
-        else:
-            state.due = min(state.due, now)
+        elif state.due <= now:  # it was due: the reminder comes back, silently
             state.alerted = state.warned = True
 
     # -- what to offer --------------------------------------------------------------
@@ -373,11 +373,12 @@ class Scheduler:
         return max(0.0, (now - state.last_seen).total_seconds())
 
     def _grace(self, now: datetime) -> None:
-        """After a short gap: a break that fell due during it waits WAKE_GRACE."""
+        """After a short gap (asleep, or not running): a break that fell due during it
+        waits WAKE_GRACE, so nothing fires the instant the laptop wakes."""
         state = self._require()
         if state.in_break or state.alerted:
             return
-        if state.last_seen < state.due <= now + timedelta(seconds=WAKE_GRACE):
+        if state.last_seen < state.due <= now:
             state.due = now + timedelta(seconds=WAKE_GRACE)
             state.warned = False
 
