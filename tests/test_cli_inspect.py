@@ -343,3 +343,15 @@ def test_validate_a_folder_without_routines(
     code, out, err = run(capsys, "validate", str(tmp_path))
     assert (code, out) == (1, "")
     assert err == f"backtimer: no .toml files in {tmp_path}\n"
+
+
+def test_readme_capture_of_list_names_exactly_the_builtin_routines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ backtimer list\n", 1)[1].split("```", 1)[0]
+    lines = block.splitlines()
+    _, out, _ = run(capsys, "list")
+    assert lines[0] == out.splitlines()[0].rstrip()  # the same columns
+    captured = [line.split()[0] for line in lines[1:] if line.rstrip().endswith("built-in")]
+    assert captured == builtin_ids(), "refresh the capture in README.md with `backtimer list`"
