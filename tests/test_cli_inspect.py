@@ -355,3 +355,30 @@ def test_readme_capture_of_list_names_exactly_the_builtin_routines(
     assert lines[0] == out.splitlines()[0].rstrip()  # the same columns
     captured = [line.split()[0] for line in lines[1:] if line.rstrip().endswith("built-in")]
     assert captured == builtin_ids(), "refresh the capture in README.md with `backtimer list`"
+
+
+def test_half_width_pane_keeps_the_columns_people_need(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, user_routines: Path
+) -> None:
+    monkeypatch.setenv("COLUMNS", "50")
+    (user_routines / "desk.toml").write_text(DESK, encoding="utf-8")
+    _, out, _ = run(capsys, "list")
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "name", "time"]
+    assert next(line for line in lines if line.startswith("desk *")).split() == [
+        "desk",
+        "*",
+        "Desk",
+        "test",
+        "52",
+        "s",
+    ]
+    assert f"* yours, from {user_routines}" in out
+    assert max(len(line.rstrip()) for line in lines if not line.startswith("*")) <= 50
+
+    _, out, _ = run(capsys, "plan", "desk")
+    lines = out.splitlines()
+    assert lines[1].split() == ["start", "secs", "what"]
+    assert "Side bend: Hold · left" in out
+    assert "Chin tuck: Hold 2/2" in out
+    assert max(len(line.rstrip()) for line in lines) <= 50

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 # Work that shows the breath pacer (paced and phased reps do not; self-paced sets leave it be).
 PACER_KINDS = (WorkKind.HOLD, WorkKind.TIMED, WorkKind.MAX)
+NARROW = 72  # below this many columns, list and plan leave out their less needed columns
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -133,38 +134,42 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"yours: {paths.user_routines_dir()})."
         )
         return 0
+    # At 80 columns and more every column; in a half-width pane the ones people need most.
+    narrow = console.width < NARROW
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("id", no_wrap=True)
-    table.add_column("name", ratio=1)
-    table.add_column("place", no_wrap=True)
-    table.add_column("ex.", justify="right", no_wrap=True)
+    table.add_column("name", ratio=1, min_width=12)
+    if not narrow:
+        table.add_column("place", no_wrap=True)
+        table.add_column("ex.", justify="right", no_wrap=True)
     table.add_column("time", justify="right", no_wrap=True)
-    table.add_column("from", no_wrap=True)
+    if not narrow:
+        table.add_column("from", no_wrap=True)
     broken = False
     for r in rows:
+        cells: list[Text | str]
         if r["error"] is None:
-            table.add_row(
-                Text(r["id"]),
-                Text(r["name"]),
-                r["place"],
-                str(r["exercises"]),
-                r["_total"],
-                r["origin"],
-            )
+            mine = narrow and r["origin"] == "user"
+            cells = [Text(r["id"] + (" *" if mine else "")), Text(r["name"])]
+            if not narrow:
+                cells += [r["place"], str(r["exercises"])]
+            cells.append(r["_total"])
         else:
             broken = True
-            table.add_row(
+            cells = [
                 Text(f"{r['id']} !", style="bold red"),
                 Text(f"broken: {r['error']}", style="red"),
-                "",
-                "",
-                "",
-                r["origin"],
-            )
+            ]
+            cells += ["", "", ""] if not narrow else [""]
+        if not narrow:
+            cells.append(r["origin"])
+        table.add_row(*cells)
     console.print(table)
     notes = []
     if any(r["estimated"] for r in rows):
         notes.append("~ includes estimates for self-paced sets and open-ended holds.")
+    if narrow and any(r["origin"] == "user" for r in rows):
+        notes.append(f"* yours, from {paths.user_routines_dir()}")
     if broken:
         notes.append("! has errors: `backtimer validate PATH` lists them all.")
     for note in notes:
@@ -284,14 +289,18 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
 
+    console = _console()
+    narrow = console.width < NARROW
     table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("#", justify="right", no_wrap=True)
+    if not narrow:
+        table.add_column("#", justify="right", no_wrap=True)
     table.add_column("start", justify="right", no_wrap=True)
     table.add_column("secs", justify="right", no_wrap=True)
     table.add_column("what", ratio=1)
-    table.add_column("rep", no_wrap=True)
-    table.add_column("set", no_wrap=True)
-    table.add_column("side", no_wrap=True)
+    if not narrow:
+        table.add_column("rep", no_wrap=True)
+        table.add_column("set", no_wrap=True)
+        table.add_column("side", no_wrap=True)
     for seg in timeline.segments:
         secs = f"{seg.duration:g}" if seg.duration is not None else f"~{seg.estimate:g}"
         if seg.kind == "rest":
@@ -303,9 +312,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
         rep = f"{seg.rep}/{seg.reps}" if seg.rep is not None and (seg.reps or 0) > 1 else ""
         between = seg.kind == "prepare" or seg.reason == "exercise"
         sets = f"{seg.set}/{seg.sets}" if seg.sets > 1 and not between else ""
-        side = Text(seg.side or "")
-        table.add_row(str(seg.index), clock(seg.start), secs, Text(what), rep, sets, side)
-    console = _console()
+        if narrow:
+            if rep:
+                what += f" {rep}"
+            extra = [f"set {sets}" if sets else "", seg.side or ""]
+            what = " · ".join([what, *(part for part in extra if part)])
+            table.add_row(clock(seg.start), secs, Text(what))
+        else:
+            cells = [str(seg.index), clock(seg.start), secs, Text(what), rep, sets]
+            table.add_row(*cells, Text(seg.side or ""))
     console.print(Text(f"{routine.name} ({routine.id}): {len(timeline.segments)} segments"))
     console.print(table)
     total = human(round(timeline.total))
