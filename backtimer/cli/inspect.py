@@ -173,7 +173,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if broken:
         notes.append("! has errors: `backtimer validate PATH` lists them all.")
     for note in notes:
-        console.print(note, style="dim")
+        console.print(note, style="dim", soft_wrap=True)
     return 0
 
 
