@@ -402,3 +402,17 @@ def test_session_with_a_locked_database_runs_to_the_end_with_one_notice() -> Non
     ]
     with Store() as store:
         assert store.sessions() == [] and store.integrity() == "ok"
+
+
+def test_closed_mid_session_is_interrupted_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    rec, clock = _recorder(path)
+    rec.handle([ExerciseFinished(30.0, _res(0))])
+    clock.now += timedelta(seconds=50)
+    rec.close()  # the app quit mid-routine
+    assert rec.status == "interrupted"
+    with Store(path) as store:
+        [s] = store.sessions()
+        assert s["status"] == "interrupted"
+        assert s["ended_at"] == "2026-11-20T08:00:50.000Z"
+        assert [r["name"] for r in store.results()] == ["Cat-cow"]

@@ -83,7 +83,13 @@ class HistoryRecorder:
             self._fail(f"{type(exc).__name__}: {exc}")
 
     def close(self) -> None:
+        """Close the store; a session that never finished or stopped is marked interrupted."""
         store, self._store = self._store, None
+        healthy = self.notice is None  # after a failure, do not wait on the database again
+        if store is not None and healthy and self.session_id is not None and self.status is None:
+            with contextlib.suppress(Exception):
+                store.interrupt_session(self.session_id, self.clock())
+                self.status = "interrupted"
         if store is not None:
             with contextlib.suppress(Exception):  # closing must not raise either
                 store.close()

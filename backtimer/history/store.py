@@ -270,14 +270,24 @@ class Store:
             return
         with self.transaction() as conn:
             for sid in dead:
-                conn.execute(
-                    """UPDATE sessions SET status = 'interrupted',
-                        ended_at = COALESCE(
-                            (SELECT max(ended_at) FROM exercise_results WHERE session_id = ?),
-                            started_at)
-                       WHERE id = ? AND status = 'running'""",
-                    (sid, sid),
-                )
+                self._interrupt(conn, sid, None)
+
+    @staticmethod
+    def _interrupt(conn: sqlite3.Connection, session_id: int, ended_at: str | None) -> None:
+        conn.execute(
+            """UPDATE sessions SET status = 'interrupted',
+                ended_at = COALESCE(?,
+                    (SELECT max(ended_at) FROM exercise_results WHERE session_id = ?),
+                    started_at)
+               WHERE id = ? AND status = 'running'""",
+            (ended_at, session_id, session_id),
+        )
+
+    def interrupt_session(self, session_id: int, ended_at: datetime | None = None) -> None:
+        """A session closed without finishing or stopping (the app quit mid-routine): mark it
+        interrupted now rather than at the next start. ended_at None: its last result's end."""
+        with self.transaction() as conn:
+            self._interrupt(conn, session_id, utc_text(ended_at) if ended_at else None)
 
     # ----------------------------------------------------------------- sessions
     def start_session(
