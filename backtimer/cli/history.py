@@ -237,11 +237,16 @@ def stats_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _minutes(m: float) -> str:
+    return "under 1 min" if 0 < m < 0.5 else f"{m:.0f} min"
+
+
+def _sessions(n: int) -> str:
+    return f"{n} session{'s' if n != 1 else ''}"
+
+
 def _period(label: str, p: Any) -> str:
-    line = (
-        f"{label}: {p.sessions} session{'s' if p.sessions != 1 else ''} "
-        f"({p.completed} completed), {p.minutes:.0f} min"
-    )
+    line = f"{label}: {_sessions(p.sessions)} ({p.completed} completed), {_minutes(p.minutes)}"
     if p.breaks_due or p.breaks_taken:
         line += f"; desk breaks: {p.breaks_taken} taken, {p.breaks_due} due"
     return line
@@ -266,8 +271,8 @@ def stats_text(st: Any) -> str:
         width = max(len(r.name) for r in st.routines)
         for r in st.routines:
             lines.append(
-                f"  {r.name.ljust(width)}  {r.sessions:>3} sessions ({r.completed} completed), "
-                f"{r.minutes:.0f} min"
+                f"  {r.name.ljust(width)}  {_sessions(r.sessions)} ({r.completed} completed), "
+                f"{_minutes(r.minutes)}"
             )
     if st.holds:
         lines.append("")
