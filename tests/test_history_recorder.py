@@ -416,3 +416,54 @@ def test_closed_mid_session_is_interrupted_at_once(tmp_path: Path) -> None:
         assert s["status"] == "interrupted"
         assert s["ended_at"] == "2026-11-20T08:00:50.000Z"
         assert [r["name"] for r in store.results()] == ["Cat-cow"]
+
+
+FULL_DISK_DRIVER = """\
+import resource, signal, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from test_history_recorder import ROUTINE, TIMELINE, _res
+from backtimer.events import ExerciseFinished
+from backtimer.history.recorder import HistoryRecorder
+
+path = Path(sys.argv[1])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+limit = path.stat().st_size + 16 * 1024
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+rec = HistoryRecorder(ROUTINE, TIMELINE, path=path)
+big = tuple(float(i) for i in range(3000))  # ~20 KB of JSON per result
+for i in range(20):
+    rec.handle([ExerciseFinished(30.0 * (i + 1), _res(i % 3, held=big))])
+rec.close()
+print(rec.notice)
+"""
+
+
+def test_file_size_limit_while_saving_is_one_notice_and_no_damage(tmp_path: Path) -> None:
+    """For real: the recording process may not grow any file past 16 KB more than the
+    database had (RLIMIT_FSIZE, as on a full disk the writes fail); the session loop runs
+    to the end, one notice, what was stored before is intact."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "h.sqlite3"
+    _one_earlier_session(path)
+    with Store(path) as store:
+        store.query("PRAGMA wal_checkpoint(TRUNCATE)")
+    proc = subprocess.run(
+        [sys.executable, "-c", FULL_DISK_DRIVER, str(path), str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    notice = proc.stdout.strip()
+    print(notice)
+    assert notice.startswith("history: could not save this session: "), notice
+    assert str(path) in notice
+    with Store(path) as store:
+        assert store.integrity() == "ok"
+        sessions = store.sessions()
+        assert sessions[-1]["status"] == "completed"  # the earlier one, untouched
+        assert len([r for r in store.results() if r["session_id"] == sessions[-1]["id"]]) == 3
