@@ -215,11 +215,11 @@ class LibraryScreen(Screen[None]):
         else:
             self.app.exit()
 
-    def action_stats(self) -> None:
-        self.app.run_action("stats")
+    async def action_stats(self) -> None:
+        await self.app.run_action("stats")
 
-    def action_work(self) -> None:
-        self.app.run_action("work")
+    async def action_work(self) -> None:
+        await self.app.run_action("work")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("stats", "work"):
