@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -135,3 +136,23 @@ def test_heat_grid_weeks_from_monday_and_nothing_after_today() -> None:
     assert grid[thursday][-2] == 4  # four or more: the top level
     assert grid[thursday + 1][-1] is None  # Friday of this week has not come yet
     assert grid[0][0] == 0
+
+
+async def test_opened_from_the_library_with_s_and_closed_with_escape() -> None:
+    from tests.ui_helpers import FakeClock, make_app
+
+    _fill(Path(os.environ["BACKTIMER_DATA_DIR"]) / "history.sqlite3")
+    app = make_app(FakeClock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        library = app.screen
+        await pilot.press("tab")  # from the filter to the list: there "s" opens Stats
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "days in a row" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is library
