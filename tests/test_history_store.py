@@ -303,3 +303,41 @@ def test_an_exercise_stored_twice_counts_once(tmp_path: Path) -> None:
         )
         assert len(store.results()) == 1
         assert store.sessions()[0]["worked_seconds"] == pytest.approx(28.5)
+
+
+def test_a_later_migration_keeps_the_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import backtimer.history.store as store_module
+
+    path = tmp_path / "h.sqlite3"
+    with Store(path) as store:
+        _session(store)
+    step = ("ALTER TABLE sessions ADD COLUMN note TEXT NOT NULL DEFAULT ''",)
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, step))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with Store(path) as store:
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION + 1
+        assert store.query("SELECT routine_id, note FROM sessions") == [("neck", "")]
+
+
+def test_a_failing_migration_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import backtimer.history.store as store_module
+
+    path = tmp_path / "h.sqlite3"
+    with Store(path) as store:
+        _session(store)
+    step = (
+        "ALTER TABLE sessions ADD COLUMN note TEXT",
+        "THIS IS NOT SQL",
+    )
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, step))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match="syntax error"):
+        Store(path)
+    monkeypatch.undo()
+    with Store(path) as store:
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION
+        columns = [r[1] for r in store.query("PRAGMA table_info(sessions)")]
+        assert "note" not in columns
+        assert len(store.sessions()) == 1
