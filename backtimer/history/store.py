@@ -268,9 +268,12 @@ class Store:
         dead = [sid for sid, pid in rows if not _pid_alive(pid)]
         if not dead:
             return
-        with self.transaction() as conn:
-            for sid in dead:
-                self._interrupt(conn, sid, None)
+        try:
+            with self.transaction() as conn:
+                for sid in dead:
+                    self._interrupt(conn, sid, None)
+        except StoreError:
+            pass  # best effort (e.g. a read-only copy): the rows stay "running" for now
 
     @staticmethod
     def _interrupt(conn: sqlite3.Connection, session_id: int, ended_at: str | None) -> None:
