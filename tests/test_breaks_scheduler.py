@@ -406,3 +406,17 @@ def test_restart_after_the_due_time_passed_while_closed_waits_the_grace() -> Non
     again.state.due = clock.wall - timedelta(seconds=3)  # fell due since
     peeked = Scheduler(settings, BERLIN, BreakState.from_dict(again.state.to_dict()))
     assert peeked.peek(clock.reading()).mode == "due"
+
+
+def test_off_hours_know_when_work_begins_again() -> None:
+    from backtimer.breaks.scheduler import next_window_start
+
+    settings = BreakSettings()
+    friday_evening = local(2026, 3, 6, 19, 0)
+    start = next_window_start(settings, friday_evening, BERLIN)
+    assert start is not None
+    assert start.astimezone(BERLIN) == local(2026, 3, 9, 9, 0)  # Monday
+    early = next_window_start(settings, local(2026, 3, 3, 7, 0), BERLIN)
+    assert early is not None
+    assert early.astimezone(BERLIN) == local(2026, 3, 3, 9, 0)
+    assert next_window_start(BreakSettings(days=frozenset()), friday_evening, BERLIN) is None

@@ -314,7 +314,7 @@ async def test_off_hours_say_so() -> None:
     app = make_app(clock, [], settings)
     async with app.run_test(size=(90, 30)) as pilot:
         await pilot.pause()
-        assert label(app, "#work-caption") == "Off hours — the timer rests"
+        assert label(app, "#work-caption") == "Off hours — the timer rests until Mon 09:00"
         assert label(app, "#work-plan") == "every 2h00m · 09:00-18:00"
 
 

@@ -443,3 +443,19 @@ def settings_from_dict(data: dict[str, Any]) -> BreakSettings:
         break_length=float(data["break_length"]),
         notify=str(data["notify"]),
     )
+
+
+def next_window_start(settings: BreakSettings, moment: datetime, tz: tzinfo) -> datetime | None:
+    """When working hours next begin after `moment` (UTC), or None when there are none."""
+    if not settings.days:
+        return None
+    local = moment.astimezone(tz)
+    begin = 0 if settings.hours is None else settings.hours[0]
+    for offset in range(8):
+        day = local.date() + timedelta(days=offset)
+        if day.weekday() not in settings.days:
+            continue
+        start = _utc(_at(day, begin, tz))
+        if start > _utc(moment):
+            return start
+    return None

@@ -27,7 +27,14 @@ from textual.widgets.option_list import Option
 from backtimer.breaks.clock import local_tz
 from backtimer.breaks.clock import reading as real_reading
 from backtimer.breaks.notify import Notifier
-from backtimer.breaks.scheduler import BreakSettings, Reading, Scheduler, Tick, short
+from backtimer.breaks.scheduler import (
+    BreakSettings,
+    Reading,
+    Scheduler,
+    Tick,
+    next_window_start,
+    short,
+)
 from backtimer.breaks.state import BreakStore
 from backtimer.events import Summary
 from backtimer.routine.durations import human
@@ -267,7 +274,7 @@ class WorkScreen(Screen[None]):
         self.set_class(due, "-due")
         self.set_class(tick.mode == "off", "-off")
         caption = {
-            "off": "Off hours — the timer rests",
+            "off": self._off_caption(),
             "due": "Time for a break",
             "break": "On a break",
             "working": "Next break in",
@@ -296,6 +303,14 @@ class WorkScreen(Screen[None]):
             self.query_one("#snooze", Button).disabled = not tick.can_snooze
             self.query_one("#snooze", Button).label = f"Snooze {short(sched.settings.snooze)} (z)"
         self.refresh_bindings()
+
+    def _off_caption(self) -> str:
+        sched = self.scheduler
+        assert sched is not None
+        start = next_window_start(sched.settings, self.reading().wall, sched.tz)
+        if start is None:
+            return "Off hours — no working days set"
+        return f"Off hours — the timer rests until {start.astimezone(sched.tz):%a %H:%M}"
 
     def _alert(self) -> None:
         name = self._offered_name()
