@@ -4,6 +4,7 @@ script would (short real-time routines, sub-second segments)."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -268,3 +269,82 @@ def test_keys_on_a_terminal_and_the_terminal_is_restored(tmp_path: Path) -> None
     assert termios.tcgetattr(follower) == before  # echo and line mode are back
     os.close(leader)
     os.close(follower)
+
+
+def _spawn_on_pty(path: Path) -> tuple[subprocess.Popen[str], int, int, list[object]]:
+    import pty
+    import termios
+
+    leader, follower = pty.openpty()
+    before = termios.tcgetattr(follower)
+    proc = subprocess.Popen(
+        [str(BIN), "run", str(path), "--plain", "--no-sound"],
+        stdin=follower,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return proc, leader, follower, before
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="signals and pty are POSIX only")
+def test_sigterm_restores_the_terminal_and_sums_up(tmp_path: Path) -> None:
+    import termios
+
+    path = tmp_path / "term.toml"
+    path.write_text('[routine]\nname = "Term"\n[[exercise]]\nname = "Wall sit"\nduration = "1m"\n')
+    proc, leader, follower, before = _spawn_on_pty(path)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith("Term: 1 exercise")
+        assert proc.stdout.readline().startswith("keys: ")
+        assert proc.stdout.readline().startswith("00:00 GET READY")
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert "Traceback" not in err
+    assert "Term: stopped early" in out
+    assert termios.tcgetattr(follower) == before
+    os.close(leader)
+    os.close(follower)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGSTOP is POSIX only")
+def test_a_stopped_process_pauses_itself_where_it_stopped(tmp_path: Path) -> None:
+    path = tmp_path / "stop.toml"
+    path.write_text(
+        '[routine]\nname = "Stop"\n[defaults]\nprepare = 0\n'
+        '[[exercise]]\nname = "Wall sit"\nduration = "1m"\n'
+    )
+    proc = subprocess.Popen(
+        [str(BIN), "run", str(path), "--plain", "--no-sound"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdin is not None
+        for _ in range(4):
+            proc.stdout.readline()
+        proc.send_signal(signal.SIGSTOP)  # like Ctrl-Z: monotonic time goes on
+        time.sleep(6.0)
+        proc.send_signal(signal.SIGCONT)
+        line = proc.stdout.readline()
+        assert line.startswith("00:0")
+        assert "PAUSED  the computer was asleep or this program was stopped for " in line
+        assert re.search(r"stopped for [67] s;", line), line
+        assert line.rstrip().endswith("send p to resume")
+        proc.stdin.write("q\n")
+        proc.stdin.flush()
+        out, _err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert "Stop: stopped early after" in out

@@ -17,10 +17,11 @@ from __future__ import annotations
 import contextlib
 import os
 import selectors
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
 from backtimer import clock as real_clock
 from backtimer.describe import work_text
@@ -186,7 +187,7 @@ class Formatter:
             if ev.reason == "suspend":
                 return [
                     f"{stamp(ev.at)} PAUSED  the computer was asleep or this program was "
-                    f"stopped for {human(ev.gap)}; {again}"
+                    f"stopped for {human(max(1, round(ev.gap)))}; {again}"
                 ]
             return [f"{stamp(ev.at)} PAUSED  {again}"]
         if isinstance(ev, Resumed):
@@ -230,6 +231,33 @@ def summary_lines(s: Summary) -> list[str]:
         state = "skipped" if r.skipped else result_text(r)
         lines.append(f"  {r.name.ljust(width)}  {state}")
     return lines
+
+
+class Terminated(BaseException):  # not Exception: must pass through listeners
+    """SIGTERM or SIGHUP arrived: leave through the same door as Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.code = 128 + signum
+
+
+@contextlib.contextmanager
+def _terminating_signals() -> Iterator[None]:
+    def raise_terminated(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    saved: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        with contextlib.suppress(ValueError, OSError):  # not the main thread
+            saved[signum] = signal.signal(signum, raise_terminated)
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
 
 
 @contextlib.contextmanager
@@ -305,19 +333,21 @@ class PlainRunner:
             self._notices_shown = len(notices)
 
     def run(self) -> int:
-        """Run the session to its end. 0 when completed or stopped, 130 on Ctrl-C."""
+        """Run the session to its end. 0 when completed or stopped, 130 on Ctrl-C,
+        128 + N on SIGTERM / SIGHUP (the session is stopped and summed up the same way)."""
         self.printer.write(self.printer.fmt.header())
         self.show([])
         try:
-            if self.tty and self.fd is not None:
-                with cbreak(self.fd):
+            with _terminating_signals():
+                if self.tty and self.fd is not None:
+                    with cbreak(self.fd):
+                        self._loop()
+                else:
                     self._loop()
-            else:
-                self._loop()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, Terminated) as exc:
             now, _ = self.read_clock()
             self.show(self.session.stop(now))
-            return 130
+            return exc.code if isinstance(exc, Terminated) else 130
         finally:
             self.session.close()
             if self.printer.gone:
