@@ -75,7 +75,7 @@ def handle(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
             else:
-                return launch(args.routine, no_sound=args.no_sound)
+                return launch(args.routine, no_sound=args.no_sound, level=args.level)
     if args.routine is None:
         raise _need_routine("plain mode")
     routine = at_level(_load(args.routine), args.level).routine  # progression

@@ -46,6 +46,7 @@ class BacktimerApp(App[int]):
         entries: list[object] | None = None,
         keymap: dict[str, str] | None = None,
         session_factory: Callable[..., Any] | None = None,
+        level: str = "current",
     ) -> None:
         super().__init__()
         self.routine = routine
@@ -54,6 +55,7 @@ class BacktimerApp(App[int]):
         self.record = record
         self.entries = entries
         self.session_factory = session_factory
+        self.level = level  # "current" or "base": progression, see backtimer/ui/levels.py
         if keymap:
             self.set_keymap(keymap)
 
@@ -167,6 +169,7 @@ def launch(
     no_sound: bool = False,
     clock: Clock | None = None,
     record: bool = True,
+    level: str = "current",
 ) -> int:
     """Open the app on the library (ref None) or straight into a routine (id or path).
 
@@ -190,6 +193,12 @@ def launch(
         keymap = keymap_from_config()
     except KeymapError as exc:
         raise UserError(str(exc), 1) from None
-    app = BacktimerApp(routine, clock=clock, sound=not no_sound, record=record, keymap=keymap)
+    if routine is not None:
+        from backtimer.ui.levels import routine_at_level  # noqa: PLC0415
+
+        routine = routine_at_level(routine, level)  # progression: the level history reached
+    app = BacktimerApp(
+        routine, clock=clock, sound=not no_sound, record=record, keymap=keymap, level=level
+    )
     result = app.run()
     return int(result or 0)

@@ -40,6 +40,8 @@ APP_KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("help", "question_mark", "help", "Help", True),
     ("stats", "s", "stats", "Stats", True),
     ("work", "w", "work", "Work mode", True),
+    ("edit", "e", "edit", "Edit", False),
+    ("customise", "c", "customise", "Customise", False),
 )
 
 SUMMARY_KEYS: tuple[tuple[str, str, str, str, bool], ...] = (

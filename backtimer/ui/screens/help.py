@@ -26,6 +26,8 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("help", "This help"),
     ("stats", "Your history (from the library)"),
     ("work", "Work mode with break reminders (from the library)"),
+    ("edit", "Edit the routine in $EDITOR (from the library; a built-in is copied first)"),
+    ("customise", "Adjust holds, reps, sets and rests; save as your copy (from the library)"),
     ("repeat", "Summary: do the routine again"),
     ("library", "Summary: back to the library"),
 )

@@ -17,7 +17,9 @@ from backtimer.describe import work_text
 from backtimer.routine.durations import human
 from backtimer.routine.model import Routine
 from backtimer.timeline import compile
+from backtimer.ui import editing
 from backtimer.ui.keys import APP_KEYS, bindings
+from backtimer.ui.levels import app_level, level_notes, routine_at_level
 
 
 @dataclass(frozen=True)
@@ -95,9 +97,12 @@ def detail_text(row: Row) -> Text:
     for caution in r.cautions:
         text.append("\n⚠ " + caution + "\n", style="bold")
     text.append("\n")
-    for i, ex in enumerate(r.exercises, 1):
+    current, levels = level_notes(r)  # growing exercises at the level reached (progression)
+    for i, ex in enumerate(current.exercises, 1):
         text.append(f"{i}. {ex.name}", style="bold")
         text.append(f" — {work_text(ex)}\n")
+        if i - 1 in levels:
+            text.append(f"   ↗ {levels[i - 1]}\n", style="italic")
         if ex.caution:
             text.append(f"   ⚠ {ex.caution}\n")
     return text
@@ -206,7 +211,7 @@ class LibraryScreen(Screen[None]):
             return
         start = getattr(self.app, "start_routine", None)
         if start is not None:
-            start(row.routine)
+            start(routine_at_level(row.routine, app_level(self.app)))
 
     def action_clear_or_quit(self) -> None:
         field = self.query_one(Input)
@@ -221,7 +226,15 @@ class LibraryScreen(Screen[None]):
     async def action_work(self) -> None:
         await self.app.run_action("work")
 
+    def action_edit(self) -> None:
+        editing.edit_selected(self)
+
+    def action_customise(self) -> None:
+        editing.customise_selected(self)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "customise"):  # letters type into the filter while it has focus
+            return not isinstance(self.focused, Input) or None
         if action in ("stats", "work"):
             available = getattr(self.app, "screen_available", None)
             if available is None or not available(action):

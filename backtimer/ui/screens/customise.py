@@ -1,0 +1,255 @@
+"""Customise a routine without editing text: pick an exercise, pick a number (hold,
+duration, reps, sets, rests), change it with + and -, see the new total, and save the
+result as your own copy (a new id in your routines folder; the original stays as it is).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from backtimer import paths
+from backtimer.cli.authoring import ID_RE, with_directive
+from backtimer.describe import work_text
+from backtimer.routine.adjust import LABELS, adjust, fields_of, value_text
+from backtimer.routine.durations import human
+from backtimer.routine.errors import RoutineError
+from backtimer.routine.loader import load_text
+from backtimer.routine.model import Exercise, Routine
+from backtimer.routine.writer import to_toml
+from backtimer.timeline import compile
+from backtimer.ui.levels import level_notes
+
+
+def total_text(routine: Routine) -> str:
+    timeline = compile(routine)
+    return ("about " if timeline.has_estimates else "") + human(round(timeline.total))
+
+
+def copy_name(name: str) -> str:
+    return name if name.endswith("(mine)") else f"{name} (mine)"
+
+
+def save_copy(routine: Routine, new_id: str, folder: Path | None = None) -> Path:
+    """Write `routine` as `new_id` into the user's routines folder (overwriting a file of
+    that name: ask first). It is checked by loading it back before anything is written.
+    Raises RoutineError if it would not load, OSError if it cannot be written."""
+    target = (folder or paths.user_routines_dir()) / f"{new_id}.toml"
+    copy = replace(routine, id=new_id, name=copy_name(routine.name))
+    text = with_directive(to_toml(copy), target)
+    load_text(text, source=target.name, routine_id=new_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+class SaveAsScreen(ModalScreen[str | None]):
+    """Asks for the new routine's id; dismisses with it (None = cancelled). An id whose file
+    exists, or that would replace a built-in, needs Enter a second time."""
+
+    DEFAULT_CSS = """
+    SaveAsScreen { align: center middle; background: $background 60%; }
+    SaveAsScreen #dialog {
+        width: 70; max-width: 95%; height: auto; border: thick $primary;
+        background: $surface; padding: 0 1;
+    }
+    SaveAsScreen #title { text-style: bold; }
+    SaveAsScreen #new-id { margin: 1 0 0 0; }
+    SaveAsScreen #save-message { height: auto; margin-top: 1; }
+    SaveAsScreen .muted { color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]  # noqa: RUF012
+
+    def __init__(self, default_id: str) -> None:
+        super().__init__()
+        self.default_id = default_id
+        self.confirmed: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Save as my copy", id="title")
+            yield Label(
+                f"New routine id (its file name in {paths.user_routines_dir()}):", classes="muted"
+            )
+            yield Input(self.default_id, id="new-id")
+            yield Static("Enter saves · Esc cancels", id="save-message")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        new_id = event.value.strip().removesuffix(".toml")
+        message = self.query_one("#save-message", Static)
+        if not ID_RE.fullmatch(new_id):
+            message.update(
+                Text(f"{new_id!r} cannot be a routine id: use letters, digits, '-' and '_'.")
+            )
+            return
+        target = paths.user_routines_dir() / f"{new_id}.toml"
+        builtin = paths.builtin_routines_dir() / f"{new_id}.toml"
+        if self.confirmed != new_id:
+            if target.exists():
+                self.confirmed = new_id
+                message.update(
+                    Text(f"{target} already exists. Enter again to overwrite it, or change the id.")
+                )
+                return
+            if builtin.exists():
+                self.confirmed = new_id
+                message.update(
+                    Text(
+                        f"{new_id!r} is a built-in routine: your copy would replace it in "
+                        "the library. Enter again to do so, or change the id."
+                    )
+                )
+                return
+        self.dismiss(new_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CustomiseScreen(Screen[str | None]):
+    """Dismisses with the id of the saved copy, or None when left without saving."""
+
+    CSS_PATH = "customise.tcss"
+    BINDINGS = [  # noqa: RUF012
+        Binding("up", "exercise(-1)", "Exercise", show=False),
+        Binding("down", "exercise(1)", "Exercise", show=False),
+        Binding("left", "field(-1)", "Field", show=False),
+        Binding("right", "field(1)", "Field", show=False),
+        Binding("plus,equals_sign", "change(1)", "+ more"),
+        Binding("minus,underscore", "change(-1)", "- less"),
+        Binding("r", "reset", "Reset exercise"),
+        Binding("s", "save", "Save as my copy"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(self, routine: Routine) -> None:
+        super().__init__()
+        self.original = routine
+        self.routine = routine
+        self.exercise = 0
+        self.field = 0
+        self.note = ""
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"Customise: {self.original.name}", id="title")
+        yield Label(
+            "↑↓ exercise · ←→ value · + / - change · r reset · s save as my copy · Esc back",
+            id="keys-hint",
+        )
+        with VerticalScroll(id="exercises"):
+            yield Static("", id="exercise-list")
+        yield Static("", id="fields")
+        yield Static("", id="total")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    @property
+    def changed(self) -> bool:
+        return self.routine != self.original
+
+    def current_field(self) -> str:
+        fields = fields_of(self.routine.exercises[self.exercise])
+        self.field = max(0, min(self.field, len(fields) - 1))
+        return fields[self.field]
+
+    def refresh_view(self) -> None:
+        exercises = self.routine.exercises
+        listing = Text()
+        for i, ex in enumerate(exercises):
+            mark = "▶ " if i == self.exercise else "  "
+            style = "bold reverse" if i == self.exercise else ""
+            edited = " *" if ex != self.original.exercises[i] else ""
+            listing.append(f"{mark}{i + 1}. {ex.name}{edited}", style=style)
+            listing.append(f" — {work_text(ex)}\n")
+        self.query_one("#exercise-list", Static).update(listing)
+
+        ex = exercises[self.exercise]
+        chosen = self.current_field()
+        fields = Text()
+        fields.append(f"{ex.name}: ", style="bold")
+        for n, name in enumerate(fields_of(ex)):
+            if n:
+                fields.append("  ")
+            style = "bold reverse" if name == chosen else ""
+            fields.append(f"{LABELS[name]} {value_text(ex, name)}", style=style)
+        _, notes = level_notes(replace(self.routine, exercises=(ex,)))
+        if 0 in notes:
+            fields.append(f"\ngrows: {notes[0]}", style="italic")
+        if self.note:
+            fields.append(f"\n{self.note}", style="italic")
+        self.query_one("#fields", Static).update(fields)
+
+        total = total_text(self.routine)
+        was = total_text(self.original)
+        line = f"Total: {total}" + (f" (was {was})" if total != was else "")
+        if self.changed:
+            line += " · changed: s saves your copy"
+        self.query_one("#total", Static).update(line)
+
+    def action_exercise(self, delta: int) -> None:
+        self.exercise = max(0, min(len(self.routine.exercises) - 1, self.exercise + delta))
+        self.note = ""
+        self.refresh_view()
+
+    def action_field(self, delta: int) -> None:
+        count = len(fields_of(self.routine.exercises[self.exercise]))
+        self.field = max(0, min(count - 1, self.field + delta))
+        self.note = ""
+        self.refresh_view()
+
+    def action_change(self, direction: int) -> None:
+        ex = self.routine.exercises[self.exercise]
+        new, self.note = adjust(ex, self.current_field(), direction)
+        self._set_exercise(new)
+
+    def action_reset(self) -> None:
+        self.note = ""
+        self._set_exercise(self.original.exercises[self.exercise])
+
+    def _set_exercise(self, ex: Exercise) -> None:
+        exercises = list(self.routine.exercises)
+        exercises[self.exercise] = ex
+        self.routine = replace(self.routine, exercises=tuple(exercises))
+        self.refresh_view()
+
+    def action_save(self) -> None:
+        self.app.push_screen(SaveAsScreen(f"{self.original.id}-mine"), self._save_as)
+
+    def _save_as(self, new_id: str | None) -> None:
+        if not new_id:
+            return
+        try:
+            target = save_copy(self.routine, new_id)
+        except RoutineError as err:
+            self.notify(f"Not saved: {err}", severity="error", timeout=12)
+            return
+        except OSError as exc:
+            self.notify(f"Not saved: cannot write {new_id}.toml: {exc}", severity="error")
+            return
+        self.app.notify(
+            f"Saved as {new_id!r} in {target}. {self.original.id!r} is unchanged.",
+            title="Your copy",
+            timeout=8,
+        )
+        self.dismiss(new_id)
+
+    def action_leave(self) -> None:
+        if self.changed:
+            self.app.notify("Changes not saved (s saves them as your copy).", timeout=5)
+        self.dismiss(None)
