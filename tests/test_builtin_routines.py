@@ -126,7 +126,7 @@ def test_office_chair_break_is_done_from_the_chair() -> None:
     r = load("office-chair")
     assert r.place == "chair"
     assert specs(r) == [
-        ("Shoulder rotation", "paced 3s x10 one way/the other way"),
+        ("Shoulder rotation", "paced 3s x10 forwards/backwards"),
         ("Seated back twist", "paced 4s x5 alternate"),
         ("Lateral tilt", "paced 4s x5 alternate"),
         ("Seated cat-cow", "phased 3s+3s x5"),
