@@ -143,6 +143,8 @@ class WorkScreen(Screen[None]):
     settings then come from config.toml."""
 
     CSS_PATH = "work.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (64, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (22, "-tall")]
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("s", "start", "Start break"),
         Binding("z", "snooze", "Snooze"),
@@ -197,10 +199,10 @@ class WorkScreen(Screen[None]):
             with Vertical(id="reminder"):
                 yield Label("", id="reminder-text")
                 with Horizontal(id="reminder-buttons"):
-                    yield Button("Start (s)", id="start", variant="success")
-                    yield Button("Snooze (z)", id="snooze")
-                    yield Button("Skip (k)", id="skip", variant="warning")
-                    yield Button("Other (o)", id="other")
+                    yield Button("Start (s)", id="start", variant="success", compact=True)
+                    yield Button("Snooze (z)", id="snooze", compact=True)
+                    yield Button("Skip (k)", id="skip", variant="warning", compact=True)
+                    yield Button("Other (o)", id="other", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
