@@ -420,3 +420,12 @@ def test_off_hours_know_when_work_begins_again() -> None:
     assert early is not None
     assert early.astimezone(BERLIN) == local(2026, 3, 3, 9, 0)
     assert next_window_start(BreakSettings(days=frozenset()), friday_evening, BERLIN) is None
+
+
+def test_no_warning_when_warn_is_off() -> None:
+    clock = FakeClock(MONDAY_10)
+    sched = Scheduler(BreakSettings(every=HOUR, warn=0), BERLIN)
+    sched.check(clock.reading())
+    waited, warned_at, _ = run_until_alert(sched, clock, step=30)
+    assert waited == HOUR
+    assert warned_at is None

@@ -167,3 +167,8 @@ def test_status_in_process_prints_one_line(capsys: pytest.CaptureFixture[str]) -
     save_now(due=datetime.now(UTC) + timedelta(minutes=30))
     assert main(["status"]) == 0
     assert capsys.readouterr().out == "break in 30m\n"
+
+
+def test_status_during_a_break() -> None:
+    save_now(in_break=True)
+    assert status() == "on a break\n"

@@ -178,7 +178,7 @@ class WorkScreen(Screen[None]):
         self.exit_on_leave = exit_on_leave
         self.scheduler: Scheduler | None = None
         self.tick_result: Tick | None = None
-        self.offered: Routine | None = None
+        self._names: dict[str, str] = {}  # routine ref -> "Name · 3 min"
         self.chosen: str | None = None  # a routine picked instead of the offered one
         self.audio: Any = None
         self._saved_at: datetime | None = None
@@ -476,7 +476,6 @@ class WorkScreen(Screen[None]):
         def picked(routine_id: str | None) -> None:
             if routine_id:
                 self.chosen = routine_id
-                self.offered = None
                 if self._due():
                     self.action_start(routine_id)
                 else:
@@ -506,19 +505,23 @@ class WorkScreen(Screen[None]):
     # ---- helpers -------------------------------------------------------------------------
 
     def _offered_name(self) -> str:
+        """ "Office chair break · 3 min" for the routine the next break offers (cached:
+        this runs every second)."""
         sched = self.scheduler
         if sched is None:
             return ""
         ref = self.chosen or sched.offered
-        if self.offered is None or self.offered.id != ref:
+        if ref not in self._names:
             try:
-                self.offered = self.loader(ref)
+                routine = self.loader(ref)
             except Exception:
-                return f"{ref} (cannot be loaded)"
-        from backtimer.timeline import compile  # noqa: PLC0415
+                self._names[ref] = f"{ref} (cannot be loaded)"
+            else:
+                from backtimer.timeline import compile  # noqa: PLC0415
 
-        minutes = human(round(compile(self.offered).total / 60) * 60 or 60)
-        return f"{self.offered.name} · {minutes}"
+                minutes = human(round(compile(routine).total / 60) * 60 or 60)
+                self._names[ref] = f"{routine.name} · {minutes}"
+        return self._names[ref]
 
     def _record(self, kind: str, now: Reading, **extra: Any) -> None:
         if self.store is not None:
