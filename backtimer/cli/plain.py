@@ -15,6 +15,7 @@ are skipped, and with `auto` they are skipped at once.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import selectors
 import signal
@@ -222,7 +223,7 @@ def summary_lines(s: Summary) -> list[str]:
     status = {"completed": "completed", "stopped": "stopped early", "pain": "stopped (pain)"}
     lines = [
         "",
-        f"{s.name}: {status[s.status]} after {human(round(s.total_seconds))}; "
+        f"{s.name}: {status[s.status]} after {human(math.floor(s.total_seconds + 1e-9))}; "
         f"worked {human(round(s.worked_seconds))} of {human(round(s.planned_work_seconds))} planned"
         + (f"; paused {human(round(s.paused_seconds))}" if s.paused_seconds >= 1 else ""),
     ]
@@ -451,10 +452,13 @@ class PlainRunner:
                 self.show(s.back(now))
             elif key in ("d", "\n", "\r"):
                 self.show(s.done(now))
-            elif key in ("+", "="):
-                self.show(s.adjust(now, 10.0))
-            elif key == "-":
-                self.show(s.adjust(now, -10.0))
+            elif key in ("+", "=", "-"):
+                self.show(s.adjust(now, -10.0 if key == "-" else 10.0))
+                left = self.engine.remaining(now)
+                if left is not None:
+                    sign = "-" if key == "-" else "+"
+                    at = stamp(self.engine.session_elapsed(now))
+                    self.printer.write([f"{at} {sign}10s  {duration_text(round(left, 1))} left"])
             elif key == "q":
                 self.show(s.stop(now))
             elif key == "!":
