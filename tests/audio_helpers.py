@@ -32,7 +32,10 @@ def alsa_home(tmp: Path, *, pcm: str | None = None) -> tuple[dict[str, str], Pat
     return env, out
 
 
-NO_DEVICE = "pcm.!default { type hw; card 77 }\nctl.!default { type hw; card 77 }\n"
+# a card that is not there: opening fails, and ALSA prints "ALSA lib ..." lines to fd 2
+NO_DEVICE = (
+    'pcm.!default { type hw; card "nosuchcard" }\nctl.!default { type hw; card "nosuchcard" }\n'
+)
 
 
 def cue_frames(name: str, gain: float = 1.0, folder: Path | None = None) -> bytes:

@@ -383,3 +383,37 @@ def test_audio_error_mid_session_falls_back_with_one_notice(tmp_path: Path) -> N
         assert len(lis.notices) == 1
     finally:
         lis.close()
+
+
+QUIET_PROBE = """
+import sys
+from backtimer.audio.worker import _quiet_alsa
+if sys.argv[1] == "quiet":
+    assert _quiet_alsa() is not None
+import simpleaudio
+try:
+    simpleaudio.play_buffer(bytes(440), 1, 2, 22050)
+except Exception as exc:
+    print("failed:", exc)
+"""
+
+
+def test_alsa_error_handler_silences_alsa_lib_lines(tmp_path: Path) -> None:
+    """Besides its stderr going to /dev/null, the worker installs a no-op ALSA error
+    handler; without it a failed open prints "ALSA lib ..." lines to fd 2."""
+    env, _ = alsa_home(tmp_path, pcm=NO_DEVICE)
+    runs = {
+        mode: subprocess.run(
+            [sys.executable, "-c", QUIET_PROBE, mode],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        for mode in ("loud", "quiet")
+    }
+    assert "failed: Error opening PCM device" in runs["loud"].stdout
+    assert "ALSA lib" in runs["loud"].stderr  # what would have hit the Textual screen
+    assert "failed: Error opening PCM device" in runs["quiet"].stdout
+    assert runs["quiet"].stderr == ""

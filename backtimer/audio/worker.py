@@ -50,6 +50,9 @@ DRAIN_LIMIT = 1.5  # seconds a closing session waits for the last cue to finish
 # ---------------------------------------------------------------- worker side
 
 
+_KEEP: list[Any] = []
+
+
 def _quiet_alsa() -> Any:
     """Install a no-op ALSA error handler (snd_lib_error_set_handler) so failed opens
     print nothing. Returns the callback (keep it alive) or None."""
@@ -58,14 +61,15 @@ def _quiet_alsa() -> Any:
         lib = ctypes.CDLL(name)
     except OSError:
         return None
-    handler_t = ctypes.CFUNCTYPE(
-        None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p
-    )
-    handler = handler_t(lambda *_: None)
+    # The C handler is variadic (file, line, function, err, fmt, ...). Declaring no
+    # parameters keeps ctypes from converting any: the C caller's arguments are ignored.
+    handler_t = ctypes.CFUNCTYPE(None)
+    handler = handler_t(lambda: None)
     try:
         lib.snd_lib_error_set_handler(handler)
     except AttributeError:
         return None
+    _KEEP.append(handler)  # freed while installed, the next ALSA error would crash
     return handler
 
 
@@ -107,7 +111,7 @@ def worker_main() -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # nothing a C library prints can reach the app's terminal
     os.close(devnull)
-    keep = _quiet_alsa()  # noqa: F841  (the callback must stay alive)
+    _quiet_alsa()
 
     inp = sys.stdin.buffer
     out = sys.stdout
