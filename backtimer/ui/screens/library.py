@@ -76,7 +76,7 @@ def rows_from_entries(entries: list[object]) -> list[Row]:
     return rows
 
 
-def detail_text(row: Row) -> Text:
+def detail_text(row: Row, level: str = "current") -> Text:
     text = Text()
     if row.routine is None:
         text.append(f"⚠ {row.id} has errors and cannot start\n", style="bold")
@@ -97,7 +97,7 @@ def detail_text(row: Row) -> Text:
     for caution in r.cautions:
         text.append("\n⚠ " + caution + "\n", style="bold")
     text.append("\n")
-    current, levels = level_notes(r)  # growing exercises at the level reached (progression)
+    current, levels = level_notes(r, level)  # growing exercises at the level reached (progression)
     for i, ex in enumerate(current.exercises, 1):
         text.append(f"{i}. {ex.name}", style="bold")
         text.append(f" — {work_text(ex)}\n")
@@ -171,7 +171,8 @@ class LibraryScreen(Screen[None]):
 
     def _show_detail(self, index: int) -> None:
         if 0 <= index < len(self.shown):
-            self.query_one("#detail-text", Static).update(detail_text(self.shown[index]))
+            row = self.shown[index]
+            self.query_one("#detail-text", Static).update(detail_text(row, app_level(self.app)))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
