@@ -228,7 +228,8 @@ def test_plan_json_schema(capsys: pytest.CaptureFixture[str], desk: Path) -> Non
     code, out, _ = run(capsys, "plan", str(desk), "--json")
     assert code == 0
     plan = json.loads(out)
-    assert list(plan) == ["id", "name", "total_seconds", "segments"]
+    assert list(plan) == ["id", "name", "total_seconds", "segments", "level", "levels"]
+    assert (plan["level"], plan["levels"]) == ("current", [])  # nothing in it grows
     assert (plan["id"], plan["name"], plan["total_seconds"]) == ("desk", "Desk test", 52.0)
     segs = plan["segments"]
     assert list(segs[0]) == [

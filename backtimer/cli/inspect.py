@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backtimer import paths
-from backtimer.cli.levels import add_level_argument, at_level
+from backtimer.cli.levels import add_level_argument, at_level, levels_json
 from backtimer.cli.main import UserError
 from backtimer.describe import breath_text, open_note, rests_text, work_text
 from backtimer.routine.durations import clock, human
@@ -280,10 +280,13 @@ def plan_json(routine: Routine, timeline: Timeline) -> dict[str, Any]:
 
 def cmd_plan(args: argparse.Namespace) -> int:
 
-    routine = at_level(_load(args.routine), args.level).routine
+    base = _load(args.routine)
+    reached = at_level(base)  # progression: the level the history has reached
+    routine = base if args.level == "base" else reached.routine
     timeline = compile_timeline(routine)
     if args.json:
-        print(json.dumps(plan_json(routine, timeline), indent=2, ensure_ascii=False))
+        data = plan_json(routine, timeline) | {"level": args.level, "levels": levels_json(reached)}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
 
     from rich.table import Table  # noqa: PLC0415

@@ -41,3 +41,28 @@ def at_level(routine: Routine, level: str = "current", *, today: date | None = N
 def level_lines(result: Progression, *, today: date | None = None) -> list[str]:
     day = today or date.today()
     return [f"{lv.exercise}: {level_text(lv, day)}" for lv in result.levels]
+
+
+def levels_json(result: Progression, *, today: date | None = None) -> list[dict[str, object]]:
+    """`plan --json`'s "levels": each growing exercise's base and reached value and when it
+    next grows (schema in docs/routines.md)."""
+    day = today or date.today()
+    out: list[dict[str, object]] = []
+    for lv in result.levels:
+        count = lv.field in ("reps", "sets")
+        out.append(
+            {
+                "exercise": lv.exercise,
+                "exercise_index": lv.exercise_index,
+                "field": lv.field,
+                "base": int(lv.base) if count else lv.base,
+                "current": int(lv.current) if count else lv.current,
+                "max": int(lv.max) if count else lv.max,
+                "at_max": lv.at_max,
+                "next_date": lv.next_date.isoformat() if lv.next_date else None,
+                "sessions_to_next": lv.sessions_to_next,
+                "needs_session": lv.needs_session,
+                "text": level_text(lv, day),
+            }
+        )
+    return out
