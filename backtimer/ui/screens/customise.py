@@ -9,6 +9,8 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -181,19 +183,25 @@ class CustomiseScreen(Screen[str | None]):
 
         ex = exercises[self.exercise]
         chosen = self.current_field()
-        fields = Text()
-        fields.append(f"{ex.name}: ", style="bold")
-        for n, name in enumerate(fields_of(ex)):
-            if n:
-                fields.append("  ")
+        grid = Table.grid(padding=(0, 3))
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True)
+        cells = []
+        for name in fields_of(ex):
             style = "bold reverse" if name == chosen else ""
-            fields.append(f"{LABELS[name]} {value_text(ex, name)}", style=style)
+            cells.append(Text(f"{LABELS[name]} {value_text(ex, name)}", style=style))
+        for i in range(0, len(cells), 2):
+            grid.add_row(*cells[i : i + 2])
+        notes_text = Text()
         _, notes = level_notes(replace(self.routine, exercises=(ex,)))
         if 0 in notes:
-            fields.append(f"\ngrows: {notes[0]}", style="italic")
+            notes_text.append(f"grows: {notes[0]}\n", style="italic")
         if self.note:
-            fields.append(f"\n{self.note}", style="italic")
-        self.query_one("#fields", Static).update(fields)
+            notes_text.append(self.note, style="italic")
+        parts: list[RenderableType] = [Text(ex.name, style="bold"), grid]
+        if notes_text:
+            parts.append(notes_text)
+        self.query_one("#fields", Static).update(Group(*parts))
 
         total = total_text(self.routine)
         was = total_text(self.original)
@@ -203,7 +211,11 @@ class CustomiseScreen(Screen[str | None]):
         self.query_one("#total", Static).update(line)
 
     def action_exercise(self, delta: int) -> None:
+        field = self.current_field()
         self.exercise = max(0, min(len(self.routine.exercises) - 1, self.exercise + delta))
+        fields = fields_of(self.routine.exercises[self.exercise])
+        if field in fields:  # keep the same column where the next exercise has it
+            self.field = fields.index(field)
         self.note = ""
         self.refresh_view()
 
