@@ -417,3 +417,43 @@ def test_alsa_error_handler_silences_alsa_lib_lines(tmp_path: Path) -> None:
     assert "ALSA lib" in runs["loud"].stderr  # what would have hit the Textual screen
     assert "failed: Error opening PCM device" in runs["quiet"].stdout
     assert runs["quiet"].stderr == ""
+
+
+def test_bad_custom_file_in_config_is_named_and_defaults_play(tmp_path: Path) -> None:
+    from backtimer import paths
+
+    bad = tmp_path / "notes.wav"
+    bad.write_text("these are my notes, not a sound")
+    cfg = paths.config_file()
+    cfg.write_text(f'[sound]\nvolume = 100\n[sound.cues.go]\nfile = "{bad}"\n')
+    env, out = alsa_home(tmp_path)
+    lis = AudioListener(None, None, True, tty=False, env=env)
+    try:
+        assert lis.notice is not None
+        assert lis.notice.startswith(f"sound: {cfg}: [sound.cues.go] file: {bad}: not a WAV file")
+        assert lis.notice.endswith("(the built-in cue plays instead)")
+        assert lis.client is not None and lis.client.wait_ready()
+        lis.play("go")  # the session still has sound: the built-in cue, at the user's volume
+        assert wait_for(out, [cue_frames("go", 1.0)])[0] >= 0
+        assert len(lis.notices) == 1
+    finally:
+        lis.close()
+
+
+def test_bad_setting_in_config_is_named_and_defaults_play(tmp_path: Path) -> None:
+    from backtimer import paths
+
+    cfg = paths.config_file()
+    cfg.write_text('[sound]\nvolume = "loud"\n')
+    env, out = alsa_home(tmp_path)
+    lis = AudioListener(None, None, True, tty=False, env=env)
+    try:
+        assert lis.notice == (
+            f'sound: {cfg}: [sound] volume: expected a whole number 0-100, got "loud" '
+            "(using the default sound settings)"
+        )
+        assert lis.client is not None and lis.client.wait_ready()
+        lis.play("rest")
+        assert wait_for(out, [cue_frames("rest", 0.8)])[0] >= 0
+    finally:
+        lis.close()

@@ -149,3 +149,14 @@ def test_read_wav_stereo_clip(tmp_path: Path) -> None:
     clip = read_wav(wav(tmp_path / "s.wav", channels=2, rate=44100, frames=4410))
     assert (clip.channels, clip.rate) == (2, 44100)
     assert clip.seconds == pytest.approx(0.1)
+
+
+def test_lenient_load_keeps_the_other_settings(tmp_path: Path) -> None:
+    bad = tmp_path / "x.wav"
+    bad.write_text("a shopping list, saved with the wrong name")
+    p = config(f'[sound]\nvolume = 30\n[sound.cues.go]\nfile = "{bad}"\nvolume = 50\n')
+    s = load(strict=False)
+    assert s.volume == 30 and s.gain("go") == pytest.approx(0.15)
+    assert s.path("go") == paths.sounds_dir() / "go.wav"
+    assert s.problems == (f"{p}: [sound.cues.go] file: {bad}: not a WAV file (file does not "
+                          "start with RIFF id)",)  # fmt: skip

@@ -65,10 +65,12 @@ class AudioListener:
         if not enabled:
             return
         try:
-            self.settings = settings if settings is not None else load()
+            self.settings = settings if settings is not None else load(strict=False)
         except ConfigError as exc:
-            self._note(f"sound: {exc} (using the default sounds)")
+            self._note(f"sound: {exc} (using the default sound settings)")
             self.settings = SoundSettings()
+        for problem in self.settings.problems:
+            self._note(f"sound: {problem} (the built-in cue plays instead)")
         if self.settings.mute or self.settings.backend == "none":
             return
         if self.settings.backend == "bell":

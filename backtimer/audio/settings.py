@@ -59,6 +59,7 @@ class SoundSettings:
     breath: bool = False
     cues: dict[str, CueSetting] = field(default_factory=dict)
     source: Path | None = None  # the config file
+    problems: tuple[str, ...] = ()  # custom files left out (only when loaded with strict=False)
 
     def cue(self, name: str) -> CueSetting:
         return self.cues.get(name, CueSetting())
@@ -122,15 +123,19 @@ def read_wav(path: Path) -> Clip:
     return Clip(frames=frames, channels=channels, rate=rate, source=path)
 
 
-def from_config(config: dict[str, Any], path: Path | None = None) -> SoundSettings:
+def from_config(
+    config: dict[str, Any], path: Path | None = None, *, strict: bool = True
+) -> SoundSettings:
     """Validate the [sound] table. Raises ConfigError naming the field, or the custom WAV
-    file and its problem."""
+    file and its problem; with strict=False a bad custom file is left out (the built-in cue
+    plays) and its message kept in `problems`, so one bad file does not lose the rest."""
     source = paths.config_file() if path is None else path
     sound = Table.of(config, "sound", source)
     sound.check_keys({"mute", "volume", "backend", "breath", "cues"})
     backend = sound.string("backend", "auto", choices=BACKENDS)
     cues_table = sound.table("cues")
     cues: dict[str, CueSetting] = {}
+    problems: list[str] = []
     for name in cues_table.keys():  # noqa: SIM118
         if name not in CUES:
             raise cues_table.error(
@@ -143,7 +148,11 @@ def from_config(config: dict[str, Any], path: Path | None = None) -> SoundSettin
             try:
                 read_wav(file)
             except ValueError as problem:
-                raise t.error("file", f"{file}: {problem}") from None
+                error = t.error("file", f"{file}: {problem}")
+                if strict:
+                    raise error from None
+                problems.append(str(error))
+                file = None
         cues[name] = CueSetting(
             volume=t.integer("volume", 100, lo=0, hi=100),
             mute=t.boolean("mute", False),
@@ -156,13 +165,14 @@ def from_config(config: dict[str, Any], path: Path | None = None) -> SoundSettin
         breath=sound.boolean("breath", False),
         cues=cues,
         source=source,
+        problems=tuple(problems),
     )
 
 
-def load(path: Path | None = None) -> SoundSettings:
+def load(path: Path | None = None, *, strict: bool = True) -> SoundSettings:
     """Settings from the config file (default location). Raises ConfigError."""
     source = paths.config_file() if path is None else path
-    return from_config(load_config(source), source)
+    return from_config(load_config(source), source, strict=strict)
 
 
 __all__ = [
