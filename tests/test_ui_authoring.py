@@ -7,6 +7,7 @@ the per-test user routines folder (tests/conftest.py)."""
 from __future__ import annotations
 
 import contextlib
+import re
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,9 +47,8 @@ def app() -> BacktimerApp:
 
 
 def fields_lines(app: BacktimerApp) -> list[str]:
-    """The chosen exercise's numbers, two to a line, spaces between them squeezed."""
-    return ["  ".join(" ".join(cell.split()) for cell in line.split("   ") if cell.strip())
-            for line in text(app, "#fields").splitlines()]  # fmt: skip
+    """The chosen exercise's numbers, two to a line, the gap between them shown as 2 spaces."""
+    return ["  ".join(re.split(r"\s{3,}", line)) for line in text(app, "#fields").splitlines()]
 
 
 def messages(app: BacktimerApp) -> str:
@@ -128,7 +128,7 @@ async def test_customise_a_built_in_and_save_it_as_my_copy(user_routines: Path) 
         await pilot.press("down", "right", "right", "right", "plus")
         fields = fields_lines(application)
         assert fields[0] == "Trapezius stretch" and "between reps 3 s  switch sides 3 s" in fields
-        assert "1. Neck retraction * — hold 5 s x 9" in text(application, "#exercise-list")
+        assert "1. Neck retraction * — hold 5 s x 9" in text(application, "#exercise-0")
         total = text(application, "#total")
         assert total != total_before and "(was " in total and "s saves your copy" in total
 
@@ -327,3 +327,16 @@ async def test_level_base_runs_the_written_values(user_routines: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert application.screen.routine.exercises[1].reps == 10  # type: ignore[attr-defined]
+
+
+async def test_customise_in_a_half_width_pane_keeps_the_chosen_exercise_in_view() -> None:
+    application = app()
+    async with application.run_test(size=(50, 16)) as pilot:
+        await choose(pilot, "neck")
+        await pilot.press("c", *["down"] * 7, "plus")
+        await pilot.pause()
+        chosen = application.screen.query_one("#exercise-7")
+        scroller = application.screen.query_one("#exercises")
+        assert scroller.region.contains_region(chosen.region)
+        assert text(application, "#exercise-7").startswith("▶ 8. Wrist-hold neck stretch *")
+        assert fields_lines(application)[0] == "Wrist-hold neck stretch"

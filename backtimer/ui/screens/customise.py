@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -66,6 +66,7 @@ class SaveAsScreen(ModalScreen[str | None]):
         background: $surface; padding: 0 1;
     }
     SaveAsScreen #title { text-style: bold; }
+    SaveAsScreen Label { width: 100%; }
     SaveAsScreen #new-id { margin: 1 0 0 0; }
     SaveAsScreen #save-message { height: auto; margin-top: 1; }
     SaveAsScreen .muted { color: $text-muted; }
@@ -126,6 +127,7 @@ class CustomiseScreen(Screen[str | None]):
     """Dismisses with the id of the saved copy, or None when left without saving."""
 
     CSS_PATH = "customise.tcss"
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
     BINDINGS = [  # noqa: RUF012
         Binding("up", "exercise(-1)", "Exercise", show=False),
         Binding("down", "exercise(1)", "Exercise", show=False),
@@ -152,8 +154,9 @@ class CustomiseScreen(Screen[str | None]):
             "↑↓ exercise · ←→ value · + / - change · r reset · s save as my copy · Esc back",
             id="keys-hint",
         )
-        with VerticalScroll(id="exercises"):
-            yield Static("", id="exercise-list")
+        with VerticalScroll(id="exercises", can_focus=False):  # arrows choose, never scroll
+            for i in range(len(self.routine.exercises)):
+                yield Static("", id=f"exercise-{i}", classes="exercise")
         yield Static("", id="fields")
         yield Static("", id="total")
         yield Footer()
@@ -172,26 +175,30 @@ class CustomiseScreen(Screen[str | None]):
 
     def refresh_view(self) -> None:
         exercises = self.routine.exercises
-        listing = Text()
         for i, ex in enumerate(exercises):
+            line = Text()
             mark = "▶ " if i == self.exercise else "  "
             style = "bold reverse" if i == self.exercise else ""
             edited = " *" if ex != self.original.exercises[i] else ""
-            listing.append(f"{mark}{i + 1}. {ex.name}{edited}", style=style)
-            listing.append(f" — {work_text(ex)}\n")
-        self.query_one("#exercise-list", Static).update(listing)
+            line.append(f"{mark}{i + 1}. {ex.name}{edited}", style=style)
+            line.append(f" — {work_text(ex)}")
+            self.query_one(f"#exercise-{i}", Static).update(line)
+        chosen_line = self.query_one(f"#exercise-{self.exercise}", Static)
+        scroller = self.query_one("#exercises", VerticalScroll)
+        self.call_after_refresh(scroller.scroll_to_widget, chosen_line, animate=False)
 
         ex = exercises[self.exercise]
         chosen = self.current_field()
-        grid = Table.grid(padding=(0, 3))
-        grid.add_column(no_wrap=True)
-        grid.add_column(no_wrap=True)
-        cells = []
-        for name in fields_of(ex):
-            style = "bold reverse" if name == chosen else ""
-            cells.append(Text(f"{LABELS[name]} {value_text(ex, name)}", style=style))
-        for i in range(0, len(cells), 2):
-            grid.add_row(*cells[i : i + 2])
+        cells = [f"{LABELS[name]} {value_text(ex, name)}" for name in fields_of(ex)]
+        width = max(len(c) for c in cells) + 3
+        grid = Text()
+        for n, (name, cell) in enumerate(zip(fields_of(ex), cells, strict=True)):
+            if n % 2:
+                grid.append(" " * (width - len(cells[n - 1])))
+            elif n:
+                grid.append("\n")
+            grid.append(cell, style="bold reverse" if name == chosen else "")
+        grid.no_wrap = True
         notes_text = Text()
         _, notes = level_notes(replace(self.routine, exercises=(ex,)))
         if 0 in notes:
