@@ -340,3 +340,29 @@ async def test_customise_in_a_half_width_pane_keeps_the_chosen_exercise_in_view(
         assert scroller.region.contains_region(chosen.region)
         assert text(application, "#exercise-7").startswith("▶ 8. Wrist-hold neck stretch *")
         assert fields_lines(application)[0] == "Wrist-hold neck stretch"
+
+
+@pytest.mark.parametrize(("argv", "reps"), [([], 12), (["--level", "base"], 10)])
+def test_backtimer_run_opens_the_app_at_the_level(
+    user_routines: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], reps: int
+) -> None:
+    """`backtimer run grow` (no --plain, in a terminal) hands launch() the level."""
+    import sys
+
+    from backtimer.cli.main import main
+
+    (user_routines / "grow.toml").write_text(GROW, encoding="utf-8")
+    record_completed("grow", 4)
+    started: list[BacktimerApp] = []
+
+    def run(self: BacktimerApp) -> int:
+        started.append(self)
+        return 0
+
+    monkeypatch.setattr(BacktimerApp, "run", run)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["run", "grow", *argv]) == 0
+    (application,) = started
+    assert application.routine is not None
+    assert application.routine.exercises[1].reps == reps
+    assert application.level == (argv[-1] if argv else "current")
