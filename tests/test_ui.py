@@ -142,16 +142,16 @@ async def test_breath_guide_grows_on_inhale_and_shrinks_on_exhale() -> None:
         await step(pilot, clock, 1.0)
         assert guide.display and guide.breath is not None
         assert guide.breath.word == "Inhale" and guide.breath.seconds == 3
-        first = guide.breath.level
+        first = guide.breath.fill
         await step(pilot, clock, 2.0)
-        assert guide.breath.word == "Inhale" and guide.breath.level > first
+        assert guide.breath.word == "Inhale" and guide.breath.fill > first
         assert text(app, "BreathGuide").startswith("Inhale")
         await step(pilot, clock, 2.0)  # into the hold: the pacer restarts with the segment
         await step(pilot, clock, 5.0)
         assert guide.breath.word == "Exhale"
-        high = guide.breath.level
+        high = guide.breath.fill
         await step(pilot, clock, 2.0)
-        assert guide.breath.level < high
+        assert guide.breath.fill < high
         # the trapezius stretch has breath = false: no guide
         await pilot.press("N")
         await pilot.press("n")

@@ -13,10 +13,12 @@ from typing import Any
 
 from backtimer.describe import work_text
 from backtimer.routine.durations import clock
-from backtimer.routine.model import Routine, WorkKind
+from backtimer.routine.model import Breath, Routine, WorkKind
 from backtimer.timeline import Segment, Timeline
 
-BREATH_LEVELS = 24  # the breath bar moves in this many steps per inhale / exhale
+BREATH_STEPS_PER_SECOND = 1  # the breath bar moves once a second, in the countdown's frames
+MAX_WAIT = 1.0  # the refresh runs at least this often (the engine wants advance() every few s)
+MIN_WAIT = 0.02
 
 STATE_WORDS = {
     "prepare": "GET READY",
@@ -32,7 +34,7 @@ STATE_WORDS = {
 class BreathView:
     word: str  # "Inhale" | "Hold" | "Exhale"
     seconds: int  # whole seconds left in this breath step (rounded up)
-    level: int  # 0..BREATH_LEVELS: how full the bar is
+    fill: float  # 0..1: how full the bar is, in half-second steps
 
 
 @dataclass(frozen=True)
@@ -98,20 +100,21 @@ def breath_view(seg: Segment, elapsed: float) -> BreathView | None:
         return None
     t = elapsed % pacer.cycle
     if t < pacer.inhale:
-        frac = t / pacer.inhale
-        left = pacer.inhale - t
-        word = "Inhale"
+        length, frac, left, word = pacer.inhale, t / pacer.inhale, pacer.inhale - t, "Inhale"
     elif t < pacer.inhale + pacer.hold:
-        frac = 1.0
-        left = pacer.inhale + pacer.hold - t
-        word = "Hold"
+        length, frac, left, word = pacer.hold, 1.0, pacer.inhale + pacer.hold - t, "Hold"
     else:
         into = t - pacer.inhale - pacer.hold
+        length, left, word = pacer.exhale, pacer.exhale - into, "Exhale"
         frac = 1.0 - into / pacer.exhale
-        left = pacer.exhale - into
-        word = "Exhale"
-    level = round(frac * BREATH_LEVELS)
-    return BreathView(word=word, seconds=max(1, math.ceil(left - 1e-9)), level=level)
+    # steps fall on whole and half seconds, so they share frames with the countdown
+    levels = _levels(length)
+    fill = math.ceil(frac * levels - 1e-9) / levels
+    return BreathView(word=word, seconds=max(1, math.ceil(left - 1e-9)), fill=fill)
+
+
+def _levels(length: float) -> int:
+    return max(2, round(length * BREATH_STEPS_PER_SECOND))
 
 
 def next_up(routine: Routine, timeline: Timeline, seg: Segment) -> str:
@@ -180,7 +183,7 @@ def session_view(
     return SessionView(
         state=kind,
         state_word=word,
-        exercise=seg.exercise,
+        exercise=ex.name if ex is not None else seg.exercise,
         instruction=band_text(seg),
         detail=detail(seg),
         clock=shown,
@@ -193,3 +196,45 @@ def session_view(
         progress=round(max(0.0, min(1.0, float(engine.progress(now)))), 3),
         time_left=f"{clock(total_left)} left",
     )
+
+
+def _until_second(value: float) -> float:
+    """Seconds until a clock showing ceil(value) for a decreasing value changes."""
+    return value - (math.ceil(value - 1e-9) - 1)
+
+
+def _breath_wait(pacer: Breath, elapsed: float) -> float:
+    t = elapsed % pacer.cycle
+    for length in (pacer.inhale, pacer.hold, pacer.exhale):
+        if t < length:
+            break
+        t -= length
+    else:  # pragma: no cover - float edge at the end of a cycle
+        return MIN_WAIT
+    left = length - t
+    waits = [left, _until_second(left)]
+    if length > 0:
+        step = length / _levels(length)
+        waits.append((math.floor(t / step + 1e-9) + 1) * step - t)
+    return min(w for w in waits if w > 1e-6) if any(w > 1e-6 for w in waits) else MIN_WAIT
+
+
+def next_refresh(engine: Any, now: float) -> float:
+    """Seconds until the screen has something new to show (a second ticks over, the
+    breath bar moves, the engine has a cue or a boundary), at most MAX_WAIT."""
+    seg: Segment | None = engine.segment
+    if seg is None or engine.state == "paused":
+        return MAX_WAIT
+    waits = [MAX_WAIT]
+    remaining = engine.remaining(now)
+    elapsed = float(engine.elapsed(now))
+    if remaining is not None:
+        waits.append(_until_second(float(remaining)))
+    else:
+        waits.append(math.floor(elapsed) + 1 - elapsed)
+    if seg.pacer is not None and seg.pacer.cycle > 0:
+        waits.append(_breath_wait(seg.pacer, elapsed))
+    wake = engine.next_wakeup(now)
+    if wake is not None:
+        waits.append(wake - now)
+    return max(MIN_WAIT, min(waits) + 0.005)

@@ -1,9 +1,11 @@
 """The session screen: one routine, coached segment by segment.
 
 One clock-driven refresh: a timer calls the Session facade's advance(now), hands
-the events to `_handle`, and renders `session_view(...)`. Widgets only change when
-what they show changes (the visible second, the breath bar), so an idle refresh is
-one function call and a comparison. No timing logic lives in the widgets.
+the events to `_handle`, and renders `session_view(...)`. The timer is re-armed for
+the moment the screen next has something new to show (`next_refresh`: the visible
+second, a breath-bar step, an engine cue; at least once a second), and widgets only
+change when what they show changes, so an idle screen costs about one wake-up a
+second. No timing logic lives in the widgets.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
@@ -22,13 +24,12 @@ from backtimer.routine.model import Routine
 from backtimer.timeline import Timeline, compile
 from backtimer.ui.keys import SESSION_KEYS, bindings
 from backtimer.ui.screens.confirm import QuitConfirm
-from backtimer.ui.view import SessionView, session_view
+from backtimer.ui.view import SessionView, next_refresh, session_view
 from backtimer.ui.widgets.breath import BreathGuide
 from backtimer.ui.widgets.countdown import Countdown
 from backtimer.ui.widgets.progress import RoutineProgress
 
 Clock = Callable[[], float]
-REFRESH = 0.1  # seconds between clock checks; widgets update only on a visible change
 
 _STATE_CLASSES = ("-prepare", "-work", "-rest", "-paused", "-waiting", "-finished", "-relax")
 
@@ -102,7 +103,8 @@ class SessionScreen(Screen[ev.Summary]):
                 yield Label(self.routine.name, id="exercise")
                 yield Label("", id="detail")
             yield Static("", id="band")
-            yield Countdown("", id="countdown")
+            with Center(id="countdown-row"):
+                yield Countdown("", id="countdown")
             yield Label("", id="hint")
             yield BreathGuide(id="breath")
             yield Static("", id="next-up")
@@ -119,7 +121,7 @@ class SessionScreen(Screen[ev.Summary]):
             )
         self._handle(self.session.start(self.clock()))
         self.render_now()
-        self._timer = self.set_interval(REFRESH, self.tick)
+        self._schedule()
 
     def on_resize(self) -> None:
         size = self.app.size
@@ -132,6 +134,15 @@ class SessionScreen(Screen[ev.Summary]):
             return
         self._handle(self.session.advance(self.clock()))
         self.render_now()
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self.summary is None and self.session is not None:
+            wait = next_refresh(self.session.engine, self.clock())
+            self._timer = self.set_timer(wait, self.tick)
 
     def render_now(self) -> None:
         if self.summary is not None:
@@ -149,7 +160,7 @@ class SessionScreen(Screen[ev.Summary]):
             self.query_one("#state-word", Label).update(new.state_word)
             hint = self.query_one("#hint", Label)
             hint.update(_hint(new))
-            hint.display = bool(_hint(new))
+            _show(hint, bool(_hint(new)))
             self.refresh_bindings()
         if old is None or new.exercise != old.exercise:
             self.query_one("#exercise", Label).update(new.exercise)
@@ -162,17 +173,17 @@ class SessionScreen(Screen[ev.Summary]):
         if old is None or new.breath != old.breath:
             guide = self.query_one(BreathGuide)
             guide.breath = new.breath
-            guide.display = new.breath is not None
+            _show(guide, new.breath is not None)
         if old is None or new.next_up != old.next_up:
             nxt = self.query_one("#next-up", Static)
             nxt.update(new.next_up)
-            nxt.display = bool(new.next_up)
+            _show(nxt, bool(new.next_up))
         if old is None or new.steps != old.steps or new.caution != old.caution:
             steps = "\n".join(f"{i}. {s}" for i, s in enumerate(new.steps, 1))
             self.query_one("#steps", Static).update(steps)
             caution = self.query_one("#caution", Static)
             caution.update(f"Caution: {new.caution}" if new.caution else "")
-            caution.display = bool(new.caution)
+            _show(caution, bool(new.caution))
         if old is None or new.progress != old.progress or new.time_left != old.time_left:
             bar = self.query_one(RoutineProgress)
             bar.fraction = new.progress
@@ -235,6 +246,7 @@ class SessionScreen(Screen[ev.Summary]):
         method = getattr(self.session, name)
         self._handle(method(self.clock(), *args))
         self.render_now()
+        self._schedule()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = getattr(getattr(self.session, "engine", None), "state", "ready")
@@ -318,6 +330,12 @@ class SessionScreen(Screen[ev.Summary]):
                 self.session.stop(self.clock())
             finally:
                 self.session.close()
+
+
+def _show(widget: Any, shown: bool) -> None:
+    """Set display only on a change: setting it at all asks for a new layout."""
+    if widget.display != shown:
+        widget.display = shown
 
 
 def one_line(text: str, width: int) -> str:

@@ -5,13 +5,17 @@ It shows what it is given (a BreathView from backtimer.ui.view); no timing here.
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.style import Style
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
-from backtimer.ui.view import BREATH_LEVELS, BreathView
+from backtimer.ui.view import BreathView
+from backtimer.ui.widgets.lines import bar_text, strip
 
-_EIGHTHS = " ▏▎▍▌▋▊▉"
+BOLD = Style(bold=True)
+DIM = Style(dim=True)
+PLAIN = Style()
 
 
 class BreathGuide(Widget):
@@ -21,18 +25,12 @@ class BreathGuide(Widget):
 
     breath: reactive[BreathView | None] = reactive(None)
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
         b = self.breath
-        if b is None:
-            return Text("")
+        if y != 0 or b is None:
+            return Strip.blank(width, self.rich_style)
         label = f" {b.word:<6} {b.seconds:>2} s "
-        room = max(0, self.size.width - len(label) - 2)
-        eighths = round(room * 8 * b.level / BREATH_LEVELS)
-        full, part = divmod(eighths, 8)
-        bar = "█" * full + (_EIGHTHS[part] if part else "")
-        text = Text(label, style="bold")
-        text.append("▕")
-        text.append(bar)
-        text.append("·" * (room - len(bar)), style="dim")
-        text.append("▏")
-        return text
+        filled, empty = bar_text(b.fill, width - len(label) - 2)
+        parts = [(label, BOLD), ("▕", PLAIN), (filled, PLAIN), (empty, DIM), ("▏", PLAIN)]
+        return strip(parts, width, self.rich_style)

@@ -7,13 +7,11 @@ the same text in a block font 5, 10, 15 lines tall for people across the room.
 
 from __future__ import annotations
 
-from typing import cast
-
-from rich.align import Align, AlignMethod
-from rich.text import Text
+from rich.segment import Segment
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.renderables.digits import Digits as DigitsRenderable
+from textual.strip import Strip
 from textual.widgets import Digits
 
 # 3x5 glyphs, "#" = ink
@@ -50,18 +48,21 @@ class Countdown(Digits):
     """A clock such as "1:30" in Digits, or bigger when `scale` > 0."""
 
     DEFAULT_CSS = """
-    Countdown { width: 100%; text-align: center; }
+    Countdown { width: auto; }
     """
 
     scale: reactive[int] = reactive(0, layout=True)
 
-    def render(self) -> Align | Text:  # type: ignore[override]
+    def render_line(self, y: int) -> Strip:
         if self.scale <= 0:
-            return cast(Align, super().render())
-        text = Text("\n".join(block_lines(self.value, self.scale)), style=self.rich_style)
-        align = self.styles.text_align
-        method = "left" if align not in {"left", "center", "right"} else align
-        return Align(text, cast(AlignMethod, method), self.rich_style)
+            return super().render_line(y)
+        # the block font: plain strips, no Rich layout pass (it changes every second)
+        lines = block_lines(self.value, self.scale)
+        width = self.size.width
+        style = self.rich_style
+        if not 0 <= y < len(lines):
+            return Strip.blank(width, style)
+        return Strip([Segment(lines[y], style)]).adjust_cell_length(width, style)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         if self.scale <= 0:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.style import Style
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
-_EIGHTHS = " ▏▎▍▌▋▊▉"
+from backtimer.ui.widgets.lines import bar_text, strip
+
+BOLD = Style(bold=True)
+DIM = Style(dim=True)
+PLAIN = Style()
 
 
 class RoutineProgress(Widget):
@@ -17,13 +22,11 @@ class RoutineProgress(Widget):
     fraction: reactive[float] = reactive(0.0)
     time_left: reactive[str] = reactive("")
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y != 0:
+            return Strip.blank(width, self.rich_style)
         label = f" {round(self.fraction * 100):>3}%  {self.time_left}"
-        room = max(0, self.size.width - len(label) - 1)
-        eighths = round(room * 8 * max(0.0, min(1.0, self.fraction)))
-        full, part = divmod(eighths, 8)
-        bar = "█" * full + (_EIGHTHS[part] if part else "")
-        text = Text(bar)
-        text.append("·" * (room - len(bar)), style="dim")
-        text.append(label, style="bold")
-        return text
+        filled, empty = bar_text(self.fraction, width - len(label) - 1)
+        parts = [(filled, PLAIN), (empty, DIM), (label, BOLD)]
+        return strip(parts, width, self.rich_style)
