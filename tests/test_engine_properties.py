@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from backtimer.engine import Engine
@@ -125,7 +125,7 @@ def spent_in_work(events: list[Event]) -> float:
 
 
 SETTINGS = settings(
-    max_examples=int(os.environ.get("ENGINE_EXAMPLES", "40")),
+    max_examples=int(os.environ.get("ENGINE_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -214,3 +214,28 @@ def test_late_calls_give_the_same_events_as_prompt_ones(
         a += prompt.advance(now)
         b += late.advance(now)
     assert a == b
+
+
+@SETTINGS
+@given(
+    lean_routines(),
+    st.floats(0.0, 1.0, exclude_max=True),
+    st.floats(0.001, 100_000.0),
+    st.floats(0.0, 1e6, allow_nan=False),
+)
+def test_pause_anywhere_keeps_the_remainder_exactly(
+    routine: Routine, where: float, length: float, origin: float
+) -> None:
+    tl = compile(routine)
+    engine = Engine(tl, max_gap=None)
+    engine.start(origin)
+    now = origin + where * tl.total
+    engine.advance(now)
+    assume(engine.segment is not None)  # float rounding can land exactly on the end
+    seg, left = engine.segment, engine.remaining(now)
+    engine.pause(now)
+    later = now + length
+    engine.resume(later)
+    assert engine.segment is seg
+    assert engine.remaining(later) == left  # exactly: the session clock restarts where it stopped
+    assert engine.summary.paused_seconds == later - now
