@@ -77,8 +77,8 @@ def test_lines_for_a_hold_exercise_as_in_the_issue() -> None:
     assert "01:01 SWITCH SIDES  3s  (right next)" in out
     assert out[-3:] == [
         "Test routine: completed after 1 min 7 s; worked 36 s of 36 s planned",
-        "  Neck retraction    10/10 reps",
-        "  Trapezius stretch  2/2 reps",
+        "  Neck retraction    10/10 reps, 30 s",
+        "  Trapezius stretch  2/2 reps, 2/2 sides, 6 s",
     ]
 
 

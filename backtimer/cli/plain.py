@@ -230,6 +230,10 @@ def summary_lines(s: Summary) -> list[str]:
     width = max((len(r.name) for r in s.exercises), default=0)
     for r in s.exercises:
         state = "skipped" if r.skipped else result_text(r)
+        if r.planned_sides and not r.skipped:
+            state += f", {r.done_sides}/{r.planned_sides} sides"
+        if round(r.worked_seconds) >= 1 and not r.held_seconds and not r.skipped:
+            state += f", {human(round(r.worked_seconds))}"
         lines.append(f"  {r.name.ljust(width)}  {state}")
     return lines
 
