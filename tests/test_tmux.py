@@ -91,7 +91,8 @@ def test_a_person_starts_pauses_and_quits_neck_in_tmux(pane: Pane) -> None:
     assert "Get ready" in screen
     assert "Next: Neck retraction — hold 3 s x 10" in screen
     assert len(countdown_rows(screen)) == 5  # the block-font countdown at 100x30
-    assert "Pause" in screen and "It hurts" in screen  # the footer
+    screen = pane.wait_for("It hurts")  # the footer, shown just after the first frame
+    assert "space Pause" in screen
 
     pane.keys("Space")
     screen = pane.wait_for("PAUSED")

@@ -72,6 +72,11 @@ def shown_clock(app: BacktimerApp) -> str:
 async def step(pilot, clock: FakeClock, seconds: float) -> None:  # type: ignore[no-untyped-def]
     """Move the clock on as the app's own refresh would see it: in small steps (a jump of
     more than the engine's max_gap would look like a suspended laptop and pause)."""
+    for _ in range(50):  # the session starts just after the first frame
+        screen = pilot.app.screen
+        if not isinstance(screen, SessionScreen) or screen.session is not None:
+            break
+        await pilot.pause()
     left = seconds
     while left > 1e-9:
         dt = min(0.5, left)

@@ -14,10 +14,9 @@ from textual.screen import Screen
 from backtimer.events import Summary
 from backtimer.routine.model import Routine
 from backtimer.ui.keys import SESSION_KEYS, KeymapError, keymap_from_config
-from backtimer.ui.screens.help import HelpScreen
-from backtimer.ui.screens.library import LibraryScreen
-from backtimer.ui.screens.session import SessionScreen
-from backtimer.ui.screens.summary import SummaryScreen
+
+# Screens are imported where they are first needed: `backtimer run ID` shows the session
+# without paying for the library (and its editing helpers), and the other way round.
 
 Clock = Callable[[], float]
 
@@ -69,10 +68,12 @@ class BacktimerApp(App[int]):
 
     def show_library(self) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen):
+            if type(screen).__name__ == "LibraryScreen":
                 while self.screen is not screen:
                     self.pop_screen()
                 return
+        from backtimer.ui.screens.library import LibraryScreen  # noqa: PLC0415
+
         if len(self.screen_stack) > 1:
             self.switch_screen(LibraryScreen(self.entries))
         else:
@@ -82,6 +83,8 @@ class BacktimerApp(App[int]):
         session = None
         if self.session_factory is not None:
             session = self.session_factory(routine)
+        from backtimer.ui.screens.session import SessionScreen  # noqa: PLC0415
+
         screen = SessionScreen(
             routine, clock=self.clock, sound=self.sound, record=self.record, session=session
         )
@@ -105,11 +108,15 @@ class BacktimerApp(App[int]):
             else:
                 self.show_library()
 
+        from backtimer.ui.screens.summary import SummaryScreen  # noqa: PLC0415
+
         self.push_screen(SummaryScreen(summary, message=message, notices=tuple(notices)), chosen)
 
     # ---- keys and commands -------------------------------------------------------------
 
     def action_help(self) -> None:
+        from backtimer.ui.screens.help import HelpScreen  # noqa: PLC0415
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -142,7 +149,7 @@ class BacktimerApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if isinstance(screen, SessionScreen):
+        if type(screen).__name__ == "SessionScreen":
             seen: set[str] = set()
             for _id, _keys, action, description, _show in SESSION_KEYS:
                 if action in seen or action.startswith("app."):

@@ -77,9 +77,10 @@ class SessionScreen(Screen[ev.Summary]):
         session: Any = None,
         timeline: Timeline | None = None,
     ) -> None:
-        super().__init__()
-        self.routine = routine
         self.timeline = timeline or compile(routine)
+        first = self.timeline.segments[0].kind if self.timeline.segments else "finished"
+        super().__init__(classes=f"-{first}")  # styled right from the first frame
+        self.routine = routine
         self.clock: Clock = clock or time.monotonic
         self.sound = sound
         self.record = record
@@ -112,9 +113,21 @@ class SessionScreen(Screen[ev.Summary]):
                 yield Static("", id="steps")
                 yield Static("", id="caution")
             yield RoutineProgress(id="progress")
-        yield Footer()
 
     def on_mount(self) -> None:
+        if self.session is not None:
+            self._begin()
+            return
+        # Show the routine at once, then start: creating the session (sound worker,
+        # history database) takes a few tens of milliseconds the first frame need not wait for.
+        self.render_now(_Preview(self.timeline))
+        self.call_after_refresh(self._begin)
+
+    def _begin(self) -> None:
+        if not self.query(Footer):
+            # after the first frame: the keys can wait 50 ms, the routine not
+            self.mount(Footer())
+            self.call_after_refresh(self.refresh_bindings)
         if self.session is None:
             self.session = make_session(
                 self.routine, self.timeline, sound=self.sound, record=self.record
@@ -144,19 +157,27 @@ class SessionScreen(Screen[ev.Summary]):
             wait = next_refresh(self.session.engine, self.clock())
             self._timer = self.set_timer(wait, self.tick)
 
-    def render_now(self) -> None:
+    def render_now(self, engine: Any = None) -> None:
         if self.summary is not None:
             return
-        new = session_view(self.routine, self.timeline, self.session.engine, self.clock())
+        if engine is None:
+            if self.session is None:
+                return
+            engine = self.session.engine
+        new = session_view(self.routine, self.timeline, engine, self.clock())
         old = self.view
         if new == old:
             return
         self.view = new
         if old is None or new.state != old.state or new.small_rest != old.small_rest:
-            self.remove_class(*_STATE_CLASSES)
-            self.add_class(f"-{new.state}")
-            if new.small_rest:
-                self.add_class("-relax")
+            # touch classes only on a change: each change restyles the whole screen
+            wanted = {f"-{new.state}"} | ({"-relax"} if new.small_rest else set())
+            stale = [c for c in _STATE_CLASSES if c not in wanted and self.has_class(c)]
+            if stale:
+                self.remove_class(*stale)
+            missing = [c for c in wanted if not self.has_class(c)]
+            if missing:
+                self.add_class(*missing)
             self.query_one("#state-word", Label).update(new.state_word)
             hint = self.query_one("#hint", Label)
             hint.update(_hint(new))
@@ -241,7 +262,7 @@ class SessionScreen(Screen[ev.Summary]):
     # ---- actions ------------------------------------------------------------------------
 
     def _control(self, name: str, *args: float) -> None:
-        if self.summary is not None:
+        if self.summary is not None or self.session is None:
             return
         method = getattr(self.session, name)
         self._handle(method(self.clock(), *args))
@@ -307,7 +328,7 @@ class SessionScreen(Screen[ev.Summary]):
         self._control("pain")
 
     def action_quit_session(self) -> None:
-        if self.summary is not None:
+        if self.summary is not None or self.session is None:
             self.app.exit()
             return
         running = getattr(self.session.engine, "state", "") in ("running", "waiting")
@@ -330,6 +351,27 @@ class SessionScreen(Screen[ev.Summary]):
                 self.session.stop(self.clock())
             finally:
                 self.session.close()
+
+
+class _Preview:
+    """The engine's answers before it starts: the first segment, in full."""
+
+    state = "ready"
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.segment = timeline.segments[0] if timeline.segments else None
+
+    def remaining(self, now: float) -> float | None:
+        return self.segment.duration if self.segment is not None else None
+
+    def elapsed(self, now: float) -> float:
+        return 0.0
+
+    def progress(self, now: float) -> float:
+        return 0.0
+
+    def next_wakeup(self, now: float) -> float | None:
+        return None
 
 
 def _show(widget: Any, shown: bool) -> None:

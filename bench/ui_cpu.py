@@ -1,0 +1,196 @@
+"""CPU of the Textual app while a routine counts down, next to termdown, in the same run.
+
+All run at the same time in their own tmux sessions at 100x30 for `--seconds` (60):
+    backtimer run <a 10-minute timed exercise>        (plain: no breath guide), or
+    backtimer run <the same with a 4 s / 4 s pacer>   (the breath guide animating)
+    termdown 20m                                      (the reference)
+    bench/bare_digits.py --tick                       (bare Textual: one Digits, set each second)
+CPU = user + system time of the process and its children (backtimer's audio worker
+included), read from /proc at the start and end of the window.
+
+Needs tmux and termdown in the venv (benchmark only, not a project dependency):
+    .venv/bin/pip install termdown
+    .venv/bin/python bench/ui_cpu.py [--seconds 60] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+HERE = Path(__file__).resolve().parent
+TICKS = os.sysconf("SC_CLK_TCK")
+
+ROUTINE = """
+[routine]
+name = "Bench {kind}"
+
+[defaults]
+prepare = 0
+{breath}
+
+[[exercise]]
+name = "Long stretch"
+duration = "10m"
+"""
+
+
+def write_routine(folder: Path, kind: str) -> Path:
+    breath = 'breath = { inhale = "4s", exhale = "4s" }' if kind == "breath" else ""
+    path = folder / f"bench-{kind}.toml"
+    path.write_text(ROUTINE.format(kind=kind, breath=breath), encoding="utf-8")
+    return path
+
+
+class Tmux:
+    """A private tmux server (its own socket), one session per command."""
+
+    count = 0
+
+    def __init__(self) -> None:
+        Tmux.count += 1
+        self.socket = f"bench-{os.getpid()}-{Tmux.count}"
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], check=False, capture_output=True, text=True
+        )
+        return done.stdout
+
+    def start(self, name: str, command: str, env: dict[str, str], size: tuple[int, int]) -> int:
+        env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
+        subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", name,
+             "-x", str(size[0]), "-y", str(size[1]), *env_args, f"exec {command}"],
+            check=True, env={**os.environ, "TERM": "xterm-256color"},
+        )  # fmt: skip
+        return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
+
+    def screen(self, name: str) -> str:
+        return self.run("capture-pane", "-p", "-t", name)
+
+    def kill(self) -> None:
+        self.run("kill-server")
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        kids.setdefault(ppid, []).append(int(entry))
+    return kids
+
+
+def tree(pid: int) -> list[int]:
+    kids = _children()
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """user + system CPU of pid and its live descendants (and their reaped children)."""
+    total = 0
+    for p in tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total / TICKS
+
+
+def wait_for(tmux: Tmux, name: str, text: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in tmux.screen(name):
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"{name}: {text!r} never appeared:\n{tmux.screen(name)}")
+
+
+def one_run(kind: str, seconds: float, home: Path) -> tuple[float, float, float]:
+    """(backtimer, termdown, bare Textual) CPU seconds over the same `seconds`."""
+    routine = write_routine(home, kind)
+    env = {"BACKTIMER_CONFIG_DIR": str(home / "config"), "BACKTIMER_DATA_DIR": str(home / "data")}
+    tmux = Tmux()
+    try:
+        app = tmux.start("app", f"{BIN / 'backtimer'} run {routine}", env, (100, 30))
+        ref = tmux.start("ref", f"{BIN / 'termdown'} 20m", env, (100, 30))
+        bare = tmux.start(
+            "bare", f"{sys.executable} {HERE / 'bare_digits.py'} --tick", env, (100, 30)
+        )
+        wait_for(tmux, "app", "Long stretch")
+        time.sleep(2.0)  # past start-up work on every side
+        before = [cpu_seconds(p) for p in (app, ref, bare)]
+        time.sleep(seconds)
+        after = [cpu_seconds(p) for p in (app, ref, bare)]
+        if "Long stretch" not in tmux.screen("app"):
+            raise SystemExit("the app stopped showing the routine:\n" + tmux.screen("app"))
+        a, r, b = (y - x for x, y in zip(before, after, strict=True))
+        return a, r, b
+    finally:
+        tmux.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    for tool in ("tmux",):
+        if shutil.which(tool) is None:
+            print(f"{tool} is not installed", file=sys.stderr)
+            return 2
+    if not (BIN / "termdown").exists():
+        print("termdown is missing: .venv/bin/pip install termdown", file=sys.stderr)
+        return 2
+    python = sys.version.split()[0]
+    print(f"{args.runs} run(s) of {args.seconds:g} s each, 100x30 tmux, Python {python}")
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    for kind, target in (("plain", 0.5), ("breath", 1.0)):
+        apps, refs, bares, ratios, bare_ratios = [], [], [], [], []
+        for _ in range(args.runs):
+            with tempfile.TemporaryDirectory() as tmp:
+                a, r, b = one_run(kind, args.seconds, Path(tmp))
+            apps.append(a)
+            refs.append(r)
+            bares.append(b)
+            ratios.append(a / r if r else float("inf"))
+            bare_ratios.append(a / b if b else float("inf"))
+            print(
+                f"  {kind}: backtimer {a:.2f} s, termdown {r:.2f} s, bare Textual {b:.2f} s; "
+                f"ratio to termdown {ratios[-1]:.2f}, to bare {bare_ratios[-1]:.2f}"
+            )
+        pct = 100 / args.seconds
+        med = statistics.median
+        print(
+            f"{kind}: medians backtimer {med(apps):.2f} s ({med(apps) * pct:.2f}% of a core), "
+            f"termdown {med(refs):.2f} s ({med(refs) * pct:.2f}%), "
+            f"bare Textual {med(bares):.2f} s ({med(bares) * pct:.2f}%); "
+            f"median ratio to termdown {med(ratios):.2f} (target <= {target}), "
+            f"to bare Textual {med(bare_ratios):.2f}"
+        )
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
