@@ -138,17 +138,3 @@ def status_line() -> str:
 def run_status(args: argparse.Namespace) -> int:
     print(status_line())
     return 0
-
-
-def fast_status() -> int:
-    """`backtimer status` without building the whole command parser (see cli/main.py)."""
-    import sys
-
-    try:
-        print(status_line())
-    except UserError as exc:
-        print(f"backtimer: {exc}", file=sys.stderr)
-        return exc.code
-    except BrokenPipeError:
-        return 0
-    return 0
