@@ -195,3 +195,35 @@ def test_stats_loads_only_what_it_needs() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "['backtimer.cli.history', 'backtimer.cli.main']"
+
+
+def test_history_counts_only_exercises_whose_sets_were_all_done(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Stopped after one rep of the first exercise: the exercises never reached (recorded
+    # from the summary with nothing done) and the one half done are not "done".
+    with Store() as store:
+        sid = store.start_session(
+            routine_id="neck",
+            name="Neck set",
+            source_hash="h" * 64,
+            started_at=_at(date.today(), 8),
+            planned_seconds=600,
+            exercises_planned=3,
+        )
+        for i, (reps, sets) in enumerate(((1, 0), (0, 0), (0, 0))):
+            res = ExerciseResult(i, f"Ex {i}", 10, 1, 0, 30.0, reps, sets, 0, 3.0 * reps)
+            store.add_result(
+                sid, res, kind="hold", ended_at=_at(date.today(), 8), session_seconds=5
+            )
+        store.finish_session(
+            sid,
+            status="stopped",
+            ended_at=_at(date.today(), 8),
+            worked_seconds=3,
+            duration_seconds=5,
+            paused_seconds=0,
+        )
+    assert main(["history"]) == 0
+    row = capsys.readouterr().out.splitlines()[1]
+    assert "stopped" in row and row.split()[-1] == "0/3"

@@ -434,7 +434,8 @@ class Store:
                     s.local_day, s.ended_at, s.status, s.planned_seconds, s.worked_seconds,
                     s.duration_seconds, s.paused_seconds, s.exercises_planned,
                     (SELECT count(*) FROM exercise_results r
-                     WHERE r.session_id = s.id AND r.skipped = 0) AS exercises_done
+                     WHERE r.session_id = s.id AND r.skipped = 0
+                       AND r.done_sets >= r.planned_sets) AS exercises_done
                  FROM sessions s ORDER BY s.started_at DESC, s.id DESC"""
         params: tuple[Any, ...] = ()
         if limit is not None:
