@@ -6,6 +6,8 @@ nothing sleeps for real and every run sees the same seconds.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from backtimer.routine.loader import load_file
@@ -309,3 +311,88 @@ async def test_no_sound_means_no_bell() -> None:
         await step(pilot, clock, 6.0)
         await pilot.press("n")
         assert rings == []
+
+
+async def test_library_opens_stats_and_work_mode_from_the_list() -> None:
+    from backtimer.ui.screens.stats import StatsScreen
+    from backtimer.ui.screens.work import WorkScreen
+
+    app = make_app(FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("s")  # typing into the filter: not a key binding
+        assert app.screen.query_one("#filter").value == "s"  # type: ignore[attr-defined]
+        await pilot.press("backspace", "tab")  # to the list: single letters are keys
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WorkScreen)
+
+
+async def test_command_palette_offers_the_session_actions() -> None:
+    app = make_app(FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await step(pilot, FakeClock(), 0)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Pause", "Next", "Back", "Skip exercise", "It hurts", "Quit", "+10 s"):
+            assert title in titles
+        assert "Resume" not in titles  # only what applies now
+        pause = next(c for c in app.get_system_commands(app.screen) if c.title == "Pause")
+        pause.callback()
+        await pilot.pause()
+        assert text(app, "#state-word") == "PAUSED"
+
+
+def test_keys_table_in_config(isolated_dirs: Path) -> None:
+    from backtimer.cli.main import UserError
+    from backtimer.ui.app import launch
+    from backtimer.ui.keys import KeymapError, keymap_from_config
+
+    config = isolated_dirs / "config" / "config.toml"
+    config.write_text('[keys]\npause = "k"\nnext = ["l", "right"]\n', encoding="utf-8")
+    assert keymap_from_config() == {"pause": "k", "next": "l,right"}
+    config.write_text('[keys]\njump = "j"\n', encoding="utf-8")
+    with pytest.raises(KeymapError) as err:
+        keymap_from_config()
+    assert str(err.value).startswith(f"{config}: [keys] jump: unknown action; known: ")
+    config.write_text("[keys]\npause = 3\n", encoding="utf-8")
+    with pytest.raises(UserError) as user_err:
+        launch(None)  # a clear message before the app starts, no traceback
+    assert "[keys] pause: expected keys such as" in str(user_err.value)
+
+
+def test_launch_names_an_unknown_routine() -> None:
+    from backtimer.cli.main import UserError
+    from backtimer.ui.app import launch
+
+    with pytest.raises(UserError) as err:
+        launch("no-such-routine")
+    assert "unknown routine 'no-such-routine'" in str(err.value)
+
+
+async def test_the_summary_says_what_history_saved(isolated_dirs: Path) -> None:
+    from backtimer.session import Session
+    from backtimer.timeline import compile
+
+    clock = FakeClock()
+    routine = load_file(SAMPLE, routine_id="ui-sample")
+
+    def recorded(r: object) -> Session:
+        return Session(routine, compile(routine), sound=False, record=True)
+
+    app = BacktimerApp(routine, clock=clock, sound=False, session_factory=recorded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await step(pilot, clock, 6.0)
+        await pilot.press("N", "N", "N")  # skip three exercises
+        await step(pilot, clock, 12.0)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        lines = [str(n.render()) for n in app.screen.query(".notice")]
+        assert any(line.startswith("Saved to history: ") for line in lines), lines
+        assert any("history.sqlite3" in line for line in lines)

@@ -160,7 +160,7 @@ class BacktimerApp(App[int]):
                 yield SystemCommand(
                     description,
                     f"Session: {description.lower()}",
-                    lambda a=action: screen.run_action(a),  # type: ignore[misc]
+                    lambda a=action: self.call_later(screen.run_action, a),  # type: ignore[misc]
                 )
         yield SystemCommand("Help", "Every key", self.action_help)
         for name in OPTIONAL_SCREENS:

@@ -233,6 +233,22 @@ class SessionScreen(Screen[ev.Summary]):
         audio = self._audio()
         return audio is None or getattr(audio, "backend", None) is None
 
+    def _history_lines(self) -> list[str]:
+        """What the history recorder saved, for the summary ("Saved to history ...")."""
+        for listener in getattr(self.session, "listeners", ()):
+            describe = getattr(listener, "describe", None)
+            if describe is None:
+                continue
+            try:
+                info = describe()
+            except Exception:  # a listener must never break the summary
+                return []
+            if info.get("saved"):
+                count = int(info.get("exercises") or 0)
+                where = f" ({info['path']})" if info.get("path") else ""
+                return [f"Saved to history: {count} exercise(s), {info.get('status')}{where}"]
+        return []
+
     def _audio(self) -> Any:
         for listener in getattr(self.session, "listeners", ()):
             if hasattr(listener, "toggle_mute"):
@@ -257,6 +273,7 @@ class SessionScreen(Screen[ev.Summary]):
         finally:
             self.notices_after = list(getattr(self.session, "notices", []) or [])
             self.notices_shown = len(self.notices_after)  # the summary lists them
+            self.notices_after.extend(self._history_lines())
         self.dismiss(summary)
 
     # ---- actions ------------------------------------------------------------------------
