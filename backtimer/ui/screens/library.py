@@ -14,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from backtimer.describe import work_text
-from backtimer.routine.durations import human
 from backtimer.routine.model import Routine
 from backtimer.timeline import compile
 from backtimer.ui import editing
@@ -42,10 +41,11 @@ class Row:
 
 
 def rough(seconds: float) -> str:
-    """A routine's length as a person plans it: "4 min 50 s", "11 min"."""
-    if seconds < 300:
-        return human(round(seconds / 10) * 10)
-    return human(round(seconds / 60) * 60)
+    """A routine's length as a person plans it, short enough for a narrow list: "50 s",
+    "5 min", "22 min"."""
+    if seconds < 60:
+        return f"{round(seconds / 10) * 10:.0f} s"
+    return f"{max(1, round(seconds / 60))} min"
 
 
 def rows_from_entries(entries: list[object]) -> list[Row]:
