@@ -396,3 +396,32 @@ async def test_the_summary_says_what_history_saved(isolated_dirs: Path) -> None:
         lines = [str(n.render()) for n in app.screen.query(".notice")]
         assert any(line.startswith("Saved to history: ") for line in lines), lines
         assert any("history.sqlite3" in line for line in lines)
+
+
+async def test_large_terminals_get_larger_digits() -> None:
+    clock = FakeClock()
+    routine = load_file(SAMPLE, routine_id="ui-sample")
+    sizes = {(80, 20): 3, (100, 30): 5, (160, 50): 10, (220, 64): 15}
+    for size, rows in sizes.items():
+        app = BacktimerApp(routine, clock=clock, sound=False, record=False)
+        async with app.run_test(size=size) as pilot:
+            await step(pilot, clock, 0)
+            countdown = app.screen.query_one(Countdown)
+            assert countdown.region.height == rows, size
+            assert countdown.region.right <= size[0]
+
+
+async def test_no_color_keeps_the_state_readable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    clock = FakeClock()
+    routine = load_file(SAMPLE, routine_id="ui-sample")
+    app = BacktimerApp(routine, clock=clock, sound=False, record=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.no_color
+        await step(pilot, clock, 6.0)
+        # the kind of segment is a word and a border style, not only a colour
+        assert text(app, "#state-word") == "WORK"
+        assert app.screen.query_one("#band").styles.border_top[0] == "heavy"
+        await pilot.press("space")
+        assert text(app, "#state-word") == "PAUSED"
+        assert app.screen.query_one("#band").styles.border_top[0] == "dashed"
