@@ -112,7 +112,7 @@ async def test_start_pause_skip_finish_and_summary() -> None:
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        assert text(app, "#title") == "Routine complete — well done"
+        assert text(app, "#title") == "Routine finished — 1 of 4 exercises skipped"
         table = text(app, "#table")
         assert "Chin tuck" in table and "skipped" in table
         await pilot.press("l")

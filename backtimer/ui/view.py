@@ -165,7 +165,8 @@ def session_view(
     remaining = engine.remaining(now)
     elapsed = float(engine.elapsed(now))
     counting_up = remaining is None
-    shown = clock(elapsed) if counting_up else clock(float(remaining))
+    # counting up shows whole seconds held (floor); counting down never shows 0 early (ceil)
+    shown = clock(math.floor(elapsed)) if counting_up else clock(float(remaining))
     if state == "paused":
         kind = "paused"
     elif state == "waiting" or (counting_up and seg.kind == "work"):

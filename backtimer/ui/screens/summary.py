@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -24,6 +26,13 @@ PAIN_TEXT = (
 )
 
 
+def title(summary: Summary) -> str:
+    skipped = len(summary.skipped)
+    if summary.status == "completed" and skipped:
+        return f"Routine finished — {skipped} of {len(summary.exercises)} exercises skipped"
+    return TITLES.get(summary.status, summary.status)
+
+
 def planned_reps(r: ExerciseResult) -> int:
     return r.planned_reps * r.planned_sets * max(1, r.planned_sides)
 
@@ -31,7 +40,7 @@ def planned_reps(r: ExerciseResult) -> int:
 def done_text(r: ExerciseResult) -> str:
     """ "8/10 reps", "2/3 sets", or the best open-ended hold; "skipped" when skipped."""
     if r.held_seconds:
-        text = f"best {clock(max(r.held_seconds))}"
+        text = f"best {clock(math.floor(max(r.held_seconds)))}"
     elif r.planned_sets > 1 and r.planned_reps <= 1:
         text = f"{r.done_sets}/{r.planned_sets} sets"
     else:
@@ -69,7 +78,7 @@ class SummaryScreen(Screen[str]):
     def compose(self) -> ComposeResult:
         s = self.summary
         self.add_class(f"-{s.status}")
-        yield Label(TITLES.get(s.status, s.status), id="title")
+        yield Label(title(s), id="title")
         yield Label(s.name, id="routine")
         with VerticalScroll(id="body"):
             if s.status == "pain":
@@ -87,7 +96,7 @@ class SummaryScreen(Screen[str]):
             yield Static(totals, id="totals")
             yield Static(summary_table(s), id="table")
             for notice in self.notices:
-                yield Label(notice, classes="notice")
+                yield Static(notice, classes="notice")
         yield Footer()
 
     def action_repeat(self) -> None:
