@@ -251,7 +251,7 @@ async def test_adjust_adds_and_removes_ten_seconds() -> None:
         assert shown_clock(app) == "0:05"
 
 
-@pytest.mark.parametrize("size", [(80, 24), (50, 16), (40, 12)])
+@pytest.mark.parametrize("size", [(80, 24), (50, 16), (40, 12), (30, 8)])
 async def test_small_terminals_keep_countdown_and_instruction(size: tuple[int, int]) -> None:
     clock = FakeClock()
     app = make_app(clock)

@@ -62,7 +62,8 @@ class SessionScreen(Screen[ev.Summary]):
         (70, "-w-medium"),
     ]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
-        (0, "-h-tiny"),
+        (0, "-h-micro"),
+        (11, "-h-tiny"),
         (15, "-h-small"),
         (20, "-h-medium"),
     ]
