@@ -34,7 +34,7 @@ async def test_library_lists_routines_filters_and_marks_broken_ones() -> None:
         row = [str(c) for c in table.get_row("ui-sample")]  # type: ignore[attr-defined]
         assert row[:3] == ["UI sample", "chair", "4"]
         broken = [str(c) for c in table.get_row("broken")]  # type: ignore[attr-defined]
-        assert broken[:2] == ["⚠ broken", "error"]
+        assert broken == ["⚠ broken", "error", "", "line 6"]
         # the detail pane shows the broken file's problem, naming the field
         detail = text(app, "#detail-text")
         assert "broken has errors and cannot start" in detail

@@ -55,9 +55,13 @@ def rows_from_entries(entries: list[object]) -> list[Row]:
         rid = str(getattr(entry, "id", "?"))
         origin = str(getattr(entry, "origin", ""))
         if routine is None:
-            error = str(getattr(entry, "error", "") or "could not be loaded")
+            err = getattr(entry, "error", None)
+            error = str(err or "could not be loaded")
             path = str(getattr(entry, "path", ""))
-            rows.append(Row(rid, rid, "", "", "", origin, None, error, path))
+            problems = getattr(err, "problems", ()) or ()
+            line = getattr(problems[0], "line", None) if problems else None
+            at = f"line {line}" if line is not None else ""
+            rows.append(Row(rid, rid, "", "", at, origin, None, error, path))
             continue
         timeline = compile(routine)
         about = "~" if timeline.has_estimates else ""
@@ -159,7 +163,9 @@ class LibraryScreen(Screen[None]):
         for row in self.shown:
             name = Text(row.name) if row.routine else Text("⚠ " + row.id, style="bold")
             if row.routine is None:
-                table.add_row(name, Text("error", style="italic"), "", "", key=row.id)
+                # the mark, and where the first problem is (the detail pane says what)
+                error = Text("error", style="italic")
+                table.add_row(name, error, "", Text(row.duration, style="italic"), key=row.id)
             else:
                 table.add_row(name, row.place, row.exercises, row.duration, key=row.id)
         if not self.shown:
