@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,6 +15,7 @@ class QuitConfirm(ModalScreen[str]):
     """Dismisses with "quit", "summary" or "continue"."""
 
     CSS_PATH = "modal.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (60, "-wide")]
     BINDINGS = [  # noqa: RUF012
         Binding("escape,n,c", "choose('continue')", "Keep going"),
         Binding("y,q", "choose('quit')", "Quit"),
@@ -22,7 +25,8 @@ class QuitConfirm(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Stop this session?", id="title")
-            yield Label("The timer is paused while you decide.", classes="muted")
+            yield Label("The timer is paused.", classes="muted")
+            yield Label("y quit · s summary · n go on", id="confirm-keys")
             with Horizontal(id="buttons"):
                 yield Button("Keep going (n)", id="continue", variant="primary")
                 yield Button("Summary (s)", id="summary")
