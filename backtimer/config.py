@@ -14,12 +14,9 @@ Every problem is a `ConfigError` whose message names the file and the line
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import math
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -28,6 +25,7 @@ from typing import Any
 import tomli_w
 
 from backtimer import paths
+from backtimer.files import write_atomic
 from backtimer.routine.durations import duration_text, parse_duration
 
 __all__ = ["ConfigError", "Table", "load_config", "save_config"]
@@ -125,21 +123,7 @@ def _with_hint(message: str, where: str = "") -> str:
 def save_config(data: Mapping[str, Any], path: Path | None = None) -> Path:
     """Write `data` as TOML atomically (temp file in the same folder + os.replace)."""
     path = paths.config_file() if path is None else Path(path)
-    text = tomli_w.dumps(dict(data))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, tomli_w.dumps(dict(data)))
     return path
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from backtimer.breaks.scheduler import (
     settings_from_dict,
     settings_to_dict,
 )
+from backtimer.files import write_atomic
 
 STATE_KEY = "breaks.state"
 STATE_FILE = "breaks-state.json"
@@ -33,23 +33,6 @@ STATE_FILE = "breaks-state.json"
 
 def state_file() -> Path:
     return paths.data_dir() / STATE_FILE
-
-
-def write_atomic(path: Path, text: str) -> None:
-    import tempfile  # noqa: PLC0415 - not needed by `backtimer status`
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 class BreakStore:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from backtimer import paths
 from backtimer.cli.main import UserError
+from backtimer.files import write_atomic
 from backtimer.routine.errors import RoutineError
 from backtimer.routine.library import RoutineEntry, resolve
 from backtimer.routine.loader import load_file
@@ -79,13 +80,6 @@ def with_directive(text: str, target: Path) -> str:
     return f"#:schema {schema_directive(target)}\n{text}"
 
 
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def _resolve(ref: str) -> RoutineEntry:
     try:
         return resolve(ref)
@@ -100,7 +94,7 @@ def user_copy(entry: RoutineEntry) -> tuple[Path, bool]:
         return entry.path, False
     target = paths.user_routines_dir() / f"{entry.id}.toml"
     text = entry.path.read_text(encoding="utf-8")
-    _write(target, with_directive(text, target))
+    write_atomic(target, with_directive(text, target))
     return target, True
 
 
@@ -182,7 +176,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         text = render(routine_id, schema_directive(target))
         what = "a new routine from the template"
     try:
-        _write(target, text)
+        write_atomic(target, text)
     except OSError as exc:
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
     print(f"Wrote {what}: {target}")

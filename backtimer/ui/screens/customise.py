@@ -5,7 +5,6 @@ result as your own copy (a new id in your routines folder; the original stays as
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -21,6 +20,7 @@ from textual.widgets import Footer, Input, Label, Static
 from backtimer import paths
 from backtimer.cli.authoring import ID_RE, with_directive
 from backtimer.describe import work_text
+from backtimer.files import write_atomic
 from backtimer.routine.adjust import LABELS, adjust, fields_of, value_text
 from backtimer.routine.durations import human
 from backtimer.routine.errors import RoutineError
@@ -48,10 +48,7 @@ def save_copy(routine: Routine, new_id: str, folder: Path | None = None) -> Path
     copy = replace(routine, id=new_id, name=copy_name(routine.name))
     text = with_directive(to_toml(copy), target)
     load_text(text, source=target.name, routine_id=new_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+    write_atomic(target, text)
     return target
 
 
