@@ -29,7 +29,7 @@ async def test_library_lists_routines_filters_and_marks_broken_ones() -> None:
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         names = [r.name for r in screen.shown]
-        assert names == ["broken", "UI sample"]
+        assert names == ["broken", "UI sample", "⏰ Work mode"]  # work mode pinned last
         table = screen.query_one("#routines")
         row = [str(c) for c in table.get_row("ui-sample")]  # type: ignore[attr-defined]
         assert row[:3] == ["UI sample", "chair", "4"]
@@ -39,7 +39,7 @@ async def test_library_lists_routines_filters_and_marks_broken_ones() -> None:
         detail = text(app, "#detail-text")
         assert "broken has errors and cannot start" in detail
         assert 'exercise 1 ("Shrug"): hold: expected a duration' in detail.replace("\n", " ")
-        await pilot.press("u", "i")
+        await pilot.press("slash", "u", "i")  # / then type: filter as you type
         assert [r.id for r in screen.shown] == ["ui-sample"]
         detail = text(app, "#detail-text")
         assert "Chin tuck — hold 8 s x 2" in detail
@@ -319,10 +319,9 @@ async def test_library_opens_stats_and_work_mode_from_the_list() -> None:
 
     app = make_app(FakeClock())
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("s")  # typing into the filter: not a key binding
-        assert app.screen.query_one("#filter").value == "s"  # type: ignore[attr-defined]
-        await pilot.press("backspace", "tab")  # to the list: single letters are keys
-        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#routines")  # the list, not the filter
+        await pilot.press("s")  # a single letter is a command in the list
         await pilot.pause()
         assert isinstance(app.screen, StatsScreen)
         await pilot.press("escape")
@@ -331,6 +330,94 @@ async def test_library_opens_stats_and_work_mode_from_the_list() -> None:
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, WorkScreen)
+
+
+def footer_keys(app: BacktimerApp) -> list[tuple[str, str]]:
+    """The keys the footer shows now (key, description), in order."""
+    return [
+        (app.get_key_display(b), b.description)
+        for _ns, b, enabled, _tip in app.screen.active_bindings.values()
+        if b.show and enabled
+    ]
+
+
+async def test_library_keys_are_in_the_footer_and_slash_filters() -> None:
+    app = make_app(FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert [d for _k, d in footer_keys(app)] == [
+            "Start", "Filter", "Edit", "Customise", "Stats", "Work mode", "Help", "Quit",
+        ]  # fmt: skip
+        assert ("/", "Filter") in footer_keys(app) and ("q", "Quit") in footer_keys(app)
+        footer = app.screen.query_one("Footer")
+        assert "/ Filter" in " ".join(str(w.render()) for w in footer.query("FooterKey"))
+        assert "/ to filter" in screen.query_one("#filter").placeholder  # type: ignore[attr-defined]
+        # `/` moves to the filter: letters type there, and the footer says what Esc does
+        await pilot.press("slash", "s", "a", "m")
+        assert screen.query_one("#filter").value == "sam"  # type: ignore[attr-defined]
+        assert isinstance(screen, LibraryScreen) and app.screen is screen  # no Stats screen
+        assert [r.id for r in screen.shown] == ["ui-sample"]
+        assert footer_keys(app) == [("esc", "Clear filter")]
+        # Enter: back to the list, the first match chosen; then Enter starts it
+        await pilot.press("enter")
+        assert screen.focused is screen.query_one("#routines")
+        assert screen.selected().id == "ui-sample"  # type: ignore[union-attr]
+        # Esc clears the filter and stays in the list
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.query_one("#filter").value == ""  # type: ignore[attr-defined]
+        assert len(screen.shown) == 3 and screen.focused is screen.query_one("#routines")
+        # Down from the filter also goes back to the list; Esc from the filter clears it
+        await pilot.press("slash", "b", "r", "o", "down")
+        assert screen.focused is screen.query_one("#routines")
+        assert screen.selected().id == "broken"  # type: ignore[union-attr]
+        await pilot.press("slash", "x", "escape")
+        assert screen.query_one("#filter").value == ""  # type: ignore[attr-defined]
+        assert screen.focused is screen.query_one("#routines") and len(screen.shown) == 3
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+
+
+async def test_q_quits_from_the_library() -> None:
+    app = make_app(FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # nothing to clear: Esc does not quit by accident
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, LibraryScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running and app.return_code == 0
+
+
+async def test_work_mode_entry_explains_and_opens_work_mode(isolated_dirs: Path) -> None:
+    from backtimer.ui.screens.work import WorkScreen
+
+    config = isolated_dirs / "config" / "config.toml"
+    config.write_text('[breaks]\nevery = "90m"\nroutines = ["ui-sample", "neck"]\n', "utf-8")
+    app = make_app(FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        table = screen.query_one("#routines")
+        row = [str(c) for c in table.get_row(screen.shown[-1].id)]  # type: ignore[attr-defined]
+        assert row == ["⏰ Work mode", "breaks", "", "every 1h30min"]
+        await pilot.press("down", "down")
+        detail = text(app, "#detail-text").replace("\n", " ")
+        assert detail.startswith("Work mode — desk breaks")
+        assert "A break every 1 h 30 min while you work" in detail
+        assert "Breaks: UI sample, then neck" in detail  # names where the library has them
+        assert "[breaks] in " in detail and "config.toml" in detail
+        await pilot.press("e")  # not a routine: says where its settings are
+        assert any("Work mode is not a routine" in n.message for n in app._notifications)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WorkScreen)
+        assert "every 1h30m" in text(app, "#work-plan")
 
 
 async def test_command_palette_offers_the_session_actions() -> None:

@@ -60,11 +60,11 @@ async def choose(pilot, routine_id: str) -> LibraryScreen:  # type: ignore[no-un
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, LibraryScreen)
-    await pilot.press(*routine_id)
+    await pilot.press("slash", *routine_id)  # `/` filters as you type
     await pilot.pause()
     ids = [r.id for r in screen.shown]
     assert routine_id in ids
-    await pilot.press("tab")  # from the filter to the list: letters are keys there
+    await pilot.press("enter")  # back to the list, first match chosen: letters are keys there
     await pilot.press(*["down"] * ids.index(routine_id))
     assert screen.selected().id == routine_id  # type: ignore[union-attr]
     return screen

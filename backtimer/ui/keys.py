@@ -36,12 +36,17 @@ SESSION_KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("help", "question_mark", "app.help", "Help", True),
 )
 
-APP_KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
-    ("help", "question_mark", "help", "Help", True),
+# the library (home). The routine list has the focus: single letters are commands there;
+# "/" moves to the filter, where letters type.
+LIBRARY_KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
+    ("start", "enter", "start", "Start", True),
+    ("filter", "slash", "filter", "Filter", True),
+    ("edit", "e", "edit", "Edit", True),
+    ("customise", "c", "customise", "Customise", True),
     ("stats", "s", "stats", "Stats", True),
     ("work", "w", "work", "Work mode", True),
-    ("edit", "e", "edit", "Edit", False),
-    ("customise", "c", "customise", "Customise", False),
+    ("help", "question_mark", "help", "Help", True),
+    ("quit", "q", "quit", "Quit", True),
 )
 
 SUMMARY_KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
@@ -50,7 +55,7 @@ SUMMARY_KEYS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("quit", "q", "app.quit", "Quit", True),
 )
 
-KNOWN_IDS = sorted({k[0] for k in SESSION_KEYS + APP_KEYS + SUMMARY_KEYS})
+KNOWN_IDS = sorted({k[0] for k in SESSION_KEYS + LIBRARY_KEYS + SUMMARY_KEYS})
 
 
 def bindings(table: tuple[tuple[str, str, str, str, bool], ...]) -> list[Binding]:

@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from backtimer.ui.keys import APP_KEYS, SESSION_KEYS, SUMMARY_KEYS
+from backtimer.ui.keys import LIBRARY_KEYS, SESSION_KEYS, SUMMARY_KEYS
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("pause", "Pause / resume the timer"),
@@ -24,6 +24,8 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("pain", "Stop now because it hurts"),
     ("quit", "Quit (asks first during a session)"),
     ("help", "This help"),
+    ("start", "Library: start the chosen routine (or open work mode)"),
+    ("filter", "Library: filter as you type; Enter or Down back to the list, Esc clears"),
     ("stats", "Your history (from the library)"),
     ("work", "Work mode with break reminders (from the library)"),
     ("edit", "Edit the routine in $EDITOR (from the library; a built-in is copied first)"),
@@ -38,7 +40,7 @@ def keys_for(binding_id: str, keymap: dict[str, str], get_display: object) -> st
         keys = keymap[binding_id].split(",")
     else:
         keys = []
-        for table in (SESSION_KEYS, APP_KEYS, SUMMARY_KEYS):
+        for table in (SESSION_KEYS, LIBRARY_KEYS, SUMMARY_KEYS):
             for bid, default, *_ in table:
                 if bid == binding_id:
                     keys = default.split(",")

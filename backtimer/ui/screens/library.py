@@ -1,4 +1,9 @@
-"""The library (home): every routine, filter as you type, details, Enter starts."""
+"""The library (home): every routine, details, Enter starts; `/` filters as you type.
+
+The routine list has the focus, so single letters are commands (shown in the footer);
+`/` moves to the filter, Enter or Down comes back to the list with the first match
+chosen, Esc clears the filter. A pinned last row opens work mode (desk breaks).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +19,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from backtimer.describe import work_text
+from backtimer.routine.durations import human
 from backtimer.routine.model import Routine
 from backtimer.timeline import compile
 from backtimer.ui import editing
-from backtimer.ui.keys import APP_KEYS, bindings
+from backtimer.ui.keys import LIBRARY_KEYS, bindings
 from backtimer.ui.levels import app_level, level_notes, routine_at_level
 
 
@@ -34,6 +40,8 @@ class Row:
     routine: Routine | None
     error: str  # every problem, one per line ("" when it loads)
     path: str = ""
+    kind: str = "routine"  # "routine", or "work" for the work mode entry
+    about: str = ""  # the work mode entry: its detail pane text
 
     @property
     def search_text(self) -> str:
@@ -80,8 +88,77 @@ def rows_from_entries(entries: list[object]) -> list[Row]:
     return rows
 
 
+WORK_ID = "⏰work"  # not a valid routine id, so it never clashes with one
+
+
+def work_row(rows: list[Row], config_path: str | None = None) -> Row:
+    """The library's "Work mode" entry, with the values of the [breaks] settings."""
+    from backtimer.breaks.scheduler import BreakSettings  # noqa: PLC0415
+    from backtimer.breaks.settings import break_settings  # noqa: PLC0415
+    from backtimer.config import ConfigError, load_config  # noqa: PLC0415
+
+    problem = ""
+    try:
+        settings = break_settings(load_config())
+    except ConfigError as exc:
+        settings, problem = BreakSettings(), str(exc)
+    names = {r.id: r.name for r in rows if r.routine is not None}
+    offered = [names.get(rid, rid) for rid in settings.routines]
+    every = human(settings.every).replace(" ", "")
+    return Row(
+        id=WORK_ID,
+        name="⏰ Work mode",
+        place="breaks",
+        exercises="",
+        duration=f"every {every}",
+        origin="",
+        routine=None,
+        error="",
+        kind="work",
+        about=work_about(settings, offered, problem, config_path),
+    )
+
+
+def work_about(settings: object, offered: list[str], problem: str, config_path: str | None) -> str:
+    every = human(float(getattr(settings, "every", 7200)))
+    snooze = human(float(getattr(settings, "snooze", 600)))
+    max_snoozes = int(getattr(settings, "max_snoozes", 3))
+    hours = getattr(settings, "hours", None)
+    days = sorted(getattr(settings, "days", ()))
+    when = "all day"
+    if hours is not None:
+        a, b = hours
+        when = f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
+    day_names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    if days == list(range(7)):
+        on = "every day"
+    elif days == list(range(5)):
+        on = "Mon-Fri"
+    else:
+        on = ", ".join(day_names[d] for d in days) or "no days"
+    lines = [
+        f"A break every {every} while you work: work mode counts down to it, then rings, "
+        "notifies you and offers the break routine. Start runs it right here and comes back; "
+        f"or snooze ({snooze}, up to {max_snoozes} times) or skip.",
+        "",
+        "Breaks: " + (", then ".join(offered) if offered else "(none set)"),
+        f"Hours: {when}, {on}",
+        "",
+        f"Settings: [breaks] in {config_path or 'config.toml'}. `backtimer work` opens work "
+        "mode directly; `backtimer status` prints the next break for a tmux status bar.",
+    ]
+    if problem:
+        lines += ["", f"⚠ {problem} — using the default break settings."]
+    lines += ["", "Enter opens work mode."]
+    return "\n".join(lines)
+
+
 def detail_text(row: Row, level: str = "current") -> Text:
     text = Text()
+    if row.kind == "work":
+        text.append("Work mode — desk breaks\n", style="bold")
+        text.append(row.about)
+        return text
     if row.routine is None:
         text.append(f"⚠ {row.id} has errors and cannot start\n", style="bold")
         text.append(f"{row.path}\n\n", style="italic")
@@ -112,17 +189,28 @@ def detail_text(row: Row, level: str = "current") -> Text:
     return text
 
 
+# the list's single-key commands (hidden from the footer while the filter has the focus)
+COMMANDS = frozenset(action for _id, _keys, action, _d, _s in LIBRARY_KEYS)
+PLACEHOLDER = "/ to filter · Enter starts · ? keys · q quits"
+PLACEHOLDER_TYPING = "Type to filter · Enter/↓ to the list · Esc clears"
+
+
+class RoutineTable(DataTable[object], inherit_bindings=False):
+    """The routine list. Enter is the screen's "start" binding (remappable, shown in the
+    footer), not the table's own hidden one; a click still selects."""
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        b for b in DataTable.BINDINGS if isinstance(b, Binding) and b.key != "enter"
+    ]
+
+
 class LibraryScreen(Screen[None]):
     CSS_PATH = "library.tcss"
     BINDINGS = [  # noqa: RUF012
-        Binding("enter", "start", "Start", id="start"),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("pagedown", "move(10)", show=False),
-        Binding("pageup", "move(-10)", show=False),
-        Binding("escape", "clear_or_quit", "Quit", id="quit_library"),
+        *bindings(LIBRARY_KEYS),
+        Binding("escape", "clear_filter", "Clear filter", id="clear_filter"),
+        Binding("down", "to_list", "List", show=False),
         Binding("f1", "app.help", "Help", show=False),
-        *bindings(APP_KEYS),
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (92, "-wide")]
 
@@ -134,12 +222,12 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label("backtimer — routines", id="title")
-        yield Input(placeholder="Type to filter · ↑↓ choose · Enter starts", id="filter")
+        yield Input(placeholder=PLACEHOLDER, id="filter")
         with Horizontal(id="panes"):
-            yield DataTable(id="routines", cursor_type="row", zebra_stripes=False)
+            yield RoutineTable(id="routines", cursor_type="row", zebra_stripes=False)
             with VerticalScroll(id="detail"):
                 yield Static("", id="detail-text")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # every key fits 80 columns
 
     def on_mount(self) -> None:
         if self._entries is None:
@@ -147,20 +235,41 @@ class LibraryScreen(Screen[None]):
 
             self._entries = list(discover())
         self.rows = rows_from_entries(self._entries)
+        self.work = self._work_row()
         table = self.query_one(DataTable)
         table.add_column("Routine", key="name")
         table.add_column("Place", key="place")
         table.add_column("Ex", key="ex")
         table.add_column("Time", key="time")
         self._fill("")
-        self.query_one(Input).focus()
+        table.focus()
+
+    def _work_row(self) -> Row | None:
+        """The work mode entry, when this version has work mode."""
+        available = getattr(self.app, "screen_available", None)
+        if available is None or not available("work"):
+            return None
+        from backtimer import paths  # noqa: PLC0415
+
+        return work_row(self.rows, str(paths.config_file()))
 
     def _fill(self, query: str) -> None:
         words = query.lower().split()
-        self.shown = [r for r in self.rows if all(w in r.search_text for w in words)]
+        rows = self.rows + ([self.work] if getattr(self, "work", None) is not None else [])
+        self.shown = [r for r in rows if all(w in r.search_text for w in words)]
         table = self.query_one(DataTable)
         table.clear()
         for row in self.shown:
+            if row.kind == "work":
+                style = "bold italic"
+                table.add_row(
+                    Text(row.name, style=style),
+                    Text(row.place, style="italic"),
+                    "",
+                    Text(row.duration, style="italic"),
+                    key=row.id,
+                )
+                continue
             name = Text(row.name) if row.routine else Text("⚠ " + row.id, style="bold")
             if row.routine is None:
                 # the mark, and where the first problem is (the detail pane says what)
@@ -186,7 +295,15 @@ class LibraryScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        self.action_start()
+        self.action_to_list()
+
+    def on_descendant_focus(self) -> None:
+        field = self.query_one(Input)
+        field.placeholder = PLACEHOLDER_TYPING if field.has_focus else PLACEHOLDER
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.on_descendant_focus()
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -202,15 +319,34 @@ class LibraryScreen(Screen[None]):
             return None
         return self.shown[max(0, min(table.cursor_row, len(self.shown) - 1))]
 
-    def action_move(self, delta: int) -> None:
+    def action_filter(self) -> None:
+        """`/`: type to filter."""
+        self.query_one(Input).focus()
+
+    def action_to_list(self) -> None:
+        """Enter or Down in the filter: back to the list, the first match chosen."""
         table = self.query_one(DataTable)
+        table.focus()
         if self.shown:
-            table.move_cursor(row=max(0, min(len(self.shown) - 1, table.cursor_row + delta)))
+            table.move_cursor(row=0)
+            self._show_detail(0)
+
+    def action_clear_filter(self) -> None:
+        """Esc: clear the filter and go back to the list."""
+        field = self.query_one(Input)
+        if field.value:
+            field.value = ""
+            self._fill("")  # at once, not when Input.Changed arrives
+        self.query_one(DataTable).focus()
+        self.refresh_bindings()
 
     def action_start(self) -> None:
         row = self.selected()
         if row is None:
             self.notify("No routine to start: clear the filter with Esc.", severity="warning")
+            return
+        if row.kind == "work":
+            self.call_later(self.app.run_action, "work")
             return
         if row.routine is None:
             first = row.error.splitlines()[0] if row.error else "it has errors"
@@ -220,12 +356,11 @@ class LibraryScreen(Screen[None]):
         if start is not None:
             start(routine_at_level(row.routine, app_level(self.app)))
 
-    def action_clear_or_quit(self) -> None:
-        field = self.query_one(Input)
-        if field.value:
-            field.value = ""
-        else:
-            self.app.exit()
+    async def action_help(self) -> None:
+        await self.app.run_action("help")
+
+    def action_quit(self) -> None:
+        self.app.exit()
 
     async def action_stats(self) -> None:
         await self.app.run_action("stats")
@@ -234,18 +369,36 @@ class LibraryScreen(Screen[None]):
         await self.app.run_action("work")
 
     def action_edit(self) -> None:
-        editing.edit_selected(self)
+        if not self._work_selected("edit"):
+            editing.edit_selected(self)
 
     def action_customise(self) -> None:
-        editing.customise_selected(self)
+        if not self._work_selected("customise"):
+            editing.customise_selected(self)
+
+    def _work_selected(self, what: str) -> bool:
+        row = self.selected()
+        if row is None or row.kind != "work":
+            return False
+        from backtimer import paths  # noqa: PLC0415
+
+        self.notify(
+            f"Work mode is not a routine to {what}: set its breaks in the [breaks] table of "
+            f"{paths.config_file()}.",
+            severity="warning",
+            timeout=8,
+        )
+        return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "customise"):  # letters type into the filter while it has focus
-            return not isinstance(self.focused, Input) or None
+        typing = isinstance(self.focused, Input)
+        if action == "clear_filter":  # shown while typing, or while a filter narrows the list
+            return typing or bool(self.query_one(Input).value)
+        if action == "to_list":
+            return typing
+        if typing and action in COMMANDS:
+            return False  # letters type into the filter: the footer shows what keys do there
         if action in ("stats", "work"):
             available = getattr(self.app, "screen_available", None)
-            if available is None or not available(action):
-                return False
-            # single letters type into the filter while it has focus
-            return not isinstance(self.focused, Input) or None
+            return available is not None and bool(available(action))
         return True
