@@ -55,10 +55,26 @@ class BacktimerApp(App[int]):
         self.entries = entries
         self.session_factory = session_factory
         self.level = level  # "current" or "base": progression, see backtimer/ui/levels.py
+        self.first_frame_shown = False
+        self._after_first_frame: list[Callable[[], object]] = []
         if keymap:
             self.set_keymap(keymap)
 
     # ---- flow: library -> session -> summary -------------------------------------------
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the first frame is on the terminal (at once after that).
+        Work done in on_mount before then (under Textual's start-up batch) delays it."""
+        if self.first_frame_shown:
+            self.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append(callback)
+
+    def on_ready(self) -> None:
+        self.first_frame_shown = True
+        waiting, self._after_first_frame = self._after_first_frame, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
 
     def on_mount(self) -> None:
         if self.routine is not None:

@@ -122,7 +122,8 @@ class SessionScreen(Screen[ev.Summary]):
         # Show the routine at once, then start: creating the session (sound worker,
         # history database) takes a few tens of milliseconds the first frame need not wait for.
         self.render_now(_Preview(self.timeline))
-        self.call_after_refresh(self._begin)
+        after_first_frame = getattr(self.app, "after_first_frame", self.call_after_refresh)
+        after_first_frame(self._begin)
 
     def _begin(self) -> None:
         if not self.query(Footer):
