@@ -6,6 +6,7 @@ screen its monotonic time; a test moves it and asks the screens to refresh.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -335,3 +336,51 @@ async def test_the_library_opens_work_mode_with_the_config_settings() -> None:
         await pilot.pause()
         assert not isinstance(app.screen, WorkScreen)
         assert app.is_running
+
+
+GROW = DESK.replace("Desk test", "Grow test").replace(
+    "reps = 2", 'reps = 2\nprogress = { reps = "+2", every = "3 sessions", max = 10 }'
+)
+
+
+@pytest.mark.parametrize(("level", "reps"), [("current", 4), ("base", 2)])
+async def test_a_break_runs_the_routine_at_its_progression_level(level: str, reps: int) -> None:
+    """Like the library: a routine started from the reminder runs at the level its history
+    has reached (4 completed sessions: +2 reps), or at its written values with level base."""
+    from backtimer.history.store import Store
+
+    now = datetime.now(UTC)
+    with Store() as store:
+        for n in range(4):
+            start = now - timedelta(hours=1 + n)
+            sid = store.start_session(
+                routine_id="grow-test", name="Grow test", source_hash="x", started_at=start,
+                planned_seconds=60, exercises_planned=1,
+            )  # fmt: skip
+            store.finish_session(
+                sid, status="completed", ended_at=start + timedelta(minutes=1),
+                worked_seconds=50, duration_seconds=60, paused_seconds=0,
+            )  # fmt: skip
+    clock = Clock(MONDAY_10)
+
+    def screen() -> WorkScreen:
+        return WorkScreen(
+            replace(SETTINGS, routines=("grow-test",)),
+            reading=clock.reading,
+            tz=BERLIN,
+            notifier=Notifier("bell", [].append, env={}),
+            loader=lambda ref: load_text(GROW, source=f"{ref}.toml", routine_id=ref),
+            sound=False,
+        )
+
+    app = WorkApp(
+        screen, clock=clock, sound=False, record=False, session_factory=EngineSession, level=level
+    )
+    async with app.run_test(size=(90, 30)) as pilot:
+        await pilot.pause()
+        await until_due(pilot, clock)
+        await pilot.press("s")
+        await pilot.pause()
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        assert session.routine.exercises[0].reps == reps

@@ -396,9 +396,12 @@ class WorkScreen(Screen[None]):
         self._push_session(routine)
 
     def _push_session(self, routine: Routine) -> None:
+        from backtimer.ui.levels import app_level, routine_at_level  # noqa: PLC0415
         from backtimer.ui.screens.session import SessionScreen  # noqa: PLC0415
 
         app: Any = self.app
+        # progression: the level history has reached, as the library starts it
+        routine = routine_at_level(routine, app_level(app))
         factory = getattr(app, "session_factory", None)
         session = factory(routine) if factory is not None else None
         screen = SessionScreen(
