@@ -7,8 +7,11 @@ the same text in a block font 5, 10, 15 lines tall for people across the room.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rich.segment import Segment
-from textual.geometry import Size
+from rich.style import Style
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.renderables.digits import Digits as DigitsRenderable
 from textual.strip import Strip
@@ -32,7 +35,8 @@ _FONT: dict[str, tuple[str, ...]] = {
 }
 
 
-def block_lines(value: str, scale: int) -> list[str]:
+@lru_cache(maxsize=16)
+def block_lines(value: str, scale: int) -> tuple[str, ...]:
     """`value` in the block font, each pixel 2*scale cells wide and scale rows tall."""
     glyphs = [_FONT.get(ch, _FONT[" "]) for ch in value]
     rows: list[str] = []
@@ -41,7 +45,7 @@ def block_lines(value: str, scale: int) -> list[str]:
             "".join(("█" if px == "#" else " ") * (2 * scale) for px in g[y]) for g in glyphs
         )
         rows.extend([cells] * scale)
-    return rows
+    return tuple(rows)
 
 
 class Countdown(Digits):
@@ -52,6 +56,12 @@ class Countdown(Digits):
     """
 
     scale: reactive[int] = reactive(0, layout=True)
+    _line_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the widget's style once per frame, not once per line (it walks the ancestors)
+        self._line_style = self.rich_style if self.scale > 0 else None
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         if self.scale <= 0:
@@ -59,10 +69,10 @@ class Countdown(Digits):
         # the block font: plain strips, no Rich layout pass (it changes every second)
         lines = block_lines(self.value, self.scale)
         width = self.size.width
-        style = self.rich_style
+        style = self._line_style or self.rich_style
         if not 0 <= y < len(lines):
             return Strip.blank(width, style)
-        return Strip([Segment(lines[y], style)]).adjust_cell_length(width, style)
+        return Strip([Segment(lines[y], style)], len(lines[y])).adjust_cell_length(width, style)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         if self.scale <= 0:
