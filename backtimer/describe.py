@@ -39,6 +39,14 @@ def _base(ex: Exercise) -> str:
     return f"as long as you can{_times(ex.reps)}"  # MAX
 
 
+def side_text(side: str | None) -> str:
+    """How a side reads, lower case: "left side", "right side"; a routine's own label
+    as it is written ("forwards")."""
+    if not side:
+        return ""
+    return f"{side} side" if side in DEFAULT_SIDES else side
+
+
 def _sides(ex: Exercise) -> str:
     if not ex.sides:
         return ""

@@ -74,12 +74,21 @@ def test_lines_for_a_hold_exercise_as_in_the_issue() -> None:
     i = out.index("00:53 DONE  Neck retraction  10/10 reps")
     assert out[i + 1] == "00:53 REST  5s"  # the routine has no default pacer
     assert out[i + 2].startswith("00:53 NEXT  Trapezius stretch  hold 3 s")
-    assert "01:01 SWITCH SIDES  3s  (right next)" in out
+    assert "00:58 WORK  Trapezius stretch  left side  hold 3s" in out
+    assert "01:01 SWITCH SIDES  3s  (right side next)" in out
     assert out[-3:] == [
         "Test routine: completed after 1 min 7 s; worked 36 s of 36 s planned",
         "  Neck retraction    10/10 reps, 30 s",
         "  Trapezius stretch  2/2 reps, 2/2 sides, 6 s",
     ]
+
+
+def test_a_routines_own_side_labels_read_as_written() -> None:
+    r = routine(hold("Shoulder circles", secs=3.0, reps=1, sides=("forwards", "backwards")))
+    out = lines_of(r)
+    assert any(line.endswith("WORK  Shoulder circles  forwards  hold 3s") for line in out), out
+    assert any(line.endswith("(backwards next)") for line in out), out
+    assert not any("forwards side" in line or "backwards side" in line for line in out)
 
 
 def test_lines_for_phases_and_open_segments() -> None:

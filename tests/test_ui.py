@@ -512,3 +512,31 @@ async def test_no_color_keeps_the_state_readable(monkeypatch: pytest.MonkeyPatch
         await pilot.press("space")
         assert text(app, "#state-word") == "PAUSED"
         assert app.screen.query_one("#band").styles.border_top[0] == "dashed"
+
+
+def test_sides_read_left_side_and_own_labels_as_written() -> None:
+    from backtimer.ui.view import side_text
+
+    assert [side_text(s) for s in ("left", "right", "forwards", None)] == [
+        "Left side", "Right side", "Forwards", "",
+    ]  # fmt: skip
+
+
+async def test_a_routines_own_side_labels_show_as_written() -> None:
+    from backtimer.routine.loader import load_text
+
+    routine = load_text(
+        '[routine]\nname = "Circles"\n\n[defaults]\nprepare = "2s"\n\n'
+        '[[exercise]]\nname = "Shoulder circles"\nhold = "3s"\nsides = ["forwards", "backwards"]\n',
+        source="circles.toml",
+        routine_id="circles",
+    )
+    clock = FakeClock()
+    app = BacktimerApp(routine, clock=clock, sound=False, record=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await step(pilot, clock, 2.5)
+        assert text(app, "#band") == "Hold · Forwards"
+        assert text(app, "#detail").endswith("Forwards")
+        await step(pilot, clock, 3.0)  # the switch between the two: says what comes next
+        assert "backwards" in text(app, "#next-up").lower()
+        assert "side" not in text(app, "#next-up").lower()

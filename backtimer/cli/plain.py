@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from backtimer import clock as real_clock
-from backtimer.describe import work_text
+from backtimer.describe import side_text, work_text
 from backtimer.events import (
     Countdown,
     Event,
@@ -117,7 +117,7 @@ class Formatter:
         if seg.sets > 1:
             parts.append(f"set {seg.set}/{seg.sets}")
         if seg.side:
-            parts.append(seg.side)
+            parts.append(side_text(seg.side))  # "left side"; a routine's own label as is
         if seg.rep is not None and seg.reps and seg.reps > 1 and seg.work is not WorkKind.SELF:
             parts.append(f"rep {seg.rep}/{seg.reps}")
         if seg.work is WorkKind.HOLD and seg.duration is not None:
@@ -147,7 +147,7 @@ class Formatter:
         length = duration_text(seg.duration) if seg.duration is not None else ""
         if seg.reason == "side":
             text = f"SWITCH SIDES  {length}"
-            return text + (f"  ({seg.side} next)" if seg.side else "")
+            return text + (f"  ({side_text(seg.side)} next)" if seg.side else "")
         text = f"REST  {length}"
         if seg.reason == "set":
             text += f"  before set {seg.set}/{seg.sets}"

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from backtimer import describe
 from backtimer.describe import work_text
 from backtimer.routine.durations import clock
 from backtimer.routine.model import Breath, Routine, WorkKind
@@ -56,7 +57,9 @@ class SessionView:
 
 
 def side_text(side: str | None) -> str:
-    return f"{side.capitalize()} side" if side else ""
+    """ "Left side", "Right side"; a routine's own label capitalised: "Forwards"."""
+    text = describe.side_text(side)
+    return text[:1].upper() + text[1:]
 
 
 def instruction(seg: Segment) -> str:
