@@ -462,10 +462,25 @@ def test_launch_names_an_unknown_routine() -> None:
     assert "unknown routine 'no-such-routine'" in str(err.value)
 
 
-async def test_the_summary_says_what_history_saved(isolated_dirs: Path) -> None:
+async def test_the_summary_says_what_history_saved_and_the_streak(isolated_dirs: Path) -> None:
+    """A real history store in the test's data folder: yesterday's completed session and
+    today's make a streak of 2 days, shown next to what was saved."""
+    from datetime import UTC, datetime, timedelta
+
+    from backtimer.history.store import Store
     from backtimer.session import Session
     from backtimer.timeline import compile
 
+    yesterday = datetime.now(UTC) - timedelta(days=1)
+    with Store() as store:
+        sid = store.start_session(
+            routine_id="neck", name="Neck set", source_hash="x", started_at=yesterday,
+            planned_seconds=60, exercises_planned=1,
+        )  # fmt: skip
+        store.finish_session(
+            sid, status="completed", ended_at=yesterday + timedelta(minutes=1),
+            worked_seconds=60, duration_seconds=60, paused_seconds=0,
+        )  # fmt: skip
     clock = FakeClock()
     routine = load_file(SAMPLE, routine_id="ui-sample")
 
@@ -480,9 +495,47 @@ async def test_the_summary_says_what_history_saved(isolated_dirs: Path) -> None:
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        lines = [str(n.render()) for n in app.screen.query(".notice")]
-        assert any(line.startswith("Saved to history: ") for line in lines), lines
-        assert any("history.sqlite3" in line for line in lines)
+        saved = text(app, "#saved").replace("\n", " ")
+        assert "Saved to history: 4 exercise(s), completed" in saved  # skipped ones too
+        assert "history.sqlite3" in saved
+        assert "Streak: 2 days in a row — your longest yet" in saved
+        # the saved line is not repeated among the other notices
+        assert not any("Saved to history" in str(n.render()) for n in app.screen.query(".notice"))
+
+
+async def test_the_summary_of_a_stopped_session_shows_the_streak_so_far(
+    isolated_dirs: Path,
+) -> None:
+    from backtimer.session import Session
+    from backtimer.timeline import compile
+
+    clock = FakeClock()
+    routine = load_file(SAMPLE, routine_id="ui-sample")
+
+    def recorded(r: object) -> Session:
+        return Session(routine, compile(routine), sound=False, record=True)
+
+    app = BacktimerApp(routine, clock=clock, sound=False, session_factory=recorded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await step(pilot, clock, 8.0)
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("s")  # stop and see the summary
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        saved = text(app, "#saved").replace("\n", " ")
+        assert "Saved to history: 0 exercise(s), stopped" in saved
+        assert "Streak: none yet — complete a routine today to start one" in saved
+
+
+def test_streak_words() -> None:
+    from backtimer.ui.screens.summary import streak_text
+
+    assert streak_text(1, 1) == "Streak: 1 day"
+    assert streak_text(3, 5) == "Streak: 3 days in a row (longest 5 days)"
+    assert streak_text(0, 4) == (
+        "Streak: none yet — complete a routine today to start one (longest 4 days)"
+    )
 
 
 async def test_large_terminals_get_larger_digits() -> None:

@@ -33,6 +33,30 @@ def title(summary: Summary) -> str:
     return TITLES.get(summary.status, summary.status)
 
 
+SAVED_PREFIX = "Saved to history"  # the session screen's line about what history saved
+
+
+def streak_text(current: int, longest: int) -> str:
+    """ "Streak: 3 days in a row (longest 5)": days with a completed routine."""
+    if current <= 0:
+        return "Streak: none yet — complete a routine today to start one" + (
+            f" (longest {longest} days)" if longest > 1 else ""
+        )
+    days = "1 day" if current == 1 else f"{current} days in a row"
+    if current >= longest:
+        return f"Streak: {days}" + (" — your longest yet" if current > 1 else "")
+    return f"Streak: {days} (longest {longest} days)"
+
+
+def saved_text(saved: list[str], streak: tuple[int, int] | None) -> Text:
+    text = Text()
+    for line in saved:
+        text.append("✓ " + line + "\n")
+    if streak is not None:
+        text.append(streak_text(*streak), style="bold")
+    return text
+
+
 def planned_reps(r: ExerciseResult) -> int:
     return r.planned_reps * r.planned_sets * max(1, r.planned_sides)
 
@@ -94,10 +118,23 @@ class SummaryScreen(Screen[str]):
                 totals.append(" · paused ", style="bold")
                 totals.append(clock(s.paused_seconds))
             yield Static(totals, id="totals")
+            saved = [n for n in self.notices if n.startswith(SAVED_PREFIX)]
+            if saved:  # what history saved, and the streak it makes
+                yield Static(saved_text(saved, self._streak()), id="saved")
             yield Static(summary_table(s), id="table")
             for notice in self.notices:
-                yield Static(notice, classes="notice")
+                if notice not in saved:
+                    yield Static(notice, classes="notice")
         yield Footer()
+
+    def _streak(self) -> tuple[int, int] | None:
+        """(current, longest) from the history store; None when it cannot be read."""
+        from backtimer.history.stats import streak_now  # noqa: PLC0415 - only after a save
+
+        try:
+            return streak_now()
+        except Exception:  # the summary shows what it can; history says why elsewhere
+            return None
 
     def action_repeat(self) -> None:
         self.dismiss("repeat")
