@@ -208,9 +208,7 @@ class SessionScreen(Screen[ev.Summary]):
             caution.update(f"Caution: {new.caution}" if new.caution else "")
             _show(caution, bool(new.caution))
         if old is None or new.progress != old.progress or new.time_left != old.time_left:
-            bar = self.query_one(RoutineProgress)
-            bar.fraction = new.progress
-            bar.time_left = new.time_left
+            self.query_one(RoutineProgress).show(new.progress, new.time_left)
 
     # ---- events from the engine ---------------------------------------------------------
 

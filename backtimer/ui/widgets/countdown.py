@@ -57,10 +57,12 @@ class Countdown(Digits):
 
     scale: reactive[int] = reactive(0, layout=True)
     _line_style: Style | None = None
+    _line_width = 0
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # the widget's style once per frame, not once per line (it walks the ancestors)
-        self._line_style = self.rich_style if self.scale > 0 else None
+        # style and width once per frame, not once per line (both walk the ancestors)
+        if self.scale > 0:
+            self._line_style, self._line_width = self.rich_style, self.size.width
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -68,7 +70,7 @@ class Countdown(Digits):
             return super().render_line(y)
         # the block font: plain strips, no Rich layout pass (it changes every second)
         lines = block_lines(self.value, self.scale)
-        width = self.size.width
+        width = self._line_width or self.size.width
         style = self._line_style or self.rich_style
         if not 0 <= y < len(lines):
             return Strip.blank(width, style)
