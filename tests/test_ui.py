@@ -406,7 +406,8 @@ async def test_work_mode_entry_explains_and_opens_work_mode(isolated_dirs: Path)
         table = screen.query_one("#routines")
         row = [str(c) for c in table.get_row(screen.shown[-1].id)]  # type: ignore[attr-defined]
         assert row == ["⏰ Work mode", "breaks", "", "every 1h30min"]
-        await pilot.press("down", "down")
+        await pilot.press("end")  # the last row
+        assert screen.selected() is screen.shown[-1]
         detail = text(app, "#detail-text").replace("\n", " ")
         assert detail.startswith("Work mode — desk breaks")
         assert "A break every 1 h 30 min while you work" in detail

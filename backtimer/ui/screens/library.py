@@ -195,12 +195,18 @@ PLACEHOLDER = "/ to filter · Enter starts · ? keys · q quits"
 PLACEHOLDER_TYPING = "Type to filter · Enter/↓ to the list · Esc clears"
 
 
+KEYS_OFF = ("enter", "home", "end")  # the table's own: Enter starts (below), Home/End
+
+
 class RoutineTable(DataTable[object], inherit_bindings=False):
     """The routine list. Enter is the screen's "start" binding (remappable, shown in the
-    footer), not the table's own hidden one; a click still selects."""
+    footer), not the table's own hidden one; a click still selects. Home and End go to the
+    first and last row (the work mode entry is last)."""
 
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
-        b for b in DataTable.BINDINGS if isinstance(b, Binding) and b.key != "enter"
+        *(b for b in DataTable.BINDINGS if isinstance(b, Binding) and b.key not in KEYS_OFF),
+        Binding("home", "scroll_top", "First", show=False),  # a list: first / last row
+        Binding("end", "scroll_bottom", "Last", show=False),
     ]
 
 
@@ -321,12 +327,13 @@ class LibraryScreen(Screen[None]):
 
     def action_filter(self) -> None:
         """`/`: type to filter."""
-        self.query_one(Input).focus()
+        self.set_focus(self.query_one(Input))
 
     def action_to_list(self) -> None:
         """Enter or Down in the filter: back to the list, the first match chosen."""
+        self._fill(self.query_one(Input).value)  # keys typed fast: their Changed may lag
         table = self.query_one(DataTable)
-        table.focus()
+        self.set_focus(table)
         if self.shown:
             table.move_cursor(row=0)
             self._show_detail(0)
@@ -337,7 +344,7 @@ class LibraryScreen(Screen[None]):
         if field.value:
             field.value = ""
             self._fill("")  # at once, not when Input.Changed arrives
-        self.query_one(DataTable).focus()
+        self.set_focus(self.query_one(DataTable))
         self.refresh_bindings()
 
     def action_start(self) -> None:
