@@ -6,7 +6,9 @@ frame" = the first `capture-pane` (polled every 5 ms) that shows the routine ("G
 READY" and the exercise name) or, for the bare app, its digits. Launches alternate
 between the two so that machine load hits both alike. Peak RSS = VmHWM of the app's
 own process 1.5 s after the first frame (backtimer's audio worker is a separate
-process; its VmHWM is reported on its own).
+process; its VmHWM is reported on its own). backtimer's modules are byte-compiled
+first, as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as on some machines)
+every launch would otherwise compile them from source while Textual's are compiled.
 
     .venv/bin/python bench/ui_startup.py [--runs 15]
 """
@@ -14,6 +16,7 @@ process; its VmHWM is reported on its own).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import statistics
@@ -65,6 +68,10 @@ def main() -> int:
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         print("tmux is not installed", file=sys.stderr)
+        return 2
+    package = HERE.parent / "backtimer"
+    if not compileall.compile_dir(package, quiet=1):
+        print(f"could not byte-compile {package}", file=sys.stderr)
         return 2
     results: dict[str, list[tuple[float, int, int]]] = {"backtimer": [], "bare": []}
     with tempfile.TemporaryDirectory() as tmp:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from backtimer.events import Summary
 from backtimer.routine.model import Routine
 from backtimer.ui.keys import SESSION_KEYS, KeymapError, keymap_from_config
+
+if TYPE_CHECKING:
+    from backtimer.events import Summary
 
 # Screens are imported where they are first needed: `backtimer run ID` shows the session
 # without paying for the library (and its editing helpers), and the other way round.

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from backtimer import events as ev
 from backtimer.routine.model import Routine
 from backtimer.timeline import Timeline, compile
 from backtimer.ui.keys import SESSION_KEYS, bindings
@@ -28,6 +27,9 @@ from backtimer.ui.view import SessionView, next_refresh, session_view
 from backtimer.ui.widgets.breath import BreathGuide
 from backtimer.ui.widgets.countdown import Countdown
 from backtimer.ui.widgets.progress import RoutineProgress
+
+if TYPE_CHECKING:  # the engine's events are imported after the first frame (see _handle)
+    from backtimer import events as ev
 
 Clock = Callable[[], float]
 
@@ -51,7 +53,7 @@ def make_session(routine: Routine, timeline: Timeline, *, sound: bool, record: b
     return Session(routine, timeline, sound=sound, record=record)
 
 
-class SessionScreen(Screen[ev.Summary]):
+class SessionScreen(Screen["ev.Summary"]):
     """Runs `routine`; dismisses with the Summary when it finishes or is stopped."""
 
     CSS_PATH = "session.tcss"
@@ -213,6 +215,8 @@ class SessionScreen(Screen[ev.Summary]):
     # ---- events from the engine ---------------------------------------------------------
 
     def _handle(self, events: list[Any]) -> None:
+        from backtimer import events as ev  # noqa: PLC0415 - not needed for the first frame
+
         bell = self._bell_wanted()
         for event in events:
             if isinstance(event, ev.SegmentStarted) and bell:
