@@ -405,7 +405,7 @@ async def test_work_mode_entry_explains_and_opens_work_mode(isolated_dirs: Path)
         assert isinstance(screen, LibraryScreen)
         table = screen.query_one("#routines")
         row = [str(c) for c in table.get_row(screen.shown[-1].id)]  # type: ignore[attr-defined]
-        assert row == ["⏰ Work mode", "breaks", "", "every 1h30min"]
+        assert row == ["⏰ Work mode", "every", "", "1h30m"]
         await pilot.press("end")  # the last row
         assert screen.selected() is screen.shown[-1]
         detail = text(app, "#detail-text").replace("\n", " ")
