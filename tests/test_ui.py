@@ -381,6 +381,18 @@ async def test_library_keys_are_in_the_footer_and_slash_filters() -> None:
         assert isinstance(app.screen, SessionScreen)
 
 
+async def test_library_keys_can_be_remapped() -> None:
+    app = make_app(FakeClock(), keymap={"filter": "f", "start": "o"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert ("f", "Filter") in footer_keys(app) and ("o", "Start") in footer_keys(app)
+        await pilot.press("f", "u", "i", "enter")
+        assert [r.id for r in app.screen.shown] == ["ui-sample"]  # type: ignore[attr-defined]
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+
+
 async def test_q_quits_from_the_library() -> None:
     app = make_app(FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
