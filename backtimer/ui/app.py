@@ -31,7 +31,8 @@ OPTIONAL_SCREENS = {
 
 class BacktimerApp(App[int]):
     TITLE = "backtimer"
-    CSS_PATH = "app.tcss"
+    # session.tcss too: read at start, pushing the session screen then re-parses nothing
+    CSS_PATH = ["app.tcss", "screens/session.tcss"]  # noqa: RUF012
     BINDINGS = [  # noqa: RUF012
         Binding("question_mark", "help", "Help", id="help", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
