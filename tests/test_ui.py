@@ -393,6 +393,24 @@ async def test_library_keys_can_be_remapped() -> None:
         assert isinstance(app.screen, SessionScreen)
 
 
+async def test_keys_typed_fast_after_slash_all_reach_the_filter() -> None:
+    """A terminal can deliver "/ui", Enter and "e" at once (typed fast or pasted): no
+    letter is lost to the list while the focus moves, and "e" after Enter is a command."""
+    from textual import events
+
+    app = make_app(FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for key, char in [("slash", "/"), ("u", "u"), ("i", "i"), ("enter", None), ("c", "c")]:
+            app.post_message(events.Key(key, char))  # queued together, as a driver does
+        await pilot.pause()
+        assert screen.query_one("#filter").value == "ui"  # type: ignore[attr-defined]
+        assert screen.selected().id == "ui-sample"  # type: ignore[union-attr]
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CustomiseScreen"  # "c" customised ui-sample
+
+
 async def test_q_quits_from_the_library() -> None:
     app = make_app(FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:

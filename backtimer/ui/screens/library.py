@@ -7,7 +7,7 @@ chosen, Esc clears the filter. A pinned last row opens work mode (desk breaks).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -211,12 +211,24 @@ class RoutineTable(DataTable[object], inherit_bindings=False):
     ]
 
 
+class FilterInput(Input):
+    """The filter. Enter and Down go back to the list at once (priority, see LibraryScreen);
+    bound here, not on the screen, where remapping "start" would drop them with Enter."""
+
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("enter,down", "screen.to_list", "List", show=False, priority=True),
+    ]
+
+
 class LibraryScreen(Screen[None]):
     CSS_PATH = "library.tcss"
+    # "/" and Esc (and the filter's Enter / Down) are priority bindings: they run when the
+    # key arrives, so the keys typed right after them (fast, or pasted) already go to the
+    # filter or the list. Each applies only in its mode (check_action), else the key
+    # goes on as usual.
     BINDINGS = [  # noqa: RUF012
-        *bindings(LIBRARY_KEYS),
-        Binding("escape", "clear_filter", "Clear filter", id="clear_filter"),
-        Binding("down", "to_list", "List", show=False),
+        *(replace(b, priority=True) if b.action == "filter" else b for b in bindings(LIBRARY_KEYS)),
+        Binding("escape", "clear_filter", "Clear filter", id="clear_filter", priority=True),
         Binding("f1", "app.help", "Help", show=False),
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (92, "-wide")]
@@ -229,7 +241,7 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label("backtimer — routines", id="title")
-        yield Input(placeholder=PLACEHOLDER, id="filter")
+        yield FilterInput(placeholder=PLACEHOLDER, id="filter")
         with Horizontal(id="panes"):
             yield RoutineTable(id="routines", cursor_type="row", zebra_stripes=False)
             with VerticalScroll(id="detail"):
@@ -299,10 +311,6 @@ class LibraryScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.action_to_list()
 
     def on_descendant_focus(self) -> None:
         field = self.query_one(Input)
