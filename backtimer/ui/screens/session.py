@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from backtimer.routine.model import Routine
 from backtimer.timeline import Timeline, compile
 from backtimer.ui.keys import SESSION_KEYS, bindings
-from backtimer.ui.screens.confirm import QuitConfirm
 from backtimer.ui.view import SessionView, next_refresh, session_view
 from backtimer.ui.widgets.breath import BreathGuide
 from backtimer.ui.widgets.countdown import Countdown
@@ -128,6 +127,8 @@ class SessionScreen(Screen["ev.Summary"]):
         after_first_frame(self._begin)
 
     def _begin(self) -> None:
+        from textual.widgets import Footer  # noqa: PLC0415 - after the first frame
+
         if not self.query(Footer):
             # after the first frame: the keys can wait 50 ms, the routine not
             self.mount(Footer())
@@ -356,6 +357,8 @@ class SessionScreen(Screen["ev.Summary"]):
         if running:
             self._control("toggle_pause")
         self._paused_for_modal = running
+        from backtimer.ui.screens.confirm import QuitConfirm  # noqa: PLC0415 - on demand
+
         self.app.push_screen(QuitConfirm(), self._after_confirm)
 
     def _after_confirm(self, choice: str | None) -> None:
