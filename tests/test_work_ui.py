@@ -316,7 +316,7 @@ async def test_off_hours_say_so() -> None:
     async with app.run_test(size=(90, 30)) as pilot:
         await pilot.pause()
         assert label(app, "#work-caption") == "Off hours — the timer rests until Mon 09:00"
-        assert label(app, "#work-plan") == "every 2h00m · 09:00-18:00"
+        assert label(app, "#work-plan") == "every 2h · 09:00-18:00"
 
 
 async def test_the_library_opens_work_mode_with_the_config_settings() -> None:

@@ -37,7 +37,7 @@ from backtimer.breaks.scheduler import (
 )
 from backtimer.breaks.state import BreakStore
 from backtimer.events import Summary
-from backtimer.routine.durations import human
+from backtimer.routine.durations import duration_text, human
 from backtimer.routine.model import Routine
 from backtimer.ui.app import BacktimerApp
 
@@ -546,7 +546,7 @@ def _plan(settings: BreakSettings) -> str:
     if settings.hours is not None:
         a, b = settings.hours
         hours = f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
-    return f"every {short(settings.every)} · {hours}"
+    return f"every {duration_text(settings.every)} · {hours}"
 
 
 def _app_css() -> list[Path] | None:
