@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from typing import TYPE_CHECKING
 
-from backtimer.routine.model import Routine
-from backtimer.routine.progression import Progression, level_text, progress
+if TYPE_CHECKING:  # progression is imported where it is used: `run ID` of a routine
+    # that does not grow never needs it before its first frame
+    from backtimer.routine.model import Routine
+    from backtimer.routine.progression import Progression
 
 LEVELS = ("current", "base")
 
@@ -30,6 +33,8 @@ def add_level_argument(parser: argparse.ArgumentParser) -> None:
 def at_level(routine: Routine, level: str = "current", *, today: date | None = None) -> Progression:
     """The routine at the level the history of its completed sessions has reached (or at its
     base values). A history that cannot be read counts as no history."""
+    from backtimer.routine.progression import progress  # noqa: PLC0415
+
     day = today or date.today()
     if level == "base" or not any(ex.progress for ex in routine.exercises):
         return progress(routine, [], day)
@@ -39,6 +44,8 @@ def at_level(routine: Routine, level: str = "current", *, today: date | None = N
 
 
 def level_lines(result: Progression, *, today: date | None = None) -> list[str]:
+    from backtimer.routine.progression import level_text  # noqa: PLC0415
+
     day = today or date.today()
     return [f"{lv.exercise}: {level_text(lv, day)}" for lv in result.levels]
 
@@ -46,6 +53,8 @@ def level_lines(result: Progression, *, today: date | None = None) -> list[str]:
 def levels_json(result: Progression, *, today: date | None = None) -> list[dict[str, object]]:
     """`plan --json`'s "levels": each growing exercise's base and reached value and when it
     next grows (schema in docs/routines.md)."""
+    from backtimer.routine.progression import level_text  # noqa: PLC0415
+
     day = today or date.today()
     out: list[dict[str, object]] = []
     for lv in result.levels:

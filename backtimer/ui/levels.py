@@ -5,10 +5,12 @@ growing exercise stands and when it next grows."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from backtimer.cli.levels import at_level
-from backtimer.routine.model import Routine
-from backtimer.routine.progression import level_text
+
+if TYPE_CHECKING:
+    from backtimer.routine.model import Routine
 
 
 def app_level(app: object) -> str:
@@ -19,6 +21,8 @@ def app_level(app: object) -> str:
 
 def routine_at_level(routine: Routine, level: str = "current") -> Routine:
     """The routine to run: progressing exercises at their current level (or base values)."""
+    if not any(ex.progress for ex in routine.exercises):
+        return routine  # nothing grows: the same routine at either level
     return at_level(routine, level).routine
 
 
@@ -29,6 +33,8 @@ def level_notes(
     such as "hold 15 s (from 10 s, up to 40 s); grows on 2026-12-07 (in 5 days)"."""
     if not any(ex.progress for ex in routine.exercises):
         return routine, {}
+    from backtimer.routine.progression import level_text  # noqa: PLC0415
+
     day = today or date.today()
     current = at_level(routine, "current", today=day)
     notes = {lv.exercise_index: level_text(lv, day) for lv in current.levels}
