@@ -8,6 +8,9 @@ TSTAMP := $(VENV)/.installed-test
 .PHONY: run test install install-test audio lint typecheck pytest bench clean
 
 run: install
+	@# Sound could not be built last time but the ALSA headers are there now: try again.
+	@if ! $(BIN)/python -c "import simpleaudio" 2>/dev/null && [ -e /usr/include/alsa/asoundlib.h ]; then \
+		$(MAKE) -s audio; fi
 	@$(BIN)/backtimer
 
 install: $(STAMP)
@@ -26,7 +29,7 @@ audio:
 	@if $(BIN)/python -m pip install -q -e '.[audio]' >$(VENV)/audio-install.log 2>&1; then \
 		echo "backtimer: sound support installed (simpleaudio)."; \
 	else \
-		echo "backtimer: could not build simpleaudio (on Debian/Ubuntu: sudo apt-get install gcc libasound2-dev, then 'make audio')."; \
+		echo "backtimer: could not build simpleaudio (on Debian/Ubuntu: sudo apt-get install gcc libasound2-dev, then 'make run' again)."; \
 		echo "backtimer: installing without it; cues fall back to aplay/paplay, the terminal bell, or silence. Details: $(VENV)/audio-install.log"; \
 	fi
 
