@@ -204,6 +204,30 @@ async def test_quit_from_the_confirmation_exits() -> None:
     assert not app.is_running
 
 
+async def test_ctrl_c_in_a_session_asks_first_and_a_second_ctrl_c_quits() -> None:
+    clock = FakeClock()
+    app = make_app(clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert isinstance(app.screen, QuitConfirm)  # not Textual's "press ctrl+q" hint
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+async def test_ctrl_c_in_the_library_quits() -> None:
+    app = make_app(FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert not app.is_running
+
+
 async def test_pain_stops_at_once_with_a_calm_message() -> None:
     clock = FakeClock()
     app = make_app(clock)
@@ -527,7 +551,7 @@ async def test_the_summary_says_what_history_saved_and_the_streak(isolated_dirs:
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         saved = text(app, "#saved").replace("\n", " ")
-        assert "Saved to history: 4 exercise(s), completed" in saved  # skipped ones too
+        assert "Saved to history: 4 exercises, completed" in saved  # skipped ones too
         assert "history.sqlite3" in saved
         assert "Streak: 2 days in a row — your longest yet" in saved
         # the saved line is not repeated among the other notices
@@ -555,7 +579,7 @@ async def test_the_summary_of_a_stopped_session_shows_the_streak_so_far(
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         saved = text(app, "#saved").replace("\n", " ")
-        assert "Saved to history: 0 exercise(s), stopped" in saved
+        assert "Saved to history: 0 exercises, stopped" in saved
         assert "Streak: none yet — complete a routine today to start one" in saved
 
 

@@ -38,6 +38,16 @@ class BacktimerApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (Textual only hints at ctrl+q there): what `q` does. A running session
+        pauses and asks first; a second Ctrl+C, or Ctrl+C anywhere else, quits. Quitting
+        mid-session stops it and saves what was done."""
+        quit_session = getattr(self.screen, "action_quit_session", None)
+        if callable(quit_session):
+            quit_session()
+        else:
+            self.exit()
+
     def __init__(
         self,
         routine: Routine | None = None,

@@ -18,7 +18,7 @@ class QuitConfirm(ModalScreen[str]):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (60, "-wide")]
     BINDINGS = [  # noqa: RUF012
         Binding("escape,n,c", "choose('continue')", "Keep going"),
-        Binding("y,q", "choose('quit')", "Quit"),
+        Binding("y,q,ctrl+c", "choose('quit')", "Quit"),
         Binding("s", "choose('summary')", "Stop and see summary"),
     ]
 

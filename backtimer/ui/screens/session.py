@@ -251,7 +251,8 @@ class SessionScreen(Screen["ev.Summary"]):
             if info.get("saved"):
                 count = int(info.get("exercises") or 0)
                 where = f" ({info['path']})" if info.get("path") else ""
-                return [f"Saved to history: {count} exercise(s), {info.get('status')}{where}"]
+                noun = "exercise" if count == 1 else "exercises"
+                return [f"Saved to history: {count} {noun}, {info.get('status')}{where}"]
         return []
 
     def _audio(self) -> Any:
