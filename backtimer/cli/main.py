@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -58,7 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser((only,) if only else COMMAND_MODULES)
     args = parser.parse_args(words)
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows up here, not in the interpreter's last flush
+        return code
     except UserError as exc:
         print(f"backtimer: {exc}", file=sys.stderr)
         return exc.code
@@ -66,4 +69,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("backtimer: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0
+        return _stdout_closed()
+
+
+# 128 + SIGPIPE: what `seq 1000000 | head -1` reports for seq, so a script (or
+# `set -o pipefail`) can tell the output was cut short, with nothing printed.
+EXIT_BROKEN_PIPE = 141
+
+
+def _stdout_closed() -> int:
+    """The reader went away (`backtimer list | head -1`): stop quietly.
+
+    The recipe of the Python docs ("signal - Note on SIGPIPE"): point stdout at
+    /dev/null so the interpreter's final flush of what is still buffered does not
+    raise again and print "Exception ignored ... BrokenPipeError" on the way out.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_BROKEN_PIPE
