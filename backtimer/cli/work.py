@@ -111,9 +111,19 @@ def run_work(args: argparse.Namespace) -> int:
     return int(launch_work(settings, no_sound=bool(args.no_sound)))
 
 
+def check_config() -> None:
+    """A broken config.toml (bad TOML, or a bad [breaks] setting) is a UserError naming the
+    file and the line or field, as `backtimer work` reports it. No file: nothing to read,
+    and none of the config modules are imported (status runs every few seconds)."""
+    from backtimer import paths
+
+    if paths.config_file().exists():
+        load_settings()
+
+
 def status_line() -> str:
-    """The text `backtimer status` prints. Reads only the saved schedule and the settings
-    the running app saved with it (no config parsing, no routines, no Textual)."""
+    """The text `backtimer status` prints. Reads the saved schedule and the settings the
+    running app saved with it (no routines, no Textual); config.toml only to check it."""
     from backtimer.breaks.clock import local_tz, reading
     from backtimer.breaks.scheduler import Scheduler, status_text
     from backtimer.breaks.state import BreakStore
@@ -136,5 +146,6 @@ def status_line() -> str:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    check_config()  # else a broken file reads as "work mode off"
     print(status_line())
     return 0
