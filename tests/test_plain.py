@@ -88,6 +88,13 @@ def test_a_routines_own_side_labels_read_as_written() -> None:
     out = lines_of(r)
     assert any(line.endswith("WORK  Shoulder circles  forwards  hold 3s") for line in out), out
     assert any(line.endswith("(backwards next)") for line in out), out
+
+
+def test_switching_to_a_routines_own_label_does_not_say_sides() -> None:
+    r = routine(hold("Shoulder circles", secs=3.0, reps=1, sides=("forwards", "backwards")))
+    out = lines_of(r)
+    switch = [line for line in out if "SWITCH" in line]
+    assert [line[6:] for line in switch] == ["SWITCH  3s  (backwards next)"], out
     assert not any("forwards side" in line or "backwards side" in line for line in out)
 
 

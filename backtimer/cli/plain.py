@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from backtimer import clock as real_clock
-from backtimer.describe import side_text, work_text
+from backtimer.describe import DEFAULT_SIDES, side_text, work_text
 from backtimer.events import (
     Countdown,
     Event,
@@ -146,7 +146,10 @@ class Formatter:
     def rest(self, seg: Segment) -> str:
         length = duration_text(seg.duration) if seg.duration is not None else ""
         if seg.reason == "side":
-            text = f"SWITCH SIDES  {length}"
+            # "SWITCH SIDES" for left/right; a routine's own labels (forwards/backwards)
+            # are not sides: "SWITCH  3s  (backwards next)".
+            tag = "SWITCH SIDES" if not seg.side or seg.side in DEFAULT_SIDES else "SWITCH"
+            text = f"{tag}  {length}"
             return text + (f"  ({side_text(seg.side)} next)" if seg.side else "")
         text = f"REST  {length}"
         if seg.reason == "set":
