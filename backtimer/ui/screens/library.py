@@ -13,7 +13,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
@@ -192,6 +192,9 @@ def detail_text(row: Row, level: str = "current") -> Text:
 
 # the list's single-key commands (hidden from the footer while the filter has the focus)
 COMMANDS = frozenset(action for _id, _keys, action, _d, _s in LIBRARY_KEYS)
+# left out of the footer while a filter narrows the list, so "esc Clear filter" fits 80
+# columns; the keys still work and ? lists them
+HIDDEN_WHILE_FILTERED = frozenset({"stats", "work"})
 PLACEHOLDER = "/ to filter · Enter starts · ? keys · q quits"
 PLACEHOLDER_TYPING = "Type to filter · Enter/↓ to the list · Esc clears"
 
@@ -405,6 +408,20 @@ class LibraryScreen(Screen[None]):
             timeout=8,
         )
         return True
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys the footer shows: Stats and Work mode make room for Esc while a filter
+        is applied (they still run; check_action would disable them too)."""
+        active = super().active_bindings
+        if not self.is_mounted or not self.query_one(Input).value:
+            return active
+        return {
+            key: item._replace(binding=replace(item.binding, show=False))
+            if item.binding.action in HIDDEN_WHILE_FILTERED
+            else item
+            for key, item in active.items()
+        }
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         typing = isinstance(self.focused, Input)
