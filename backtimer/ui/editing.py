@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import SuspendNotSupported
-from textual.widgets import DataTable, Input
 
 from backtimer.cli.authoring import run_editor, user_copy
 from backtimer.cli.main import UserError
@@ -26,38 +25,13 @@ NO_SUSPEND = (
 )
 
 
-def entry_for(screen: Any, routine_id: str) -> Any | None:
-    """The library entry (backtimer.routine.library.RoutineEntry) shown under this id."""
-    for entry in screen._entries or ():
-        if getattr(entry, "id", None) == routine_id:
-            return entry
-    return None
-
-
-def reload_library(screen: Any, select: str | None = None) -> None:
-    """Read every routine again and show them, keeping the filter; select `select` when
-    it is among the routines shown."""
-    from backtimer.routine.library import discover  # noqa: PLC0415 - reads files
-    from backtimer.ui.screens.library import rows_from_entries  # noqa: PLC0415 - no cycle
-
-    screen._entries = list(discover())
-    screen.rows = rows_from_entries(screen._entries)
-    screen._fill(screen.query_one(Input).value)
-    if select is None:
-        return
-    ids = [row.id for row in screen.shown]
-    if select in ids:
-        screen.query_one(DataTable).move_cursor(row=ids.index(select))
-        screen._show_detail(ids.index(select))
-
-
 def edit_selected(screen: Any) -> None:
     """`e`: open the selected routine in the editor (a built-in is copied first)."""
     row = screen.selected()
     if row is None:
         screen.notify("No routine to edit: clear the filter with Esc.", severity="warning")
         return
-    entry = entry_for(screen, row.id)
+    entry = screen.entry(row.id)
     path = getattr(entry, "path", None)
     if entry is None or not isinstance(path, Path) or not path.is_file():
         screen.notify(f"{row.id}: its file cannot be found to edit.", severity="error")
@@ -89,19 +63,19 @@ def open_editor(
         ref = routine_id if path.parent == _user_dir() else str(path)
         app.notify(NO_SUSPEND.format(path=path, ref=ref), severity="error", timeout=12)
         if changed:
-            reload_library(screen, select=routine_id)
+            screen.reload(select=routine_id)
         return
     except UserError as exc:  # no editor, or it cannot start
         app.notify(str(exc), severity="error", timeout=10)
         if changed:
-            reload_library(screen, select=routine_id)
+            screen.reload(select=routine_id)
         return
     if code != 0:
         app.notify(f"The editor exited with status {code}.", severity="warning")
     try:
         routine = load_file(path, routine_id=routine_id)
     except RoutineError as err:
-        reload_library(screen, select=routine_id)
+        screen.reload(select=routine_id)
         first = err.first_line
 
         def reopen(again: bool | None) -> None:
@@ -110,7 +84,7 @@ def open_editor(
 
         app.push_screen(ProblemsScreen(path, err), reopen)
         return
-    reload_library(screen, select=routine_id)
+    screen.reload(select=routine_id)
     n = len(routine.exercises)
     app.notify(f"{path.name}: valid, {n} exercise{'' if n == 1 else 's'} ({routine.name}).")
 
@@ -135,6 +109,6 @@ def customise_selected(screen: Any) -> None:
 
     def saved(new_id: str | None) -> None:
         if new_id:
-            reload_library(screen, select=new_id)
+            screen.reload(select=new_id)
 
     screen.app.push_screen(CustomiseScreen(row.routine), saved)

@@ -306,6 +306,26 @@ class LibraryScreen(Screen[None]):
         else:
             self._show_detail(0)
 
+    def entry(self, routine_id: str) -> object | None:
+        """The library entry (backtimer.routine.library.RoutineEntry) shown under this id."""
+        for entry in self._entries or ():
+            if getattr(entry, "id", None) == routine_id:
+                return entry
+        return None
+
+    def reload(self, select: str | None = None) -> None:
+        """Read every routine again and show them, keeping the filter; select `select`
+        when it is among the routines shown (after `e` edits or `c` saves one)."""
+        from backtimer.routine.library import discover  # noqa: PLC0415 - reads files
+
+        self._entries = list(discover())
+        self.rows = rows_from_entries(self._entries)
+        self._fill(self.query_one(Input).value)
+        ids = [row.id for row in self.shown]
+        if select is not None and select in ids:
+            self.query_one(DataTable).move_cursor(row=ids.index(select))
+            self._show_detail(ids.index(select))
+
     def _show_detail(self, index: int) -> None:
         if 0 <= index < len(self.shown):
             row = self.shown[index]
