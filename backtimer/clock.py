@@ -20,13 +20,19 @@ def monotonic() -> float:
     return time.monotonic()
 
 
-def boot() -> float:
+def boottime() -> float | None:
+    """CLOCK_BOOTTIME, or None where the OS has none (not Linux, or a very old kernel)."""
     if _BOOTTIME is not None:
         try:
             return time.clock_gettime(_BOOTTIME)
         except OSError:  # a kernel without it (very old Linux)
             pass
-    return time.time()
+    return None
+
+
+def boot() -> float:
+    reading = boottime()
+    return time.time() if reading is None else reading
 
 
 def read() -> tuple[float, float]:

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import os
-import time
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from backtimer import clock
 from backtimer.breaks.scheduler import Reading
-
-_BOOTTIME = getattr(time, "CLOCK_BOOTTIME", None)  # Linux only
 
 
 def reading() -> Reading:
-    """Wall (aware, UTC), monotonic, and CLOCK_BOOTTIME where the OS has it."""
-    boot = time.clock_gettime(_BOOTTIME) if _BOOTTIME is not None else None
-    return Reading(datetime.now(UTC), time.monotonic(), boot)
+    """Wall (aware, UTC), monotonic, and CLOCK_BOOTTIME where the OS has it (else None:
+    the scheduler then tells sleep from the wall clock's growth over monotonic)."""
+    return Reading(datetime.now(UTC), clock.monotonic(), clock.boottime())
 
 
 def local_tz() -> tzinfo:
