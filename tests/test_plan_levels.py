@@ -3,47 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from backtimer.cli.main import main
+from tests.grow_helpers import CAT, CRUNCH, SIDE_PLANK, grow_toml, record_completed
 
-GROW = """[routine]
-name = "Grow"
-
-[[exercise]]
-name = "Side plank"
-hold = "10s"
-progress = { hold = "+5s", every = "1w", max = "40s" }
-
-[[exercise]]
-name = "Crunch"
-reps = 10
-progress = { reps = "+2", every = "3 sessions", max = 30 }
-
-[[exercise]]
-name = "Cat"
-reps = 5
-"""
-
-
-def record_completed(routine_id: str, count: int) -> None:
-    from backtimer.history.store import Store
-
-    now = datetime.now(UTC)
-    with Store() as store:
-        for n in range(count):
-            start = now - timedelta(minutes=10 * (n + 1))
-            sid = store.start_session(
-                routine_id=routine_id, name="Grow", source_hash="x", started_at=start,
-                planned_seconds=60, exercises_planned=3,
-            )  # fmt: skip
-            store.finish_session(
-                sid, status="completed", ended_at=start + timedelta(minutes=1),
-                worked_seconds=50, duration_seconds=60, paused_seconds=0,
-            )  # fmt: skip
+GROW = grow_toml(SIDE_PLANK, CRUNCH, CAT)
 
 
 def plan(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
@@ -54,7 +21,7 @@ def plan(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
 
 def test_plan_json_levels(user_routines: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (user_routines / "grow.toml").write_text(GROW, encoding="utf-8")
-    record_completed("grow", 4)
+    record_completed(4, exercises=3)
     current = plan(capsys)
     assert current["level"] == "current"
     levels = current["levels"]

@@ -14,31 +14,18 @@ from backtimer.routine import load_text
 from backtimer.routine.model import Routine
 from backtimer.routine.progression import level_text, progress
 from backtimer.timeline import compile
+from tests.grow_helpers import (
+    CAT,
+    CRUNCH,
+    HYPEREXTENSION,
+    SIDE_PLANK,
+    grow_toml,
+    record_sessions,
+)
 
-TEXT = """
-[routine]
-name = "Grow"
-
-[[exercise]]
-name = "Side plank"
-hold = "10s"
-reps = 2
-progress = { hold = "+5s", every = "1w", max = "40s" }
-
-[[exercise]]
-name = "Crunch"
-reps = 10
-progress = { reps = "+2", every = "3 sessions", max = 30 }
-
-[[exercise]]
-name = "Hyperextension"
-reps = 15
-progress = { sets = "+1", every = "2w", max = 3 }
-
-[[exercise]]
-name = "Cat"
-reps = 5
-"""
+# as in the other progression tests, but the side plank has 2 reps and the routine a
+# Hyperextension (sets grow)
+TEXT = grow_toml(SIDE_PLANK + "reps = 2\n", CRUNCH, HYPEREXTENSION, CAT)
 ROUTINE = load_text(TEXT, source="grow.toml", routine_id="grow")
 D0 = date(2026, 11, 2)  # a Monday
 
@@ -173,20 +160,10 @@ def test_levels_never_shrink_never_pass_the_max_and_the_routine_compiles(
     assert compile(result.routine).total >= compile(ROUTINE).total
 
 
-def record(statuses: list[str], routine_id: str = "grow") -> None:
-    from backtimer.history.store import Store
-
-    with Store() as store:
-        for n, status in enumerate(statuses):
-            start = datetime(2026, 11, 2 + n, 18, 0, tzinfo=UTC)
-            sid = store.start_session(
-                routine_id=routine_id, name="Grow", source_hash="x", started_at=start,
-                planned_seconds=600, exercises_planned=4,
-            )  # fmt: skip
-            store.finish_session(
-                sid, status=status, ended_at=start + timedelta(minutes=10),
-                worked_seconds=500, duration_seconds=600, paused_seconds=0,
-            )  # fmt: skip
+def record(statuses: list[str]) -> None:
+    """One session a day from D0 (Monday 2 November), at 18:00 UTC, with these statuses."""
+    starts = [datetime(2026, 11, 2 + n, 18, 0, tzinfo=UTC) for n in range(len(statuses))]
+    record_sessions(starts, statuses, exercises=4)
 
 
 def test_levels_come_from_the_history_of_completed_sessions() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import re
 import stat
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,24 +21,12 @@ from backtimer.ui.screens.customise import CustomiseScreen, SaveAsScreen
 from backtimer.ui.screens.library import LibraryScreen
 from backtimer.ui.screens.problems import ProblemsScreen
 from backtimer.ui.screens.session import SessionScreen
+from tests.grow_helpers import CRUNCH, SIDE_PLANK, grow_toml, record_completed
 from tests.ui_helpers import FakeClock, text
 
 SIZE = (80, 24)
 
-GROW = """[routine]
-name = "Grow"
-place = "floor"
-
-[[exercise]]
-name = "Side plank"
-hold = "10s"
-progress = { hold = "+5s", every = "1w", max = "40s" }
-
-[[exercise]]
-name = "Crunch"
-reps = 10
-progress = { reps = "+2", every = "3 sessions", max = 30 }
-"""
+GROW = grow_toml(SIDE_PLANK, CRUNCH, place="floor")
 
 
 def app() -> BacktimerApp:
@@ -205,6 +192,19 @@ def fake_editor(folder: Path, *versions: str) -> Path:
     return script
 
 
+def app_editing_grow(
+    user_routines: Path, monkeypatch: pytest.MonkeyPatch, folder: Path, *versions: str
+) -> BacktimerApp:
+    """The app with grow.toml among your routines and $VISUAL a fake editor that writes
+    `versions` in turn. Pilot's headless driver cannot hand over a terminal; here the
+    editor runs without it (App.suspend does nothing)."""
+    (user_routines / "grow.toml").write_text(GROW, encoding="utf-8")
+    monkeypatch.setenv("VISUAL", str(fake_editor(folder, *versions)))
+    application = app()
+    monkeypatch.setattr(application, "suspend", contextlib.nullcontext)
+    return application
+
+
 async def test_e_in_a_terminal_that_cannot_suspend_says_what_to_do(
     user_routines: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -233,14 +233,9 @@ async def test_e_in_a_terminal_that_cannot_suspend_says_what_to_do(
 async def test_e_runs_the_editor_shows_problems_and_reopens_at_the_line(
     user_routines: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    (user_routines / "grow.toml").write_text(GROW, encoding="utf-8")
     broken = GROW.replace('hold = "10s"', 'hold = "ten"')
     fixed = GROW.replace('name = "Grow"', 'name = "Grow more"')
-    editor = fake_editor(tmp_path / "bin", broken, fixed)
-    monkeypatch.setenv("VISUAL", str(editor))
-    application = app()
-    # Pilot's headless driver cannot hand over a terminal; here the editor runs without it.
-    monkeypatch.setattr(application, "suspend", contextlib.nullcontext)
+    application = app_editing_grow(user_routines, monkeypatch, tmp_path / "bin", broken, fixed)
     async with application.run_test(size=SIZE) as pilot:
         await choose(pilot, "grow")
         await pilot.press("e")
@@ -263,11 +258,8 @@ async def test_e_runs_the_editor_shows_problems_and_reopens_at_the_line(
 async def test_keeping_a_broken_edit_marks_it_in_the_library(
     user_routines: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    (user_routines / "grow.toml").write_text(GROW, encoding="utf-8")
-    editor = fake_editor(tmp_path / "bin", GROW.replace("reps = 10", "reps = -1"))
-    monkeypatch.setenv("VISUAL", str(editor))
-    application = app()
-    monkeypatch.setattr(application, "suspend", contextlib.nullcontext)
+    broken = GROW.replace("reps = 10", "reps = -1")
+    application = app_editing_grow(user_routines, monkeypatch, tmp_path / "bin", broken)
     async with application.run_test(size=SIZE) as pilot:
         await choose(pilot, "grow")
         await pilot.press("e")
@@ -281,26 +273,9 @@ async def test_keeping_a_broken_edit_marks_it_in_the_library(
 # --- levels ---------------------------------------------------------------------------------
 
 
-def record_completed(routine_id: str, count: int) -> None:
-    from backtimer.history.store import Store
-
-    now = datetime.now(UTC)
-    with Store() as store:
-        for n in range(count):
-            start = now - timedelta(hours=1 + n)
-            sid = store.start_session(
-                routine_id=routine_id, name="Grow", source_hash="x", started_at=start,
-                planned_seconds=60, exercises_planned=2,
-            )  # fmt: skip
-            store.finish_session(
-                sid, status="completed", ended_at=start + timedelta(minutes=1),
-                worked_seconds=50, duration_seconds=60, paused_seconds=0,
-            )  # fmt: skip
-
-
 async def test_library_shows_the_current_level_and_starts_at_it(user_routines: Path) -> None:
     (user_routines / "grow.toml").write_text(GROW, encoding="utf-8")
-    record_completed("grow", 4)
+    record_completed(4)
     application = app()
     async with application.run_test(size=SIZE) as pilot:
         await choose(pilot, "grow")
@@ -317,7 +292,7 @@ async def test_library_shows_the_current_level_and_starts_at_it(user_routines: P
 
 async def test_level_base_runs_the_written_values(user_routines: Path) -> None:
     (user_routines / "grow.toml").write_text(GROW, encoding="utf-8")
-    record_completed("grow", 4)
+    record_completed(4)
     application = BacktimerApp(clock=FakeClock(), sound=False, record=False, level="base")
     async with application.run_test(size=SIZE) as pilot:
         await choose(pilot, "grow")
@@ -352,7 +327,7 @@ def test_backtimer_run_opens_the_app_at_the_level(
     from backtimer.cli.main import main
 
     (user_routines / "grow.toml").write_text(GROW, encoding="utf-8")
-    record_completed("grow", 4)
+    record_completed(4)
     started: list[BacktimerApp] = []
 
     def run(self: BacktimerApp) -> int:
