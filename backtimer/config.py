@@ -22,8 +22,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from backtimer import paths
 from backtimer.files import write_atomic
 from backtimer.routine.durations import duration_text, parse_duration
@@ -122,6 +120,8 @@ def _with_hint(message: str, where: str = "") -> str:
 
 def save_config(data: Mapping[str, Any], path: Path | None = None) -> Path:
     """Write `data` as TOML atomically (temp file in the same folder + os.replace)."""
+    import tomli_w  # noqa: PLC0415 - only when writing: reading is every command's start-up
+
     path = paths.config_file() if path is None else Path(path)
     write_atomic(path, tomli_w.dumps(dict(data)))
     return path

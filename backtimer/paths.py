@@ -8,13 +8,13 @@ Overrides (tests and unusual set-ups use them):
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
 
 APP = "backtimer"
-_REPO_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+_REPO_ROOT = _PACKAGE.parent
 
 
 def config_dir() -> Path:
@@ -41,8 +41,10 @@ def history_db() -> Path:
 
 def _shipped(name: str) -> Path:
     """A data folder shipped with the package: inside the wheel (backtimer/_data/NAME),
-    or the repository's top-level folder in a source checkout / editable install."""
-    packaged = Path(str(resources.files("backtimer"))) / "_data" / name
+    or the repository's top-level folder in a source checkout / editable install.
+    (The package's own folder, not importlib.resources: backtimer is never run from a zip,
+    and importing importlib.resources pulls in zipfile at every start.)"""
+    packaged = _PACKAGE / "_data" / name
     if packaged.is_dir():
         return packaged
     return _REPO_ROOT / name

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backtimer.routine import RoutineError, load_file, load_text
+from backtimer.routine.loader import quoted
 from backtimer.routine.model import Breath, Defaults, Phase, Progress, WorkKind
 
 HEAD = '[routine]\nname = "Test"\n\n'
@@ -199,3 +203,11 @@ def test_a_user_routine_file_on_disk_with_errors_names_the_file(tmp_path: Path) 
     with pytest.raises(RoutineError) as err:
         load_file(path)
     assert str(err.value) == f'{path}:6: exercise 1 ("A"): hold: expected a duration above 0, got 0'
+
+
+@settings(max_examples=500)
+@given(st.text())
+def test_names_in_messages_are_quoted_as_json_would(text: str) -> None:
+    # Problem messages quote what the author wrote ("exercise 2 (\"Neck tilt\")"); the
+    # loader does it without json, which it no longer imports on every load.
+    assert quoted(text) == json.dumps(text, ensure_ascii=False)

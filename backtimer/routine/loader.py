@@ -6,7 +6,6 @@ Pure: tomllib and the model only. See docs/routines.md for the format.
 from __future__ import annotations
 
 import difflib
-import json
 import math
 import re
 import tomllib
@@ -128,13 +127,36 @@ def _syntax_problem(source: str, message: str, *, last_line: int) -> Problem:
     return Problem(source, message, line=line, column=column)
 
 
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
+
+
+def quoted(text: str) -> str:
+    """`text` in double quotes, escaped as a TOML or JSON string (what json.dumps gives with
+    ensure_ascii=False, without importing json on every routine load)."""
+    return '"' + "".join(_escape(ch) for ch in text) + '"'
+
+
+def _escape(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    return f"\\u{ord(ch):04x}" if ch < " " else ch
+
+
 def show(value: object) -> str:
     """A value as the author wrote it, for "got ..." in messages."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "..."
-        return json.dumps(text, ensure_ascii=False)
+        return quoted(text)
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, list):
@@ -373,7 +395,7 @@ class _Checker:
         name_raw = raw.get("name")
         label = f"exercise {index + 1}"
         if isinstance(name_raw, str) and name_raw.strip():
-            label += f" ({json.dumps(name_raw, ensure_ascii=False)})"
+            label += f" ({quoted(name_raw)})"
         ctx = _Ctx(label, ("exercise", index))
         before = len(self.problems)
         self.unknown_keys(ctx, raw, schema.EXERCISE, [])
