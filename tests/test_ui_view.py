@@ -77,3 +77,24 @@ def test_breath_guide_fills_on_inhale_and_empties_on_exhale() -> None:
         ("Exhale", 4, 1.0),
         ("Exhale", 1, 0.25),
     ]
+
+
+def _first_work_view(body: str) -> object:
+    routine = load_text(
+        '[routine]\nname = "One"\n\n[defaults]\nprepare = 0\n\n[[exercise]]\n' + body,
+        source="t.toml",
+        routine_id="t",
+    )
+    timeline = compile(routine)
+    engine = Engine(timeline)
+    engine.start(0.0)
+    return session_view(routine, timeline, engine, 0.1)
+
+
+def test_a_single_rep_is_not_counted_as_rep_1_of_1() -> None:
+    hold = _first_work_view('name = "Plank"\nhold = "20s"\nsets = 2')
+    assert "Rep" not in hold.detail and hold.detail == "Set 1/2"  # type: ignore[attr-defined]
+    paced = _first_work_view('name = "Squat"\nreps = 1\ntempo = "3s"')
+    assert "1/1" not in paced.instruction  # type: ignore[attr-defined]
+    many = _first_work_view('name = "Lift"\nhold = "3s"\nreps = 10')
+    assert many.detail == "Rep 1/10"  # type: ignore[attr-defined]

@@ -71,7 +71,7 @@ def instruction(seg: Segment) -> str:
         if seg.breath:
             return f"{seg.breath.capitalize()} — {seg.phase[0].lower()}{seg.phase[1:]}"
         return seg.phase
-    if seg.work is WorkKind.PACED and seg.rep and seg.reps:
+    if seg.work is WorkKind.PACED and seg.rep and seg.reps and seg.reps > 1:
         return f"Rep {seg.rep}/{seg.reps}"
     if seg.work is WorkKind.SELF:
         return f"{seg.reps} reps at your pace" if seg.reps else "Your pace"
@@ -88,7 +88,8 @@ def band_text(seg: Segment) -> str:
 
 def detail(seg: Segment) -> str:
     parts: list[str] = []
-    if seg.kind == "work" and seg.rep and seg.reps and seg.work is not WorkKind.PACED:
+    counted = seg.kind == "work" and seg.rep and seg.reps and seg.reps > 1
+    if counted and seg.work is not WorkKind.PACED:  # paced reps show "Rep 4/10" in the band
         parts.append(f"Rep {seg.rep}/{seg.reps}")
     if seg.kind != "prepare" and seg.sets > 1:
         parts.append(f"Set {seg.set}/{seg.sets}")
