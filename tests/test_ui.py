@@ -648,3 +648,27 @@ async def test_a_routines_own_side_labels_show_as_written() -> None:
         await step(pilot, clock, 3.0)  # the switch between the two: says what comes next
         assert "backwards" in text(app, "#next-up").lower()
         assert "side" not in text(app, "#next-up").lower()
+
+
+async def test_square_brackets_in_a_routine_show_as_written() -> None:
+    # Names, steps and cautions are the author's text, not Textual markup: "[d]" or
+    # "[bold]" must neither vanish nor restyle the screen.
+    from backtimer.routine.loader import load_text
+
+    routine = load_text(
+        '[routine]\nname = "Brackets"\n\n[defaults]\nprepare = "2s"\n\n'
+        '[[exercise]]\nname = "Plank [easy]"\nhold = "5s"\n'
+        'steps = ["Press [d] when done", "Breathe [bold]out[/bold]"]\n'
+        'caution = "Stop [now] if it hurts"\n',
+        source="brackets.toml",
+        routine_id="brackets",
+    )
+    clock = FakeClock()
+    app = BacktimerApp(routine, clock=clock, sound=False, record=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await step(pilot, clock, 0.5)
+        assert text(app, "#next-up") == "Next: Plank [easy] — hold 5 s"
+        assert text(app, "#steps") == "1. Press [d] when done\n2. Breathe [bold]out[/bold]"
+        assert text(app, "#caution") == "Caution: Stop [now] if it hurts"
+        await step(pilot, clock, 2.0)
+        assert text(app, "#exercise") == "Plank [easy]"

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
@@ -81,7 +81,9 @@ class SessionScreen(Screen["ev.Summary"]):
     ) -> None:
         self.timeline = timeline or compile(routine)
         first = self.timeline.segments[0].kind if self.timeline.segments else "finished"
-        super().__init__(classes=f"-{first}")  # styled right from the first frame
+        # styled right from the first frame: each later change of classes restyles the screen
+        classes = [f"-{first}", *self._breakpoint_classes()]
+        super().__init__(classes=" ".join(c for c in classes if c))
         self.routine = routine
         self.clock: Clock = clock or time.monotonic
         self.sound = sound
@@ -99,22 +101,38 @@ class SessionScreen(Screen["ev.Summary"]):
 
     # ---- layout -------------------------------------------------------------------------
 
+    def _breakpoint_classes(self) -> list[str]:
+        """The classes Textual's first Resize would add (same rule: the largest breakpoint
+        the size reaches), so that Resize changes nothing and costs no restyle."""
+        try:
+            width, height = self.app.size
+        except Exception:  # constructed outside a running app
+            return []
+        return [
+            next((name for limit, name in sorted(points, reverse=True) if size >= limit), "")
+            for size, points in (
+                (width, self.HORIZONTAL_BREAKPOINTS),
+                (height, self.VERTICAL_BREAKPOINTS),
+            )
+        ]
+
     def compose(self) -> ComposeResult:
+        # The routine's progress line sits right under the countdown: this segment's time
+        # and the whole routine's read together. The author's text is never markup.
         with Vertical(id="main"):
             with Horizontal(id="top"):
                 yield Label("", id="state-word")
-                yield Label(self.routine.name, id="exercise")
-                yield Label("", id="detail")
-            yield Static("", id="band")
-            with Center(id="countdown-row"):
-                yield Countdown("", id="countdown")
+                yield Label(self.routine.name, id="exercise", markup=False)
+                yield Label("", id="detail", markup=False)
+            yield Static("", id="band", markup=False)
+            yield Countdown("", id="countdown")
+            yield RoutineProgress(id="progress")
             yield Label("", id="hint")
             yield BreathGuide(id="breath")
-            yield Static("", id="next-up")
+            yield Static("", id="next-up", markup=False)
             with VerticalScroll(id="info"):
-                yield Static("", id="steps")
-                yield Static("", id="caution")
-            yield RoutineProgress(id="progress")
+                yield Static("", id="steps", markup=False)
+                yield Static("", id="caution", markup=False)
 
     def on_mount(self) -> None:
         if self.session is not None:
@@ -160,7 +178,9 @@ class SessionScreen(Screen["ev.Summary"]):
             self._timer = None
         if self.summary is None and self.session is not None:
             wait = next_refresh(self.session.engine, self.clock())
-            self._timer = self.set_timer(wait, self.tick)
+            # set_interval, stopped at the next tick: its timer calls tick directly, where
+            # set_timer queues it as a new callback message and inspects its signature twice.
+            self._timer = self.set_interval(wait, self.tick, name="session-refresh")
 
     def render_now(self, engine: Any = None) -> None:
         if self.summary is not None:

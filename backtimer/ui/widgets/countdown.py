@@ -48,6 +48,15 @@ def block_lines(value: str, scale: int) -> tuple[str, ...]:
     return tuple(rows)
 
 
+def _offset(align: str, spare: int) -> int:
+    """Cells before a line `spare` cells narrower than the widget, for its text-align."""
+    if spare <= 0:
+        return 0
+    if align == "center":
+        return spare // 2
+    return spare if align in ("right", "end") else 0
+
+
 class Countdown(Digits):
     """A clock such as "1:30" in Digits, or bigger when `scale` > 0."""
 
@@ -74,7 +83,12 @@ class Countdown(Digits):
         style = self._line_style or self.rich_style
         if not 0 <= y < len(lines):
             return Strip.blank(width, style)
-        return Strip([Segment(lines[y], style)], len(lines[y])).adjust_cell_length(width, style)
+        line = lines[y]
+        left = _offset(self.styles.text_align, width - len(line))
+        segments = [Segment(line, style)]
+        if left:
+            segments.insert(0, Segment(" " * left, style))
+        return Strip(segments, left + len(line)).adjust_cell_length(width, style)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         if self.scale <= 0:
