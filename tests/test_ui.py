@@ -672,3 +672,24 @@ async def test_square_brackets_in_a_routine_show_as_written() -> None:
         assert text(app, "#caution") == "Caution: Stop [now] if it hurts"
         await step(pilot, clock, 2.0)
         assert text(app, "#exercise") == "Plank [easy]"
+
+
+def _bottom_line(app: BacktimerApp) -> str:
+    return app.screen._compositor.render_strips()[app.size.height - 1].text.strip()
+
+
+async def test_the_session_keys_fit_a_half_width_terminal() -> None:
+    # At 50 columns the command palette's key gives way, so every session key shows in
+    # full ("It hurts" was cut to "It hur", and q Quit / ? Help were off screen).
+    clock = FakeClock()
+    app = make_app(clock)
+    async with app.run_test(size=(50, 16)) as pilot:
+        await pilot.press("down", "enter")
+        await step(pilot, clock, 1.0)
+        await pilot.pause()
+        line = _bottom_line(app)
+        assert line.endswith("! It hurts q Quit ? Help") and "palette" not in line
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.pause()
+        assert _bottom_line(app).endswith("^p palette")

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from backtimer import paths
 from backtimer.cli.authoring import ID_RE, with_directive
@@ -29,6 +29,7 @@ from backtimer.routine.model import Exercise, Routine
 from backtimer.routine.writer import to_toml
 from backtimer.timeline import compile
 from backtimer.ui.levels import level_notes
+from backtimer.ui.widgets.footer import KeysFooter
 
 
 def total_text(routine: Routine) -> str:
@@ -156,7 +157,7 @@ class CustomiseScreen(Screen[str | None]):
                 yield Static("", id=f"exercise-{i}", classes="exercise")
         yield Static("", id="fields")
         yield Static("", id="total")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_view()

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from backtimer.describe import work_text
 from backtimer.routine.durations import human
@@ -25,6 +25,7 @@ from backtimer.timeline import compile
 from backtimer.ui import editing
 from backtimer.ui.keys import LIBRARY_KEYS, bindings
 from backtimer.ui.levels import app_level, level_notes, routine_at_level
+from backtimer.ui.widgets.footer import KeysFooter
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ class LibraryScreen(Screen[None]):
             yield RoutineTable(id="routines", cursor_type="row", zebra_stripes=False)
             with VerticalScroll(id="detail"):
                 yield Static("", id="detail-text")
-        yield Footer(show_command_palette=False)  # every key fits 80 columns
+        yield KeysFooter(palette=False)  # every key fits 80 columns
 
     def on_mount(self) -> None:
         if self._entries is None:

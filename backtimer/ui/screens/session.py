@@ -145,11 +145,11 @@ class SessionScreen(Screen["ev.Summary"]):
         after_first_frame(self._begin)
 
     def _begin(self) -> None:
-        from textual.widgets import Footer  # noqa: PLC0415 - after the first frame
+        from backtimer.ui.widgets.footer import KeysFooter  # noqa: PLC0415 - after the first frame
 
-        if not self.query(Footer):
+        if not self.query(KeysFooter):
             # after the first frame: the keys can wait 50 ms, the routine not
-            self.mount(Footer())
+            self.mount(KeysFooter())
             self.call_after_refresh(self.refresh_bindings)
         if self.session is None:
             self.session = make_session(

@@ -20,9 +20,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Label, Sparkline, Static
+from textual.widgets import Label, Sparkline, Static
 
 from backtimer.history.stats import DayTotal, HoldBest, Stats, heat_start, load_stats_from
+from backtimer.ui.widgets.footer import KeysFooter
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
@@ -178,7 +179,7 @@ class StatsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Label("Your progress", id="stats-title")
         yield VerticalScroll(Label("Loading history…", id="stats-loading"), id="stats-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

@@ -9,11 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from backtimer.events import ExerciseResult, Summary
 from backtimer.routine.durations import clock
 from backtimer.ui.keys import SUMMARY_KEYS, bindings
+from backtimer.ui.widgets.footer import KeysFooter
 
 TITLES = {
     "completed": "Routine complete — well done",
@@ -125,7 +126,7 @@ class SummaryScreen(Screen[str]):
             for notice in self.notices:
                 if notice not in saved:
                     yield Static(notice, classes="notice")
-        yield Footer()
+        yield KeysFooter()
 
     def _streak(self) -> tuple[int, int] | None:
         """(current, longest) from the history store; None when it cannot be read."""

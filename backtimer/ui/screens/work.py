@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Digits, Footer, Label, OptionList
+from textual.widgets import Button, Digits, Label, OptionList
 from textual.widgets.option_list import Option
 
 from backtimer.breaks.clock import local_tz
@@ -40,6 +40,7 @@ from backtimer.events import Summary
 from backtimer.routine.durations import duration_text, human
 from backtimer.routine.model import Routine
 from backtimer.ui.app import BacktimerApp
+from backtimer.ui.widgets.footer import KeysFooter
 
 HEARTBEAT = 30.0  # seconds between saves when nothing happens (backtimer status reads it)
 TAKEN_AFTER = 30.0  # seconds of a routine that count as a break taken
@@ -203,7 +204,7 @@ class WorkScreen(Screen[None]):
                     yield Button("Snooze (z)", id="snooze", compact=True)
                     yield Button("Skip (k)", id="skip", variant="warning", compact=True)
                     yield Button("Other (o)", id="other", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         settings = self._settings
