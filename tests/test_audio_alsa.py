@@ -286,6 +286,41 @@ def test_worker_dying_mid_session_is_one_notice(tmp_path: Path) -> None:
         lis.close()
 
 
+def test_a_cue_sent_to_a_dead_worker_before_the_reader_notices_is_one_notice(
+    tmp_path: Path,
+) -> None:
+    """The race behind a flaky run: on a busy machine the app's next cue can hit the broken
+    pipe before the reader thread has seen the worker's exit. The person must still get the
+    notice, once. The reader is held right after EOF until the cue has been sent."""
+    env, _ = alsa_home(tmp_path)
+    lis = listener(env)
+    proc = lis.client.proc
+    release, reader_waiting = threading.Event(), threading.Event()
+    real_wait = proc.wait
+
+    def held_wait(timeout: float | None = None) -> int:
+        if threading.current_thread() is lis.client._reader:
+            reader_waiting.set()
+            release.wait(10)
+        return real_wait(timeout)
+
+    proc.wait = held_wait  # type: ignore[method-assign]
+    try:
+        os.kill(lis.client.pid, signal.SIGKILL)
+        assert reader_waiting.wait(10), "the reader never saw the worker's stdout close"
+        real_wait(5)
+        lis.play("go")  # EPIPE here, while the reader is still held
+        assert lis.notices == ["sound: the audio worker stopped (exit code -9); sound is off"]
+        release.set()
+        lis.client._reader.join(10)
+        for _ in range(10):
+            lis.play("go")
+        assert lis.notices == ["sound: the audio worker stopped (exit code -9); sound is off"]
+    finally:
+        release.set()
+        lis.close()
+
+
 def _settle(lis: AudioListener, baseline: dict[str, int], timeout: float = 5.0) -> dict[str, int]:
     """Worker counts once the last cue's playback thread has ended."""
     end = time.monotonic() + timeout

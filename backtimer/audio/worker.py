@@ -218,7 +218,9 @@ class WorkerClient:
         self.backend: str | None = None
         self.reasons: list[str] = []
         self.errors: dict[str, str] = {}
-        self.dead: str | None = None  # why the worker is gone
+        self.dead: str | None = None  # why the worker is gone (set once, by _died)
+        self._broken = False  # a write failed: the worker is exiting; the reader says why
+        self._dead_lock = threading.Lock()
         self.dropped = 0  # cues lost because the worker was not reading
         self.on_message = on_message
         self._closing = False
@@ -255,7 +257,7 @@ class WorkerClient:
         return self.proc.pid
 
     def _send(self, line: str) -> bool:
-        if self.dead is not None or self._closing:
+        if self.dead is not None or self._closing or self._broken:
             return False
         data = (line + "\n").encode()
         try:
@@ -263,8 +265,13 @@ class WorkerClient:
         except BlockingIOError:
             self.dropped += 1
             return False
-        except (BrokenPipeError, OSError) as exc:
-            self.dead = self.dead or f"the audio worker is gone ({exc.strerror or exc})"
+        except OSError:  # EPIPE: the worker is gone or going
+            # Report it the same way, once, whoever notices first. If the worker is not
+            # reaped yet, its stdout reaches EOF too and the reader thread reports it.
+            self._broken = True
+            code = self.proc.poll()
+            if code is not None:
+                self._died(code)
             return False
         if n != len(data):  # a partial line: the pipe is full, the worker is stuck
             self.dropped += 1
@@ -294,13 +301,19 @@ class WorkerClient:
             if self.on_message is not None:
                 with contextlib.suppress(Exception):
                     self.on_message(msg)
-        code = self.proc.wait()
-        if not self._closing and self.dead is None:
-            self.dead = f"the audio worker stopped (exit code {code})"
-            if self.on_message is not None:
-                with contextlib.suppress(Exception):
-                    self.on_message({"type": "dead", "reason": self.dead})
+        self._died(self.proc.wait())
         self.ready.set()
+
+    def _died(self, code: int) -> None:
+        """Set `dead` and send one "dead" message, from whichever thread sees it first
+        (a play() hitting the broken pipe, or the reader at EOF). Not when closing."""
+        with self._dead_lock:
+            if self._closing or self.dead is not None:
+                return
+            self.dead = f"the audio worker stopped (exit code {code})"
+        if self.on_message is not None:
+            with contextlib.suppress(Exception):
+                self.on_message({"type": "dead", "reason": self.dead})
 
     def play(self, name: str) -> bool:
         return self._send(f"play {name}")
