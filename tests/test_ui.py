@@ -19,7 +19,17 @@ from backtimer.ui.screens.session import SessionScreen
 from backtimer.ui.screens.summary import SummaryScreen
 from backtimer.ui.widgets.breath import BreathGuide
 from backtimer.ui.widgets.countdown import Countdown
-from tests.ui_helpers import SAMPLE, FakeClock, make_app, shown_clock, step, text
+from tests.ui_helpers import (
+    SAMPLE,
+    FakeClock,
+    detail_text,
+    make_app,
+    shown_clock,
+    state_word,
+    step,
+    text,
+    top_parts,
+)
 
 
 async def test_library_lists_routines_filters_and_marks_broken_ones() -> None:
@@ -67,7 +77,7 @@ async def test_start_pause_skip_finish_and_summary() -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SessionScreen)
-        assert text(app, "#state-word") == "GET READY"
+        assert state_word(app) == "GET READY"
         assert shown_clock(app) == "0:05"
         assert text(app, "#next-up") == "Next: Chin tuck — hold 8 s x 2"
 
@@ -76,7 +86,7 @@ async def test_start_pause_skip_finish_and_summary() -> None:
 
         # pause: time passes, the countdown does not move
         await pilot.press("space")
-        assert text(app, "#state-word") == "PAUSED"
+        assert state_word(app) == "PAUSED"
         assert "press space" in text(app, "#hint")
         await step(pilot, clock, 30)
         assert shown_clock(app) == "0:04"
@@ -86,9 +96,9 @@ async def test_start_pause_skip_finish_and_summary() -> None:
 
         # into the first hold
         await step(pilot, clock, 3.0)
-        assert text(app, "#state-word") == "WORK"
+        assert state_word(app) == "WORK"
         assert text(app, "#band") == "Hold"
-        assert text(app, "#detail") == "Rep 1/2"
+        assert detail_text(app) == "Rep 1/2"
         assert shown_clock(app) == "0:08"
 
         # n: next segment (a short relaxed rest), N: skip the exercise
@@ -96,14 +106,14 @@ async def test_start_pause_skip_finish_and_summary() -> None:
         assert text(app, "#band") == "Relax"
         assert screen.has_class("-relax")
         await pilot.press("N")
-        assert text(app, "#state-word") == "REST"
+        assert state_word(app) == "REST"
         assert text(app, "#next-up") == "Next: Trapezius stretch — hold 3 s x 2, alternate sides"
         assert "Gently: a light pull" in text(app, "#caution")
 
         # time runs the rest of the routine; the last hold is open-ended and counts up
         for _ in range(60):
             await step(pilot, clock, 1.0)
-            if text(app, "#state-word") == "YOUR PACE":
+            if state_word(app) == "YOUR PACE":
                 break
         assert text(app, "#band") == "Hold as long as you can"
         held = shown_clock(app)
@@ -129,7 +139,7 @@ async def test_phased_reps_show_the_breath_word() -> None:
         await pilot.press("N", "N")  # skip chin tuck and the trapezius stretch
         await pilot.press("n")  # past the rest
         assert text(app, "#band") == "Inhale — lift the chest"
-        assert text(app, "#detail") == "Rep 1/2"
+        assert detail_text(app) == "Rep 1/2"
         await step(pilot, clock, 2.5)
         assert text(app, "#band") == "Exhale — round the back"
 
@@ -158,7 +168,7 @@ async def test_breath_guide_grows_on_inhale_and_shrinks_on_exhale() -> None:
         await pilot.press("N")
         await pilot.press("n")
         assert text(app, "#band") == "Hold · Left side"
-        assert text(app, "#detail") == "Rep 1/2 · Left side"
+        assert detail_text(app) == "Rep 1/2 · Left side"
         assert not guide.display
 
 
@@ -179,7 +189,7 @@ async def test_quit_asks_first_and_keep_going_resumes() -> None:
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is session
-        assert text(app, "#state-word") == "GET READY"
+        assert state_word(app) == "GET READY"
         await pilot.press("q")
         await pilot.pause()
         await pilot.press("s")  # stop and see the summary
@@ -257,9 +267,9 @@ async def test_help_lists_every_key_and_remapped_keys() -> None:
         await pilot.pause()
         # the remapped key pauses; space no longer does
         await pilot.press("space")
-        assert text(app, "#state-word") == "GET READY"
+        assert state_word(app) == "GET READY"
         await pilot.press("k")
-        assert text(app, "#state-word") == "PAUSED"
+        assert state_word(app) == "PAUSED"
 
 
 async def test_adjust_adds_and_removes_ten_seconds() -> None:
@@ -487,7 +497,7 @@ async def test_command_palette_offers_the_session_actions() -> None:
         pause = next(c for c in app.get_system_commands(app.screen) if c.title == "Pause")
         pause.callback()
         await pilot.pause()
-        assert text(app, "#state-word") == "PAUSED"
+        assert state_word(app) == "PAUSED"
 
 
 def test_keys_table_in_config(isolated_dirs: Path) -> None:
@@ -615,10 +625,10 @@ async def test_no_color_keeps_the_state_readable(monkeypatch: pytest.MonkeyPatch
         assert app.no_color
         await step(pilot, clock, 6.0)
         # the kind of segment is a word and a border style, not only a colour
-        assert text(app, "#state-word") == "WORK"
+        assert state_word(app) == "WORK"
         assert app.screen.query_one("#band").styles.border_top[0] == "heavy"
         await pilot.press("space")
-        assert text(app, "#state-word") == "PAUSED"
+        assert state_word(app) == "PAUSED"
         assert app.screen.query_one("#band").styles.border_top[0] == "dashed"
 
 
@@ -644,7 +654,7 @@ async def test_a_routines_own_side_labels_show_as_written() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await step(pilot, clock, 2.5)
         assert text(app, "#band") == "Hold · Forwards"
-        assert text(app, "#detail").endswith("Forwards")
+        assert detail_text(app).endswith("Forwards")
         await step(pilot, clock, 3.0)  # the switch between the two: says what comes next
         assert "backwards" in text(app, "#next-up").lower()
         assert "side" not in text(app, "#next-up").lower()
@@ -671,7 +681,7 @@ async def test_square_brackets_in_a_routine_show_as_written() -> None:
         assert text(app, "#steps") == "1. Press [d] when done\n2. Breathe [bold]out[/bold]"
         assert text(app, "#caution") == "Caution: Stop [now] if it hurts"
         await step(pilot, clock, 2.0)
-        assert text(app, "#exercise") == "Plank [easy]"
+        assert top_parts(app)[1] == "Plank [easy]"
 
 
 def _bottom_line(app: BacktimerApp) -> str:
@@ -693,3 +703,17 @@ async def test_the_session_keys_fit_a_half_width_terminal() -> None:
         await pilot.pause()
         await pilot.pause()
         assert _bottom_line(app).endswith("^p palette")
+
+
+def test_the_top_line_drops_the_detail_before_cutting_the_name_short() -> None:
+    from backtimer.ui.widgets.topline import TopLine
+
+    top = TopLine("Trapezius stretch")
+    top.show("WORK", "Trapezius stretch", "Rep 3/10 · Left side")
+    assert top.parts(80) == (" WORK ", "Trapezius stretch", "Rep 3/10 · Left side")
+    # 40 cells: the name is cut to 12 cells so the rep and the side still show
+    assert top.parts(40) == (" WORK ", "Trapezius s…", "Rep 3/10 · Left side")
+    # 35: the detail would leave the name fewer than 12 cells, so the detail goes
+    assert top.parts(35) == (" WORK ", "Trapezius stretch", "")
+    # narrower still: the name is cut, the state word stays
+    assert top.parts(16) == (" WORK ", "Trapeziu…", "")  # 16 - 7 cells

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.geometry import Region
@@ -86,3 +87,19 @@ async def step(pilot, clock: FakeClock, seconds: float) -> None:  # type: ignore
         if isinstance(screen, SessionScreen):
             screen.tick()
     await pilot.pause()
+
+
+def top_parts(app: BacktimerApp) -> tuple[str, str, str]:
+    """The session's top line as shown: (state word, exercise, detail); the parts are
+    set apart by two or more spaces ("GET READY  Neck retraction       Rep 1/10")."""
+    parts = re.split(r"\s{2,}", text(app, "#top"))
+    state, exercise, detail = [*parts, "", "", ""][:3]
+    return state, exercise, detail
+
+
+def state_word(app: BacktimerApp) -> str:
+    return top_parts(app)[0]
+
+
+def detail_text(app: BacktimerApp) -> str:
+    return top_parts(app)[2]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
@@ -26,6 +26,7 @@ from backtimer.ui.view import SessionView, next_refresh, session_view
 from backtimer.ui.widgets.breath import BreathGuide
 from backtimer.ui.widgets.countdown import Countdown
 from backtimer.ui.widgets.progress import RoutineProgress
+from backtimer.ui.widgets.topline import TopLine
 
 if TYPE_CHECKING:  # the engine's events are imported after the first frame (see _handle)
     from backtimer import events as ev
@@ -98,6 +99,9 @@ class SessionScreen(Screen["ev.Summary"]):
         self.quit_requested = False
         self.notices_after: list[str] = []
         self._timer: Any = None
+        # the exercise's steps and caution: set from the first render, shown from _begin on
+        self._steps = Static("", id="steps", markup=False)
+        self._caution = Static("", id="caution", markup=False)
 
     # ---- layout -------------------------------------------------------------------------
 
@@ -120,19 +124,14 @@ class SessionScreen(Screen["ev.Summary"]):
         # The routine's progress line sits right under the countdown: this segment's time
         # and the whole routine's read together. The author's text is never markup.
         with Vertical(id="main"):
-            with Horizontal(id="top"):
-                yield Label("", id="state-word")
-                yield Label(self.routine.name, id="exercise", markup=False)
-                yield Label("", id="detail", markup=False)
+            yield TopLine(self.routine.name, id="top")
             yield Static("", id="band", markup=False)
             yield Countdown("", id="countdown")
             yield RoutineProgress(id="progress")
             yield Label("", id="hint")
             yield BreathGuide(id="breath")
             yield Static("", id="next-up", markup=False)
-            with VerticalScroll(id="info"):
-                yield Static("", id="steps", markup=False)
-                yield Static("", id="caution", markup=False)
+            # #info (the steps and the caution) is mounted by _begin, after the first frame
 
     def on_mount(self) -> None:
         if self.session is not None:
@@ -148,7 +147,9 @@ class SessionScreen(Screen["ev.Summary"]):
         from backtimer.ui.widgets.footer import KeysFooter  # noqa: PLC0415 - after the first frame
 
         if not self.query(KeysFooter):
-            # after the first frame: the keys can wait 50 ms, the routine not
+            # After the first frame: the keys and the steps can wait a frame (~30 ms), the
+            # countdown, the instruction and what comes next not. #info is the last row.
+            self.query_one("#main").mount(VerticalScroll(self._steps, self._caution, id="info"))
             self.mount(KeysFooter())
             self.call_after_refresh(self.refresh_bindings)
         if self.session is None:
@@ -203,15 +204,11 @@ class SessionScreen(Screen["ev.Summary"]):
             missing = [c for c in wanted if not self.has_class(c)]
             if missing:
                 self.add_class(*missing)
-            self.query_one("#state-word", Label).update(new.state_word)
             hint = self.query_one("#hint", Label)
             hint.update(_hint(new))
             _show(hint, bool(_hint(new)))
             self.refresh_bindings()
-        if old is None or new.exercise != old.exercise:
-            self.query_one("#exercise", Label).update(new.exercise)
-        if old is None or new.detail != old.detail:
-            self.query_one("#detail", Label).update(new.detail)
+        self.query_one(TopLine).show(new.state_word, new.exercise, new.detail)
         if old is None or new.instruction != old.instruction:
             self.query_one("#band", Static).update(new.instruction)
         if old is None or new.clock != old.clock:
@@ -225,11 +222,9 @@ class SessionScreen(Screen["ev.Summary"]):
             nxt.update(new.next_up)
             _show(nxt, bool(new.next_up))
         if old is None or new.steps != old.steps or new.caution != old.caution:
-            steps = "\n".join(f"{i}. {s}" for i, s in enumerate(new.steps, 1))
-            self.query_one("#steps", Static).update(steps)
-            caution = self.query_one("#caution", Static)
-            caution.update(f"Caution: {new.caution}" if new.caution else "")
-            _show(caution, bool(new.caution))
+            self._steps.update("\n".join(f"{i}. {s}" for i, s in enumerate(new.steps, 1)))
+            self._caution.update(f"Caution: {new.caution}" if new.caution else "")
+            _show(self._caution, bool(new.caution))
         if old is None or new.progress != old.progress or new.time_left != old.time_left:
             self.query_one(RoutineProgress).show(new.progress, new.time_left)
 
