@@ -99,6 +99,17 @@ class SessionScreen(Screen["ev.Summary"]):
         self.quit_requested = False
         self.notices_after: list[str] = []
         self._timer: Any = None
+        # The widgets exist before the screen is mounted, so that the first render (the
+        # routine's first segment) fills them before the first layout: the first frame is
+        # then one full frame, not an empty layout followed by a repaint of what changed.
+        # The author's text is never markup.
+        self._top = TopLine(routine.name, id="top")
+        self._band = Static("", id="band", markup=False)
+        self._countdown = Countdown("", id="countdown")
+        self._progress = RoutineProgress(id="progress")
+        self._hint = Label("", id="hint")
+        self._breath = BreathGuide(id="breath")
+        self._next_up = Static("", id="next-up", markup=False)
         # the exercise's steps and caution: set from the first render, shown from _begin on
         self._steps = Static("", id="steps", markup=False)
         self._caution = Static("", id="caution", markup=False)
@@ -121,25 +132,27 @@ class SessionScreen(Screen["ev.Summary"]):
         ]
 
     def compose(self) -> ComposeResult:
+        self._countdown.scale = countdown_scale(*self.app.size)  # no relayout at first Resize
+        if self.session is None:
+            # Show the routine at once, then start: creating the session (sound worker,
+            # history database) takes a few tens of ms the first frame need not wait for.
+            self.render_now(_Preview(self.timeline))
         # The routine's progress line sits right under the countdown: this segment's time
-        # and the whole routine's read together. The author's text is never markup.
+        # and the whole routine's read together.
         with Vertical(id="main"):
-            yield TopLine(self.routine.name, id="top")
-            yield Static("", id="band", markup=False)
-            yield Countdown("", id="countdown")
-            yield RoutineProgress(id="progress")
-            yield Label("", id="hint")
-            yield BreathGuide(id="breath")
-            yield Static("", id="next-up", markup=False)
+            yield self._top
+            yield self._band
+            yield self._countdown
+            yield self._progress
+            yield self._hint
+            yield self._breath
+            yield self._next_up
             # #info (the steps and the caution) is mounted by _begin, after the first frame
 
     def on_mount(self) -> None:
         if self.session is not None:
             self._begin()
             return
-        # Show the routine at once, then start: creating the session (sound worker,
-        # history database) takes a few tens of milliseconds the first frame need not wait for.
-        self.render_now(_Preview(self.timeline))
         after_first_frame = getattr(self.app, "after_first_frame", self.call_after_refresh)
         after_first_frame(self._begin)
 
@@ -162,7 +175,7 @@ class SessionScreen(Screen["ev.Summary"]):
 
     def on_resize(self) -> None:
         size = self.app.size
-        self.query_one(Countdown).scale = countdown_scale(size.width, size.height)
+        self._countdown.scale = countdown_scale(size.width, size.height)
 
     # ---- the one refresh ----------------------------------------------------------------
 
@@ -204,29 +217,27 @@ class SessionScreen(Screen["ev.Summary"]):
             missing = [c for c in wanted if not self.has_class(c)]
             if missing:
                 self.add_class(*missing)
-            hint = self.query_one("#hint", Label)
-            hint.update(_hint(new))
-            _show(hint, bool(_hint(new)))
-            self.refresh_bindings()
-        self.query_one(TopLine).show(new.state_word, new.exercise, new.detail)
+            self._hint.update(_hint(new))
+            _show(self._hint, bool(_hint(new)))
+            if self.is_attached:
+                self.refresh_bindings()
+        self._top.show(new.state_word, new.exercise, new.detail)
         if old is None or new.instruction != old.instruction:
-            self.query_one("#band", Static).update(new.instruction)
+            self._band.update(new.instruction)
         if old is None or new.clock != old.clock:
-            self.query_one(Countdown).update(new.clock)
+            self._countdown.update(new.clock)
         if old is None or new.breath != old.breath:
-            guide = self.query_one(BreathGuide)
-            guide.breath = new.breath
-            _show(guide, new.breath is not None)
+            self._breath.breath = new.breath
+            _show(self._breath, new.breath is not None)
         if old is None or new.next_up != old.next_up:
-            nxt = self.query_one("#next-up", Static)
-            nxt.update(new.next_up)
-            _show(nxt, bool(new.next_up))
+            self._next_up.update(new.next_up)
+            _show(self._next_up, bool(new.next_up))
         if old is None or new.steps != old.steps or new.caution != old.caution:
             self._steps.update("\n".join(f"{i}. {s}" for i, s in enumerate(new.steps, 1)))
             self._caution.update(f"Caution: {new.caution}" if new.caution else "")
             _show(self._caution, bool(new.caution))
         if old is None or new.progress != old.progress or new.time_left != old.time_left:
-            self.query_one(RoutineProgress).show(new.progress, new.time_left)
+            self._progress.show(new.progress, new.time_left)
 
     # ---- events from the engine ---------------------------------------------------------
 
