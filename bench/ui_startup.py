@@ -1,14 +1,18 @@
 """Launch-to-first-frame time and peak memory of `backtimer run neck`, next to a bare
 Textual app that shows one Digits (bench/bare_digits.py), in the same run.
 
-Each launch starts in a fresh tmux session at 100x30 (its own server socket); "first
-frame" = the first `capture-pane` (polled every 5 ms) that shows the routine ("GET
-READY" and the exercise name) or, for the bare app, its digits. Launches alternate
-between the two so that machine load hits both alike. Peak RSS = VmHWM of the app's
-own process 1.5 s after the first frame (backtimer's audio worker is a separate
-process; its VmHWM is reported on its own). backtimer's modules are byte-compiled
-first, as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as on some machines)
-every launch would otherwise compile them from source while Textual's are compiled.
+Each launch gets its own pseudo-terminal of 100x30 (TERM=xterm-256color); "first frame"
+= the moment the bytes the app wrote to the terminal contain the routine ("GET READY" and
+the exercise name), or, for the bare app, its digits. The bench reads the terminal itself
+(select on the pty), so it sees each write as it happens and adds no load of its own. (An
+earlier version polled `tmux capture-pane` every 5 ms: ~200 process starts a second on
+the same two cores as the app it timed, which slowed both apps and spread the results.)
+Launches alternate between the two so that machine load hits both alike. Peak RSS = VmHWM
+of the app's own process 1.5 s after the first frame (backtimer's audio worker is a
+separate process; its VmHWM is reported on its own). backtimer's modules are
+byte-compiled first, as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as on some
+machines) every launch would otherwise compile them from source while Textual's are
+compiled.
 
     .venv/bin/python bench/ui_startup.py [--runs 15]
 """
@@ -17,17 +21,24 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import fcntl
 import os
-import shutil
+import pty
+import select
+import signal
 import statistics
+import struct
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ui_cpu import BIN, HERE, Tmux, tree
+from ui_cpu import BIN, HERE, tree
+
+SIZE = (100, 30)
 
 
 def vm_hwm_kib(pid: int) -> int:
@@ -40,35 +51,49 @@ def vm_hwm_kib(pid: int) -> int:
     return 0
 
 
-def launch(command: str, marks: tuple[str, ...], env: dict[str, str]) -> tuple[float, int, int]:
+def launch(argv: list[str], marks: tuple[str, ...], env: dict[str, str]) -> tuple[float, int, int]:
     """(seconds to first frame, app VmHWM KiB, children's VmHWM KiB)."""
-    tmux = Tmux()
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the app, on the pty's terminal side
+        fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        os.execve(argv[0], argv, {**os.environ, **env, "TERM": "xterm-256color"})
+    seen = b""
+    wanted = [m.encode() for m in marks]
+    first = None
     try:
-        start = time.perf_counter()
-        pid = tmux.start("app", command, env, (100, 30))
         deadline = start + 30
-        while True:
-            screen = tmux.screen("app")
-            if all(m in screen for m in marks):
-                first = time.perf_counter() - start
-                break
+        while first is None:
             if time.perf_counter() > deadline:
-                raise SystemExit(f"{command}: never showed {marks}:\n{screen}")
-            time.sleep(0.005)
-        time.sleep(1.5)
+                raise SystemExit(f"{argv}: never showed {marks}:\n{seen[-2000:]!r}")
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if ready:
+                seen += os.read(fd, 65536)
+                if all(m in seen for m in wanted):
+                    first = time.perf_counter() - start
+        settle = time.perf_counter() + 1.5
+        while time.perf_counter() < settle:  # keep draining: a full pty would block the app
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    os.read(fd, 65536)
+                except OSError:
+                    break
         kids = sum(vm_hwm_kib(p) for p in tree(pid) if p != pid)
         return first, vm_hwm_kib(pid), kids
     finally:
-        tmux.kill()
+        for p in reversed(tree(pid)):
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.waitpid(pid, 0)
+        os.close(fd)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    if shutil.which("tmux") is None:
-        print("tmux is not installed", file=sys.stderr)
-        return 2
     package = HERE.parent / "backtimer"
     if not compileall.compile_dir(package, quiet=1):
         print(f"could not byte-compile {package}", file=sys.stderr)
@@ -77,8 +102,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env = {"BACKTIMER_CONFIG_DIR": f"{tmp}/config", "BACKTIMER_DATA_DIR": f"{tmp}/data"}
         commands = {
-            "backtimer": (f"{BIN / 'backtimer'} run neck", ("GET READY", "Neck retraction")),
-            "bare": (f"{sys.executable} {HERE / 'bare_digits.py'}", ("╭─╮",)),
+            "backtimer": (
+                [str(BIN / "backtimer"), "run", "neck"],
+                ("GET READY", "Neck retraction"),
+            ),
+            "bare": ([sys.executable, str(HERE / "bare_digits.py")], ("╭─╮",)),
         }
         launch(*commands["backtimer"], env)  # warm the disk cache and .pyc files for both
         launch(*commands["bare"], env)
@@ -86,7 +114,7 @@ def main() -> int:
             for name, (command, marks) in commands.items():
                 results[name].append(launch(command, marks, env))
     med = statistics.median
-    print(f"{args.runs} launches each, 100x30 tmux, Python {sys.version.split()[0]}, "
+    print(f"{args.runs} launches each, 100x30 pty, Python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
     for name, rows in results.items():
         times = sorted(r[0] for r in rows)
