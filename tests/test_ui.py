@@ -24,6 +24,7 @@ from tests.ui_helpers import (
     FakeClock,
     detail_text,
     make_app,
+    one_exercise_app,
     shown_clock,
     state_word,
     step,
@@ -641,16 +642,9 @@ def test_sides_read_left_side_and_own_labels_as_written() -> None:
 
 
 async def test_a_routines_own_side_labels_show_as_written() -> None:
-    from backtimer.routine.loader import load_text
-
-    routine = load_text(
-        '[routine]\nname = "Circles"\n\n[defaults]\nprepare = "2s"\n\n'
-        '[[exercise]]\nname = "Shoulder circles"\nhold = "3s"\nsides = ["forwards", "backwards"]\n',
-        source="circles.toml",
-        routine_id="circles",
+    app, clock = one_exercise_app(
+        'name = "Shoulder circles"\nhold = "3s"\nsides = ["forwards", "backwards"]\n'
     )
-    clock = FakeClock()
-    app = BacktimerApp(routine, clock=clock, sound=False, record=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await step(pilot, clock, 2.5)
         assert text(app, "#band") == "Hold · Forwards"
@@ -663,18 +657,11 @@ async def test_a_routines_own_side_labels_show_as_written() -> None:
 async def test_square_brackets_in_a_routine_show_as_written() -> None:
     # Names, steps and cautions are the author's text, not Textual markup: "[d]" or
     # "[bold]" must neither vanish nor restyle the screen.
-    from backtimer.routine.loader import load_text
-
-    routine = load_text(
-        '[routine]\nname = "Brackets"\n\n[defaults]\nprepare = "2s"\n\n'
-        '[[exercise]]\nname = "Plank [easy]"\nhold = "5s"\n'
+    app, clock = one_exercise_app(
+        'name = "Plank [easy]"\nhold = "5s"\n'
         'steps = ["Press [d] when done", "Breathe [bold]out[/bold]"]\n'
-        'caution = "Stop [now] if it hurts"\n',
-        source="brackets.toml",
-        routine_id="brackets",
+        'caution = "Stop [now] if it hurts"\n'
     )
-    clock = FakeClock()
-    app = BacktimerApp(routine, clock=clock, sound=False, record=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await step(pilot, clock, 0.5)
         assert text(app, "#next-up") == "Next: Plank [easy] — hold 5 s"

@@ -103,3 +103,14 @@ def state_word(app: BacktimerApp) -> str:
 
 def detail_text(app: BacktimerApp) -> str:
     return top_parts(app)[2]
+
+
+def one_exercise_app(exercise: str) -> tuple[BacktimerApp, FakeClock]:
+    """The app on a routine with a 2 s get-ready and one exercise (its TOML lines)."""
+    routine = load_text(
+        '[routine]\nname = "Test"\n\n[defaults]\nprepare = "2s"\n\n[[exercise]]\n' + exercise,
+        source="test.toml",
+        routine_id="test",
+    )
+    clock = FakeClock()
+    return BacktimerApp(routine, clock=clock, sound=False, record=False), clock
