@@ -5,17 +5,12 @@ It shows what it is given (a BreathView from backtimer.ui.view); no timing here.
 
 from __future__ import annotations
 
-from rich.style import Style
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from backtimer.ui.view import BreathView
-from backtimer.ui.widgets.lines import bar_text, strip
-
-BOLD = Style(bold=True)
-DIM = Style(dim=True)
-PLAIN = Style()
+from backtimer.ui.widgets.lines import BOLD, DIM, PLAIN, bar_text, strip
 
 
 class BreathGuide(Widget):

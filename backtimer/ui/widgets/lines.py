@@ -9,6 +9,10 @@ from textual.strip import Strip
 
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
+BOLD = Style(bold=True)
+DIM = Style(dim=True)
+PLAIN = Style()
+
 
 def bar_text(fraction: float, width: int) -> tuple[str, str]:
     """(filled, empty) parts of a bar `width` cells wide, in eighths of a cell."""
