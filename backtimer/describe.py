@@ -120,3 +120,119 @@ def open_note(ex: Exercise) -> str:
             f"(planned as {human(OPEN_HOLD_ESTIMATE)} each)"
         )
     return ""
+
+
+# ---------------------------------------------------------------- spoken forms
+# The same wording as work_text, for the voice: units and numbers as words, so a speech
+# engine says "hold three seconds, ten times" and its length can be estimated.
+
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+
+def number_words(n: float) -> str:
+    """3 -> "three", 25 -> "twenty five", 1.5 -> "one point five", 120 -> "one hundred
+    twenty"; 1000 and more as digits (an engine reads those itself)."""
+    if n != int(n):
+        whole, _, frac = f"{n:g}".partition(".")
+        return f"{number_words(int(whole))} point " + " ".join(_ONES[int(d)] for d in frac)
+    k = int(n)
+    if k < 0 or k >= 1000:
+        return str(k)
+    if k < 20:
+        return _ONES[k]
+    if k < 100:
+        tens, ones = divmod(k, 10)
+        return _TENS[tens] + (f" {_ONES[ones]}" if ones else "")
+    hundreds, rest = divmod(k, 100)
+    return f"{_ONES[hundreds]} hundred" + (f" {number_words(rest)}" if rest else "")
+
+
+def _unit(n: float, word: str) -> str:
+    return f"{number_words(n)} {word}" + ("" if n == 1 else "s")
+
+
+def spoken_duration(seconds: float) -> str:
+    """human() in words: "three seconds", "one minute thirty seconds", "two hours"."""
+    if seconds < 60:
+        return _unit(seconds, "second")
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(_unit(hours, "hour"))
+    if minutes:
+        parts.append(_unit(minutes, "minute"))
+    if secs and not hours:
+        parts.append(_unit(secs, "second"))
+    return " ".join(parts)
+
+
+def _times_spoken(n: int) -> str:
+    return f", {number_words(n)} times" if n > 1 else ""
+
+
+def _reps_spoken(n: int) -> str:
+    return f"{number_words(n)} rep" + ("" if n == 1 else "s")
+
+
+def _base_spoken(ex: Exercise) -> str:
+    if ex.kind is WorkKind.HOLD:
+        assert ex.hold is not None
+        return f"hold {spoken_duration(ex.hold)}{_times_spoken(ex.reps)}"
+    if ex.kind is WorkKind.TIMED:
+        assert ex.duration is not None
+        return spoken_duration(ex.duration)
+    if ex.kind is WorkKind.PHASED:
+        count = len(ex.phases)
+        phases = f"{number_words(count)} phase{'s' if count != 1 else ''}"
+        return f"{phases}{_times_spoken(ex.reps)}"
+    if ex.kind is WorkKind.PACED:
+        return _reps_spoken(ex.reps)
+    if ex.kind is WorkKind.SELF:
+        return f"{_reps_spoken(ex.reps)} at your own pace"
+    return f"as long as you can{_times_spoken(ex.reps)}"  # MAX
+
+
+def _sides_spoken(ex: Exercise) -> str:
+    if not ex.sides:
+        return ""
+    if tuple(ex.sides) == DEFAULT_SIDES:
+        return ", alternate sides" if ex.alternate else ", each side"
+    labels = " and ".join(ex.sides)
+    return f", alternating {labels}" if ex.alternate else f", each way: {labels}"
+
+
+def spoken_work(ex: Exercise) -> str:
+    """work_text as it is said: "hold three seconds, ten times", "one minute, each side",
+    "three sets of eight reps at your own pace", "two phases, ten times"."""
+    text = _base_spoken(ex)
+    if ex.sets > 1:
+        sets = number_words(ex.sets)
+        if ex.kind in (WorkKind.PACED, WorkKind.SELF):
+            text = f"{sets} sets of {text}"
+        else:
+            text = f"{text}, {sets} sets"
+    return text + _sides_spoken(ex)

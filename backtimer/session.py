@@ -45,7 +45,7 @@ def _create(module: str, name: str, *args: Any, **kwargs: Any) -> Listener | Non
 
 
 def _label(listener: object) -> str:
-    return {"AudioListener": "sound", "HistoryRecorder": "history"}.get(
+    return {"AudioListener": "sound", "SpokenListener": "sound", "HistoryRecorder": "history"}.get(
         type(listener).__name__, type(listener).__name__
     )
 
@@ -60,17 +60,25 @@ class Session:
         record: bool = True,
         listeners: Iterable[Listener] | None = None,
         max_gap: float | None = 5.0,
+        voice: Any = None,
     ) -> None:
         """`listeners` come on top of the default ones (sound, and history when `record`) and
-        are handed each batch first, so a display is never held up by a database write."""
+        are handed each batch first, so a display is never held up by a database write.
+        `voice`: the [voice] settings (backtimer.voice.settings.VoiceSettings); with them the
+        sound listener is the voice's (it speaks when they say `enabled`, `v` toggles it)."""
         self.routine = routine
         self.timeline = timeline
         self.engine = Engine(timeline, max_gap=max_gap)
         self.notices: list[str] = []
         self._listeners: list[Listener] = list(listeners or ())
         self._closed = False
+        sound_listener = ("backtimer.audio.listener", "AudioListener")
+        sound_kwargs: dict[str, Any] = {"enabled": sound}
+        if voice is not None:
+            sound_listener = ("backtimer.voice.listener", "SpokenListener")
+            sound_kwargs["voice"] = voice
         defaults: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]] = [
-            ("backtimer.audio.listener", "AudioListener", (routine, timeline), {"enabled": sound})
+            (*sound_listener, (routine, timeline), sound_kwargs)
         ]
         if record:
             defaults.append(
@@ -80,7 +88,7 @@ class Session:
             try:
                 made = _create(module, name, *args, **kwargs)
             except Exception as exc:  # a listener that cannot start must not stop the session
-                label = {"AudioListener": "sound", "HistoryRecorder": "history"}[name]
+                label = {"HistoryRecorder": "history"}.get(name, "sound")
                 self._notice(f"{label}: off ({_reason(exc)})")
                 continue
             if made is not None:

@@ -143,12 +143,20 @@ class AudioListener:
         if not self.enabled or self.muted:
             return
         try:
-            names = cues_for(events, self.timeline, self.settings.audible)
+            batch = list(events)
+            if self._speak(batch):
+                return  # a phrase takes the place of the batch's cue
+            names = cues_for(batch, self.timeline, self.settings.audible)
             if names:
                 self.play(names[-1])  # a later cue would cut an earlier one anyway
         except Exception as exc:  # never into the session
             self._note(f"sound: {type(exc).__name__}: {exc}; sound is off")
             self.enabled = False
+
+    def _speak(self, events: list[object]) -> bool:
+        """Say a phrase for the batch instead of its cue (the voice's listener); True when
+        one went out."""
+        return False
 
     def play(self, name: str) -> None:
         """Play one cue by name now (cuts the previous one). Never raises."""

@@ -42,6 +42,7 @@ class Unavailable(Exception):
 class Backend(Protocol):
     name: str
 
+    def add(self, name: str, clip: Clip, gain: float) -> None: ...
     def play(self, name: str) -> None: ...
     def stop(self) -> None: ...
     def drain(self, limit: float) -> None: ...
@@ -95,6 +96,10 @@ class SimpleaudioBackend:
         except Exception as exc:
             raise Unavailable(f"cannot open the sound device ({_oneline(exc)})") from None
 
+    def add(self, name: str, clip: Clip, gain: float) -> None:
+        """A clip loaded after the start (a rendered phrase); safe from another thread."""
+        self.buffers[name] = (scale(clip.frames, gain), clip)
+
     def play(self, name: str) -> None:
         frames, clip = self.buffers[name]
         self.stop()
@@ -130,13 +135,7 @@ class CommandBackend:
         self.dir = tempfile.TemporaryDirectory(prefix="backtimer-sound-")
         self.files: dict[str, str] = {}
         for name, clip in clips.items():
-            path = Path(self.dir.name) / f"{name}.wav"
-            with wave.open(str(path), "wb") as w:
-                w.setnchannels(clip.channels)
-                w.setsampwidth(2)
-                w.setframerate(clip.rate)
-                w.writeframes(scale(clip.frames, gains.get(name, 1.0)))
-            self.files[name] = str(path)
+            self.add(name, clip, gains.get(name, 1.0))
         probe = Path(self.dir.name) / "probe.wav"
         with wave.open(str(probe), "wb") as w:
             w.setnchannels(1)
@@ -164,6 +163,16 @@ class CommandBackend:
             err = _oneline(lines[-1]) if lines else "no message"
             raise Unavailable(f"failed to play a test sound (exit {done.returncode}: {err})")
         self.proc: subprocess.Popen[bytes] | None = None
+
+    def add(self, name: str, clip: Clip, gain: float) -> None:
+        """Write the clip, volume applied, as a WAV the player is given by path."""
+        path = Path(self.dir.name) / f"{len(self.files)}.wav"
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(clip.channels)
+            w.setsampwidth(2)
+            w.setframerate(clip.rate)
+            w.writeframes(scale(clip.frames, gain))
+        self.files[name] = str(path)
 
     def play(self, name: str) -> None:
         self.stop()

@@ -83,7 +83,7 @@ class SoundSettings:
         return c.file if c.file is not None else paths.sounds_dir() / f"{name}.wav"
 
 
-def read_wav(path: Path) -> Clip:
+def read_wav(path: Path, max_seconds: float = MAX_SECONDS, what: str = "a cue") -> Clip:
     """Open a WAV and check it is one we can play. Raises ValueError(problem)."""
     try:
         with wave.open(str(path), "rb") as w:
@@ -117,8 +117,8 @@ def read_wav(path: Path) -> Clip:
     if n == 0 or not frames:
         raise ValueError("no audio in the file")
     seconds = n / rate
-    if seconds > MAX_SECONDS:
-        raise ValueError(f"{seconds:.1f} s long; a cue may last at most {MAX_SECONDS:.0f} s")
+    if seconds > max_seconds:
+        raise ValueError(f"{seconds:.1f} s long; {what} may last at most {max_seconds:.0f} s")
     frames = frames[: len(frames) - len(frames) % (2 * channels)]
     return Clip(frames=frames, channels=channels, rate=rate, source=path)
 

@@ -31,7 +31,10 @@ import ctypes
 import ctypes.util
 import json
 import os
+import queue
+import select
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -106,24 +109,94 @@ def _choose(
     return None, reasons, []
 
 
+MAX_PHRASE_SECONDS = 20.0  # a rendered phrase may last at most this long
+MAX_PHRASE_BYTES = 8 << 20  # and its file be at most this big (checked before reading)
+
+
+def read_phrase(path: Path) -> Clip:
+    """A phrase WAV (an untrusted file in the cache): a regular file of sane size, then the
+    same checks as a cue. Raises ValueError(problem)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise ValueError("file not found") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read it ({exc.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError("not a regular file")
+    if st.st_size > MAX_PHRASE_BYTES:
+        raise ValueError(f"{st.st_size} bytes; a phrase may be at most {MAX_PHRASE_BYTES} bytes")
+    return read_wav(path, MAX_PHRASE_SECONDS, "a phrase")
+
+
+class _Voice:
+    """Phrase timing inside the worker (see docs/sound.md, "Voice"):
+
+    - a phrase never cuts another: `say NAME wait` while one sounds waits for it to end
+      (one waits at most: a newer one takes its place); `say NAME skip` is left out;
+    - a cue that falls while a phrase sounds is dropped (the phrase says more than the cue);
+    - a phrase cuts a cue that is sounding, as a new cue does.
+
+    "Sounding" is counted from the phrase's length, not the backend's state: a device that
+    swallows a buffer at once (ALSA's null device) still keeps the timing.
+    """
+
+    def __init__(self) -> None:
+        self.until = 0.0  # monotonic time the sounding phrase ends
+        self.pending: str | None = None
+        self.seconds: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    def busy(self, now: float) -> bool:
+        return now < self.until
+
+    def timeout(self, now: float) -> float | None:
+        if self.pending is None:
+            return None
+        return max(0.0, self.until - now)
+
+
 def worker_main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # nothing a C library prints can reach the app's terminal
     os.close(devnull)
     _quiet_alsa()
+    sys.setswitchinterval(0.001)  # a phrase loading in its thread lets a cue through at once
 
-    inp = sys.stdin.buffer
+    fd = sys.stdin.fileno()
     out = sys.stdout
+    out_lock = threading.Lock()
 
     def send(msg: dict[str, Any]) -> None:
-        try:
-            out.write(json.dumps(msg) + "\n")
-            out.flush()
-        except (BrokenPipeError, ValueError):
-            pass
+        with out_lock:
+            try:
+                out.write(json.dumps(msg) + "\n")
+                out.flush()
+            except (BrokenPipeError, ValueError):
+                pass
 
-    first = inp.readline()
+    buf = bytearray()
+
+    def read_line(timeout: float | None) -> bytes | None:
+        """One line; b"" at end of input; None when the timeout passed first."""
+        while True:
+            nl = buf.find(b"\n")
+            if nl >= 0:
+                line = bytes(buf[: nl + 1])
+                del buf[: nl + 1]
+                return line
+            ready, _, _ = select.select([fd], [], [], timeout)
+            if not ready:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                line = bytes(buf)
+                buf.clear()
+                return line
+            buf.extend(chunk)
+
+    first = read_line(None)
     if not first:
         return 0
     setup = json.loads(first)
@@ -152,42 +225,114 @@ def worker_main() -> int:
             "pid": os.getpid(),
         }
     )
-    for raw in inp:
+    voice = _Voice()
+    loads: queue.Queue[dict[str, Any] | None] = queue.Queue()
+
+    def loader() -> None:
+        """Reads, checks and volume-scales phrases off the command loop, so a cue is never
+        held up by a phrase being loaded."""
+        while (item := loads.get()) is not None:
+            name, path = str(item.get("name")), Path(str(item.get("path")))
+            try:
+                clip = read_phrase(path)
+                gain = min(1.0, max(0.0, float(item.get("gain", 1.0))))
+                target = backend
+                if target is None:
+                    continue
+                target.add(name, clip, gain)
+            except ValueError as problem:
+                send({"type": "load_failed", "name": name, "reason": f"{path}: {problem}"})
+                continue
+            except Exception as exc:
+                send({"type": "load_failed", "name": name, "reason": f"{type(exc).__name__}"})
+                continue
+            with voice.lock:
+                clips[name] = clip
+                gains[name] = gain
+                voice.seconds[name] = clip.seconds
+            send({"type": "loaded", "name": name, "seconds": clip.seconds})
+
+    loading = threading.Thread(target=loader, name="backtimer-phrase-loader", daemon=True)
+    loading.start()
+
+    def start(name: str, *, phrase: bool) -> None:
+        nonlocal backend, rest
+        current = backend
+        if current is None:
+            return
+        t0 = time.monotonic()
+        try:
+            current.play(name)
+        except Exception as exc:
+            why = [f"{current.name}: stopped working ({' '.join(str(exc).split())})"]
+            with contextlib.suppress(Exception):
+                current.close()
+            backend, more, rest = _choose(rest, clips, gains)
+            send(
+                {
+                    "type": "fallback",
+                    "backend": backend.name if backend else None,
+                    "reasons": why + more,
+                }
+            )
+            if backend is not None:
+                with contextlib.suppress(Exception):
+                    backend.play(name)
+        if phrase:
+            voice.until = t0 + voice.seconds.get(name, 0.0)
+        if report:
+            kind = "said" if phrase else "played"
+            send({"type": kind, "name": name, "t": t0, "t_done": time.monotonic()})
+
+    while True:
+        raw = read_line(voice.timeout(time.monotonic()))
+        now = time.monotonic()
+        if raw is None:  # the sounding phrase ended: the one waiting starts now
+            name, voice.pending = voice.pending, None
+            if name is not None and backend is not None:
+                start(name, phrase=True)
+            continue
+        if not raw:
+            break
         cmd, _, arg = raw.decode("utf-8", "replace").strip().partition(" ")
         if cmd == "play":
             if backend is None or arg not in clips:
                 continue
-            t0 = time.monotonic()
-            try:
-                backend.play(arg)
-            except Exception as exc:
-                why = [f"{backend.name}: stopped working ({' '.join(str(exc).split())})"]
-                with contextlib.suppress(Exception):
-                    backend.close()
-                backend, more, rest = _choose(rest, clips, gains)
-                send(
-                    {
-                        "type": "fallback",
-                        "backend": backend.name if backend else None,
-                        "reasons": why + more,
-                    }
-                )
-                if backend is not None:
-                    with contextlib.suppress(Exception):
-                        backend.play(arg)
-            if report:
-                send({"type": "played", "name": arg, "t": t0, "t_done": time.monotonic()})
+            if voice.busy(now):
+                if report:
+                    send({"type": "dropped", "name": arg, "t": now})
+                continue
+            start(arg, phrase=False)
+        elif cmd == "say":
+            name, _, mode = arg.partition(" ")
+            if backend is None or name not in voice.seconds:
+                continue
+            if voice.busy(now):
+                if mode == "wait":
+                    voice.pending = name
+                elif report:
+                    send({"type": "dropped", "name": name, "t": now})
+                continue
+            start(name, phrase=True)
+        elif cmd == "load":
+            with contextlib.suppress(ValueError):
+                loads.put(json.loads(arg))
         elif cmd == "stop":
+            voice.until, voice.pending = 0.0, None
             if backend is not None:
                 with contextlib.suppress(Exception):
                     backend.stop()
         elif cmd == "ping":
             send({"type": "pong", "id": arg, **stats()})
-        elif cmd == "quit":  # let the last cue finish (routine_done at the very end)
+        elif cmd == "quit":  # let the last cue or phrase finish (routine_done, "Done.")
             if backend is not None:
+                left = min(MAX_PHRASE_SECONDS, voice.until - now)
                 with contextlib.suppress(Exception):
-                    backend.drain(DRAIN_LIMIT)
+                    backend.drain(max(DRAIN_LIMIT, left))
+                if left > 0:  # a device that took the phrase at once still gets its time
+                    time.sleep(max(0.0, voice.until - time.monotonic()))
             break
+    loads.put(None)
     if backend is not None:
         with contextlib.suppress(Exception):
             backend.close()
@@ -222,6 +367,7 @@ class WorkerClient:
         self._broken = False  # a write failed: the worker is exiting; the reader says why
         self._dead_lock = threading.Lock()
         self.dropped = 0  # cues lost because the worker was not reading
+        self.phrases = False  # phrases were loaded: closing may wait for the last one
         self.on_message = on_message
         self._closing = False
         self._pongs: dict[str, dict[str, Any]] = {}
@@ -318,6 +464,15 @@ class WorkerClient:
     def play(self, name: str) -> bool:
         return self._send(f"play {name}")
 
+    def load(self, name: str, path: Path, gain: float) -> bool:
+        """Hand the worker a phrase WAV to load (it answers "loaded" or "load_failed")."""
+        self.phrases = True
+        return self._send("load " + json.dumps({"name": name, "path": str(path), "gain": gain}))
+
+    def say(self, name: str, *, wait: bool = True) -> bool:
+        """Play a loaded phrase; with wait, after the phrase still sounding (else left out)."""
+        return self._send(f"say {name} {'wait' if wait else 'skip'}")
+
     def stop(self) -> bool:
         return self._send("stop")
 
@@ -333,10 +488,13 @@ class WorkerClient:
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> bool:
         return self.ready.wait(timeout) and self.dead is None
 
-    def close(self, timeout: float = DRAIN_LIMIT + 1.0) -> None:
-        """Stop the worker; the cue still sounding may finish (up to DRAIN_LIMIT s)."""
+    def close(self, timeout: float | None = None) -> None:
+        """Stop the worker; the cue still sounding may finish (up to DRAIN_LIMIT s), a
+        phrase (up to MAX_PHRASE_SECONDS)."""
         if self._closing:
             return
+        if timeout is None:
+            timeout = (MAX_PHRASE_SECONDS if self.phrases else DRAIN_LIMIT) + 1.0
         self._send("quit")
         self._closing = True
         with contextlib.suppress(OSError):

@@ -1,0 +1,218 @@
+"""The voice through the real path: espeak-ng renders the phrases, the session runs in real
+time, the audio worker plays phrases and cues through simpleaudio into ALSA's file plugin,
+and a reader timestamps every chunk ALSA hands over. From the captured samples: speech
+starts within 20 ms of each boundary that has a phrase, and no phrase runs into the next."""
+
+from __future__ import annotations
+
+import array
+import os
+import select
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from backtimer.audio.player import scale
+from backtimer.audio.settings import SoundSettings
+from backtimer.routine.loader import load_file
+from backtimer.session import Session
+from backtimer.timeline import compile
+from backtimer.voice.listener import SpokenListener
+from backtimer.voice.render import PhraseCache
+from backtimer.voice.settings import VoiceSettings
+from tests.audio_helpers import alsa_home, find_in_order
+
+try:
+    import simpleaudio  # noqa: F401
+except ImportError as exc:
+    print(f"simpleaudio cannot be imported ({exc}); skipping the voice playback tests")
+    pytest.skip(f"simpleaudio cannot be imported ({exc})", allow_module_level=True)
+
+ESPEAK = shutil.which("espeak-ng")
+if ESPEAK is None:
+    print("espeak-ng is not installed (apt-get install espeak-ng); skipping the voice tests")
+    pytest.skip("espeak-ng is not installed", allow_module_level=True)
+
+ROUTINE = """
+[routine]
+name = "Voice check"
+[defaults]
+prepare = "6s"
+[[exercise]]
+name = "Chin tuck"
+hold = "4s"
+reps = 2
+rep_rest = "2s"
+rest = "6s"
+[[exercise]]
+name = "Side bend"
+duration = "3s"
+sides = "both"
+side_rest = "3s"
+"""
+RATE = 22050
+LOUD = 300  # a sample above this is speech, not quiet
+
+
+class Capture:
+    """Reads a FIFO that ALSA's file plugin writes into; keeps (monotonic time, offset) of
+    every chunk. The FIFO is opened read-write, so it never reports end-of-file between the
+    player's streams."""
+
+    def __init__(self, fifo: Path) -> None:
+        os.mkfifo(fifo)
+        self.fd = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+        self.data = bytearray()
+        self.stamps: list[tuple[float, int]] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if not ready:
+                continue
+            t = time.monotonic()
+            try:
+                chunk = os.read(self.fd, 1 << 20)
+            except BlockingIOError:
+                continue
+            self.stamps.append((t, len(self.data)))
+            self.data.extend(chunk)
+
+    def time_of(self, offset: int) -> float:
+        """When the byte at `offset` arrived (its chunk's time)."""
+        best = self.stamps[0][0]
+        for t, start in self.stamps:
+            if start > offset:
+                break
+            best = t
+        return best
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        os.close(self.fd)
+
+
+def espeak_wrapper(folder: Path, log: Path) -> Path:
+    """An `espeak-ng` first on PATH that logs each call, then runs the real one."""
+    folder.mkdir()
+    script = folder / "espeak-ng"
+    script.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{ESPEAK}" "$@"\n')
+    script.chmod(0o755)
+    return folder
+
+
+def first_loud(frames: bytes) -> int:
+    samples = array.array("h")
+    samples.frombytes(frames)
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return next(i for i, v in enumerate(samples) if abs(v) > LOUD)
+
+
+@pytest.mark.slow
+def test_phrases_start_on_their_boundaries_and_never_overlap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "espeak.log"
+    monkeypatch.setenv("PATH", f"{espeak_wrapper(tmp_path / 'bin', log)}:{os.environ['PATH']}")
+    fifo = tmp_path / "alsa.fifo"
+    pcm = f'pcm.!default {{ type file; slave.pcm "null"; file "{fifo}"; format "raw" }}\n'
+    env, _ = alsa_home(tmp_path, pcm=pcm)
+    source = tmp_path / "voice-check.toml"
+    source.write_text(ROUTINE)
+    routine = load_file(source)
+    timeline = compile(routine)
+    voice = VoiceSettings(enabled=True)
+    sound = SoundSettings(volume=80)
+
+    capture = Capture(fifo)
+    # First run: every phrase is rendered by espeak-ng (in the background) and cached.
+    first = SpokenListener(routine, timeline, True, voice=voice, settings=sound, tty=False,
+                           env=env)  # fmt: skip
+    rendered = first.voice
+    try:
+        assert rendered is not None and rendered.wait_ready(60)
+        assert rendered.spawned > 0
+        assert first.notices == []
+    finally:
+        first.close()
+    calls = log.read_text().splitlines()
+    assert any("--version" in c for c in calls)
+    renders = [c for c in calls if "--stdin" in c]
+    assert len(renders) >= len({t for t in rendered.chosen.values() if t})
+
+    # Second run, the one measured: all from the cache, no espeak-ng process at all.
+    monkeypatch.setenv("HOME", env["HOME"])  # the worker's ALSA set-up
+    session = Session(routine, timeline, record=False, voice=voice, max_gap=None)
+    lis = next(x for x in session.listeners if isinstance(x, SpokenListener))
+    said: list[tuple[float, str]] = []  # (session clock of the boundary, text)
+    try:
+        v = lis.voice
+        assert v is not None and v.wait_ready(30)
+        deadline = time.monotonic() + 10
+        while len(v.loaded) < len(v.ids) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(v.loaded) == len(v.ids), "the worker did not load every phrase"
+        assert v.spawned == 0
+        assert log.read_text().splitlines() == calls  # no espeak-ng, not even --version
+
+        real_handle = v.handle
+
+        def handle(events: object) -> bool:
+            batch = list(events)  # type: ignore[call-overload]
+            out = real_handle(batch)
+            if out:
+                key = v.plan.key_for(batch)
+                assert key is not None
+                at = max(float(getattr(e, "at", 0.0)) for e in batch)
+                said.append((at, str(v.chosen[key])))
+            return out
+
+        v.handle = handle  # type: ignore[method-assign]
+        base = len(capture.data)  # what came before the session (the device probes)
+        t0 = time.monotonic()
+        session.start(t0)
+        engine = session.engine
+        while engine.state not in ("finished", "stopped"):
+            wake = engine.next_wakeup(time.monotonic())
+            if wake is not None:
+                time.sleep(max(0.0, wake - time.monotonic()))
+            session.advance(time.monotonic())
+        time.sleep(0.3)
+    finally:
+        session.close()
+        time.sleep(0.2)
+        capture.close()
+
+    texts = [t for _, t in said]
+    assert texts[0].startswith("Get ready. Chin tuck.")
+    assert "Last one." in texts and "Switch sides." in texts
+    assert any(t.startswith("Rest. Next: Side bend") for t in texts)
+    assert texts[-1].startswith("Done.")
+    assert ["Three.", "Two.", "One."] == texts[1:4]
+
+    cache = PhraseCache()
+    assert v.engine is not None
+    gain = 0.8
+    clips = {t: cache.get(v.engine.key(t)) for t in set(texts)}
+    parts = [scale(clips[t].frames, gain) for t in texts]  # type: ignore[union-attr]
+    offsets = [o + base if o >= 0 else o for o in find_in_order(bytes(capture.data[base:]), parts)]
+    missing = [texts[i] for i, o in enumerate(offsets) if o < 0]
+    assert not missing, f"not found whole in what reached ALSA: {missing}"
+
+    onsets = []
+    for (at, text), off, part in zip(said, offsets, parts, strict=True):
+        speech = capture.time_of(off) + first_loud(part) / RATE
+        late = speech - (t0 + at)
+        onsets.append((speech, len(part) / (2 * RATE), text))
+        assert -0.002 <= late <= 0.020, f"{text!r} started {late * 1000:.1f} ms after its moment"
+    for (start, length, text), (nxt, _, nxt_text) in zip(onsets, onsets[1:], strict=False):
+        assert start + length <= nxt + 0.002, f"{text!r} ran into {nxt_text!r}"
