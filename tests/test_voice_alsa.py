@@ -6,6 +6,7 @@ starts within 20 ms of each boundary that has a phrase, and no phrase runs into 
 from __future__ import annotations
 
 import array
+import itertools
 import os
 import select
 import shutil
@@ -197,7 +198,7 @@ def test_phrases_start_on_their_boundaries_and_never_overlap(
     assert "Last one." in texts and "Switch sides." in texts
     assert any(t.startswith("Rest. Next: Side bend") for t in texts)
     assert texts[-1].startswith("Done.")
-    assert ["Three.", "Two.", "One."] == texts[1:4]
+    assert texts[1:4] == ["Three.", "Two.", "One."]
 
     cache = PhraseCache()
     assert v.engine is not None
@@ -214,5 +215,5 @@ def test_phrases_start_on_their_boundaries_and_never_overlap(
         late = speech - (t0 + at)
         onsets.append((speech, len(part) / (2 * RATE), text))
         assert -0.002 <= late <= 0.020, f"{text!r} started {late * 1000:.1f} ms after its moment"
-    for (start, length, text), (nxt, _, nxt_text) in zip(onsets, onsets[1:], strict=False):
+    for (start, length, text), (nxt, _, nxt_text) in itertools.pairwise(onsets):
         assert start + length <= nxt + 0.002, f"{text!r} ran into {nxt_text!r}"

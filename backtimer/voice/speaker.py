@@ -174,8 +174,10 @@ class Voice:
         try:
             clip = render(self.engine, text, self.cache.folder, started=self._started)
         except RenderError as exc:
+            self._closing.set()  # an engine that fails once fails again: start no more
             return text, None, str(exc)
         except OSError as exc:
+            self._closing.set()
             return text, None, f"cannot write the cache ({exc.strerror})"
         return text, clip, None
 
@@ -264,7 +266,6 @@ class Voice:
                         failed.add(text)
                         if problem is not None:
                             self._note(f"voice: {problem} (the cues play instead)")
-                            self._closing.set()  # an engine that fails once fails again
                         continue
                     assert self.engine is not None
                     path = self.cache.put(self.engine.key(text), clip)
