@@ -215,3 +215,14 @@ def test_a_command_that_is_not_there_is_named(tmp_path: Path) -> None:
     assert voice.notices == [
         "voice: no-such-tts (the [voice] command) is not found, so the cues play instead"
     ]
+
+
+def test_the_cache_is_pruned_least_recently_used_first(tmp_path: Path) -> None:
+    cache = PhraseCache(tmp_path)
+    for i in range(30):
+        path = tmp_path / f"{i:02d}.wav"
+        path.write_bytes(b"x")
+        os.utime(path, (1000 + i, 1000 + i))
+    assert cache.prune(keep=40) == 0
+    assert cache.prune(keep=20) == 3
+    assert sorted(p.name for p in tmp_path.iterdir())[:2] == ["03.wav", "04.wav"]

@@ -11,12 +11,16 @@ in its own session (Ctrl-C in the terminal does not reach it), with stderr on
 /dev/null, and writes one line per command into its stdin:
 
     {"clips": {...}, "backend": "auto", "report": false}     first line: set-up (JSON)
-    play NAME | stop | ping ID | quit (after the sounding cue ends, at most 1.5 s)
+    play NAME | stop | ping ID | quit (after the sounding cue ends, at most 1.5 s,
+                                       or the sounding phrase, at most 20 s)
+    load {"name": ..., "path": ..., "gain": ...}   a rendered phrase (loaded in a thread)
+    say NAME wait|skip                               play a loaded phrase (rules: _Voice)
 
 The worker loads and volume-scales every WAV once at start, picks a backend
 (player.py), and answers with JSON lines on stdout: {"type": "ready", "backend":
 ..., "reasons": [...]} once, then "fallback" if a backend fails mid-session,
-"pong" for ping (its own thread / file counts), "played" when report is on.
+"pong" for ping (its own thread / file counts), "loaded" / "load_failed" for each phrase,
+and "played" / "said" / "dropped" when report is on.
 It exits when its stdin closes, so it cannot outlive the app.
 
 The client never blocks on the worker: the pipe is non-blocking (a worker that

@@ -49,6 +49,7 @@ VERSION_TIMEOUT = 5.0
 SILENCE = 150  # samples quieter than this (of 32767) at either end are cut
 KEEP = 0.002  # seconds of quiet kept before the speech starts
 MAX_ENGINES_FILE = 64 << 10
+MAX_FILES = 4000  # phrases kept; past this the least recently used tenth is removed
 
 
 class RenderError(Exception):
@@ -103,7 +104,7 @@ class PhraseCache:
         we play) is removed so it is rendered again."""
         path = self.path(key)
         try:
-            return read_phrase(path)
+            clip = read_phrase(path)
         except ValueError as problem:
             if str(problem) != "file not found":
                 with contextlib.suppress(OSError):
@@ -112,6 +113,33 @@ class PhraseCache:
                     else:
                         path.unlink()
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: kept longest when the cache is pruned
+        return clip
+
+    def prune(self, keep: int = MAX_FILES) -> int:
+        """Remove the least recently used tenth of the phrases when there are more than
+        `keep`. Returns how many were removed."""
+        try:
+            entries = [e for e in os.scandir(self.folder) if e.name.endswith(".wav")]
+        except OSError:
+            return 0
+        if len(entries) <= keep:
+            return 0
+
+        def used(entry: os.DirEntry[str]) -> float:
+            try:
+                return entry.stat(follow_symlinks=False).st_mtime
+            except OSError:
+                return 0.0
+
+        entries.sort(key=used)
+        removed = 0
+        for entry in entries[: max(1, len(entries) // 10)]:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed += 1
+        return removed
 
     def put(self, key: str, clip: Clip) -> Path:
         path = self.path(key)

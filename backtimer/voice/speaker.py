@@ -173,6 +173,8 @@ class Voice:
             return text, None, None
         try:
             clip = render(self.engine, text, self.cache.folder, started=self._started)
+            with self._lock:
+                self._procs = {p for p in self._procs if p.poll() is None}
         except RenderError as exc:
             self._closing.set()  # an engine that fails once fails again: start no more
             return text, None, str(exc)
@@ -271,6 +273,8 @@ class Voice:
                     path = self.cache.put(self.engine.key(text), clip)
                     self.lengths[text] = clip.seconds
                     self.paths[text] = path
+        if self.spawned:
+            self.cache.prune()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         return self.ready.wait(timeout)
