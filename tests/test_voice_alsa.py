@@ -217,3 +217,67 @@ def test_phrases_start_on_their_boundaries_and_never_overlap(
         assert -0.002 <= late <= 0.020, f"{text!r} started {late * 1000:.1f} ms after its moment"
     for (start, length, text), (nxt, _, nxt_text) in itertools.pairwise(onsets):
         assert start + length <= nxt + 0.002, f"{text!r} ran into {nxt_text!r}"
+
+
+def test_one_phrase_outside_a_session_is_rendered_said_and_cached(tmp_path: Path) -> None:
+    """What `backtimer sound --check` and the break reminder use."""
+    from backtimer.voice.check import TEST_PHRASE, say_once
+    from backtimer.voice.phrases import break_phrase
+    from tests.audio_helpers import wait_for
+
+    env, out = alsa_home(tmp_path)
+    phrase = break_phrase("Office chair", 180)
+    assert phrase == "Time for a break: office chair, three minutes."
+    first = say_once(phrase, sound=SoundSettings(volume=100), env=env)
+    assert first.problem is None and first.rendered and first.backend == "simpleaudio"
+    assert first.engine is not None and first.engine.startswith("espeak-ng (eSpeak NG")
+    cache = PhraseCache()
+    clip = next(c for p in cache.folder.glob("*.wav") if (c := cache.get(p.stem)) is not None)
+    assert abs(clip.seconds - first.seconds) < 1e-9
+    assert wait_for(out, [clip.frames])[0] >= 0  # the whole phrase reached ALSA
+    again = say_once(phrase, sound=SoundSettings(volume=100), env=env)
+    assert again.problem is None and not again.rendered  # from the cache
+    check = say_once(TEST_PHRASE, sound=SoundSettings(volume=100), env=env)
+    assert check.problem is None and check.seconds > 2.0
+
+
+def test_the_voice_toggles_for_one_session(tmp_path: Path) -> None:
+    """The app's `v`: off from the config, on for this session (rendering starts then), off
+    again (the cue plays instead of the phrase)."""
+    from backtimer.events import SegmentStarted
+
+    env, _ = alsa_home(tmp_path)
+    source = tmp_path / "voice-check.toml"
+    source.write_text(ROUTINE)
+    routine = load_file(source)
+    timeline = compile(routine)
+    told: list[tuple[str, str]] = []
+    lis = SpokenListener(routine, timeline, True, voice=VoiceSettings(enabled=False),
+                         settings=SoundSettings(), tty=False, env=env, report=True)  # fmt: skip
+    real = lis._on_message
+
+    def on_message(msg: dict[str, object]) -> None:
+        if msg.get("type") in ("played", "said"):
+            told.append((str(msg["type"]), str(msg["name"])))
+        real(msg)
+
+    lis._on_message = on_message  # type: ignore[method-assign]
+    try:
+        assert lis.client is not None and lis.client.wait_ready()
+        lis.client.on_message = on_message
+        assert lis.voice is None and not lis.speaking
+        assert lis.toggle_voice() is True and lis.speaking
+        assert lis.voice is not None and lis.voice.wait_loaded(30)
+        work = next(s for s in timeline.segments if s.kind == "work")
+        lis.handle([SegmentStarted(at=work.start, segment=work)])
+        time.sleep(0.2)
+        assert told[-1][0] == "said"
+        text = lis.voice.text_for(("start", work.index))
+        assert text == "Chin tuck. Hold four seconds, two times."
+        time.sleep(lis.voice.lengths[text])  # let it end: a cue inside it would be dropped
+        assert lis.toggle_voice() is False and not lis.speaking
+        lis.handle([SegmentStarted(at=work.start, segment=work)])
+        time.sleep(0.2)
+        assert told[-1] == ("played", "go")
+    finally:
+        lis.close()

@@ -294,6 +294,20 @@ def build(routine: Routine, timeline: Timeline, options: VoiceOptions | None = N
     return Plan(slots=slots, options=options)
 
 
+def for_texts(texts: Iterable[str], options: VoiceOptions | None = None) -> Plan:
+    """A plan of phrases said by text, outside a session (`backtimer sound --check`, the
+    break reminder): each text is its own slot ("text", TEXT) with no room limit."""
+    slots = {("text", t): Slot(key=("text", t), variants=(t,), room=None) for t in texts if t}
+    return Plan(slots=slots, options=options or VoiceOptions())
+
+
+def break_phrase(routine_name: str, seconds: float) -> str:
+    """The break reminder's words: "Time for a break: office chair, three minutes."."""
+    name = clean(routine_name)
+    name = name[0].lower() + name[1:] if name[:1].isupper() and name[1:2].islower() else name
+    return f"Time for a break: {name}, {spoken_duration(round(seconds / 60) * 60 or seconds)}."
+
+
 def _key(event: object, options: VoiceOptions) -> Key | None:
     match event:
         case ev.SegmentStarted(segment=seg):

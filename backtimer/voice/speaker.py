@@ -76,6 +76,7 @@ class Voice:
         self.chosen: dict[Key, str | None] = {}  # slot -> the text it says (None: its cue)
         self.ids: dict[str, str] = {}  # text -> the worker's name for it
         self.loaded: set[str] = set()  # worker names loaded
+        self.rendered: set[str] = set()  # texts rendered by this session (not cached)
         self.ready = threading.Event()  # every slot decided
         self.engine: SpeechEngine | None = None
         self._texts: dict[str, str] = {}  # worker name -> text
@@ -133,6 +134,25 @@ class Voice:
             return False
         self._missed = None
         return self.client.say(self.ids[text], wait=self.plan.slots[key].wait)
+
+    def say_text(self, text: str, *, wait: bool = True) -> bool:
+        """Say a phrase of a `for_texts` plan by its text, once it is loaded."""
+        key: Key = ("text", text)
+        said = self.text_for(key)
+        if said is None or not self.enabled:
+            return False
+        return self.client.say(self.ids[said], wait=wait)
+
+    def wait_loaded(self, timeout: float) -> bool:
+        """Wait until every chosen phrase is loaded in the worker (or the timeout)."""
+        end = time.monotonic() + timeout
+        if not self.ready.wait(timeout):
+            return False
+        while len(self.loaded) < len(self.ids):
+            if time.monotonic() > end:
+                return False
+            time.sleep(0.01)
+        return True
 
     def on_message(self, msg: dict[str, Any]) -> None:
         """The worker's answers (reader thread)."""
@@ -273,6 +293,7 @@ class Voice:
                     path = self.cache.put(self.engine.key(text), clip)
                     self.lengths[text] = clip.seconds
                     self.paths[text] = path
+                    self.rendered.add(text)
         if self.spawned:
             self.cache.prune()
 
