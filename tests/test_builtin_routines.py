@@ -184,9 +184,11 @@ def test_back_strength_numbers_match_001() -> None:
         ("Bird dog", "timed 60s x3 sets"),  # alternate for 1 min, then 2 more sets
         ("Squat", "paced 3s x10"),  # no numbers in the source
         ("Bent row", "self x10 x3 sets"),  # 3 sets of 10
-        ("Deadlift", "self x10 x3 sets"),  # issue 2 lists deadlift 3 x 10 (source: 2 to 3 sets)
+        ("Deadlift", "self x10 x2 sets"),  # "2 to 3 sets of 10": the low end first
     ]
-    assert "2 to 3 sets" in steps_text(exercise(r, "Deadlift"))
+    deadlift = exercise(r, "Deadlift")
+    assert "2 to 3 sets" in steps_text(deadlift)
+    assert deadlift.progress == Progress("sets", 1.0, 3.0, every_days=14.0)  # ... grows to 3
     assert exercise(r, "Arch hold").progress == Progress("reps", 1.0, 4.0, every_days=14.0)
     assert "3 to 4" in steps_text(exercise(r, "Arch hold"))
 
