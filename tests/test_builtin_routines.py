@@ -113,6 +113,15 @@ def steps_text(ex: Exercise) -> str:
     return " ".join(ex.steps)
 
 
+def stops_on_pain(r: Routine) -> bool:
+    return any("pain" in c.lower() and "stop" in c.lower() for c in r.cautions)
+
+
+def contraindications(r: Routine) -> bool:
+    """The sources' lists of when not to exercise: both name pregnancy and a spinal problem."""
+    return any("pregnan" in c and ("spin" in c or "injury" in c) for c in r.cautions)
+
+
 # ---------------------------------------------------------------- the routines, one by one
 
 
@@ -290,6 +299,11 @@ def test_qigong_pillar_is_a_long_hold_then_three_minutes_of_breathing_strokes() 
     part_two = [s for s in timeline.of_exercise(1) if s.kind == "work"]
     assert sum(s.estimate for s in part_two) == 180.0  # "Part two lasts only 3 minutes"
     assert not [s for s in timeline.segments if s.kind == "rest" and s.exercise_index == 0]
+    # "hold out for at least a few minutes": counted as 3 minutes, not 30 s
+    assert stance.expect == 180.0
+    (stance_seg,) = [s for s in timeline.of_exercise(0) if s.kind == "work"]
+    assert stance_seg.is_open and stance_seg.estimate == 180.0
+    assert timeline.total == r.prepare + 180.0 + 180.0
 
 
 def test_home_back_is_the_home_set_of_002() -> None:
@@ -314,10 +328,15 @@ def test_home_back_is_the_home_set_of_002() -> None:
     assert breaths(exercise(r, "Side plank"))[0] == "exhale"
     assert breaths(exercise(r, "Boat"))[0] == "exhale"
     assert breaths(exercise(r, "Snake pose")) == ["inhale", None, "exhale"]
+    # the lift itself: "do not hold your breath" (002's tips for beginners)
+    assert "breathing" in exercise(r, "Snake pose").phases[1].label
     assert "50 cm" in steps_text(exercise(r, "Boat"))
     # Hyperextension: 1 set of 15 at first, up to 3 sets (003).
     assert exercise(r, "Hyperextension").progress == Progress("sets", 1.0, 3.0, every_days=7.0)
     assert "fitball" in r.equipment
+    # 003: a straight back, and a second person to help on a sofa at home
+    hyper = exercise(r, "Hyperextension").caution or ""
+    assert "straight" in hyper and "second person" in hyper
     assert any("two hours" in c for c in r.cautions)
 
 
@@ -342,6 +361,8 @@ def test_gym_back_is_self_paced_sets() -> None:
     assert len(set_rests) == 8
     assert all(s.duration == 90.0 for s in set_rests)
     assert timeline.has_estimates
+    # 002's contraindications and its stop-on-pain rule
+    assert contraindications(r) and stops_on_pain(r)
 
 
 # ------------------------------------------------ more of 003, where its progressions live
@@ -361,6 +382,9 @@ def test_lower_back_entry_builds_from_10_to_30_reps() -> None:
     for ex in r.exercises[:-1]:
         assert ex.progress == Progress("reps", 2.0, 30.0, every_sessions=3), ex.name
     assert "20 to 30 degrees" in steps_text(exercise(r, "Squat"))
+    # for a back that already hurts: examined first, and stop on pain
+    assert any("doctor" in c and "check" in c for c in r.cautions)
+    assert stops_on_pain(r)
 
 
 def test_lower_back_advanced_grows_sets_hold_and_reps() -> None:
@@ -375,6 +399,9 @@ def test_lower_back_advanced_grows_sets_hold_and_reps() -> None:
     assert exercise(r, "Plank").progress == Progress("hold", 15.0, 120.0, every_days=7.0)
     assert exercise(r, "Side dynamic bar").progress == Progress("reps", 2.0, 30.0, every_days=7.0)
     assert "60 to 120" in steps_text(exercise(r, "Plank"))
+    # 003's contraindications ("General rules") and stop-on-pain; a helper at home
+    assert contraindications(r) and stops_on_pain(r)
+    assert "second person" in (exercise(r, "Hyperextension").caution or "")
 
 
 def test_spine_gymnastics_side_plank_grows_from_10_to_40_seconds() -> None:
@@ -416,6 +443,33 @@ def test_lower_back_classic_numbers_match_003() -> None:
     assert exercise(r, "Side plank").progress == Progress("hold", 5.0, 30.0, every_days=7.0)
     assert breaths(exercise(r, "Back lift"))[0] == "inhale"  # breath taken on the way up
     assert "25-30 minutes" in r.description  # swimming, which needs a pool
+
+
+@pytest.mark.parametrize(
+    ("routine_id", "name", "expect"),
+    [
+        ("qigong-pillar", "Pillar stance", 180.0),  # "at least a few minutes"
+        ("lower-back-home", "Superman", 30.0),  # 001's arch hold: "about 30 seconds"
+        ("lower-back-classic", "Face-down lift", 30.0),  # the same face-down hold
+        ("lower-back-therapy", "Straight-leg hug", 20.0),  # 002: stretches held 10-20 s
+    ],
+)
+def test_open_ended_holds_carry_their_expected_length(
+    routine_id: str, name: str, expect: float
+) -> None:
+    ex = exercise(load(routine_id), name)
+    assert ex.kind is WorkKind.MAX
+    assert ex.expect == expect
+    # a hold to fatigue gets a rest as long as the hold before the next one (was 3 s)
+    if ex.reps > 1:
+        assert ex.rep_rest >= expect
+
+
+@pytest.mark.parametrize("routine_id", ALL_IDS)
+def test_no_open_ended_hold_falls_back_to_the_default_estimate(routine_id: str) -> None:
+    for ex in load(routine_id).exercises:
+        if ex.kind is WorkKind.MAX:
+            assert ex.expect is not None, ex.name
 
 
 def test_every_required_routine_exists() -> None:
