@@ -508,7 +508,7 @@ def test_routine_has_name_description_cautions_and_steps(routine_id: str) -> Non
 
 
 def _source_note(routine_id: str) -> str:
-    """The header's "# Source:" paragraph: its comment lines up to the numbers or judgement calls."""
+    """The "# Source:" paragraph of the header: its lines up to the numbers or judgement calls."""
     lines = (ROUTINES / f"{routine_id}.toml").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("# Source"), lines[0]
     note: list[str] = []
@@ -595,11 +595,8 @@ def _stems(text: str) -> list[str]:
     "stretch" and "stretching", "blade" and "blades" count as one word."""
     stems = []
     for word in re.findall(r"[a-z]+", text.lower().replace("’", "").replace("'", "")):
-        for ending in ("ing", "es", "s", "ed"):
-            if len(word) > 4 and word.endswith(ending):
-                word = word[: -len(ending)]
-                break
-        stems.append(word)
+        endings = [e for e in ("ing", "es", "s", "ed") if len(word) > 4 and word.endswith(e)]
+        stems.append(word[: -len(endings[0])] if endings else word)
     return stems
 
 
