@@ -1,0 +1,188 @@
+"""The session facade the plain runner and the TUI both drive: an Engine plus listeners.
+
+Every call forwards to the engine and hands the events it returns to each listener
+(the front end's own display first, then sound and history):
+
+    handle(events: list[Event]) -> None
+    close() -> None
+    notice: str | None          # a one-line message for the person, e.g. "sound: ..."
+
+`session.audio` (the AudioListener, for mute and its backend) and `session.history` (the
+HistoryRecorder, for where the session was saved) are typed attributes, None when that
+listener is off or could not start. A listener that raises is switched off with a notice;
+it never stops a session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from typing import Protocol
+
+from backtimer.audio.listener import AudioListener
+from backtimer.audio.settings import SoundSettings
+from backtimer.config import ConfigError
+from backtimer.engine import Engine
+from backtimer.events import Event
+from backtimer.history.recorder import HistoryRecorder
+from backtimer.routine.model import Routine
+from backtimer.timeline import Timeline
+from backtimer.usecases.settings import Settings
+
+
+class Listener(Protocol):
+    notice: str | None
+
+    def handle(self, events: list[Event]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Session:
+    def __init__(
+        self,
+        routine: Routine,
+        timeline: Timeline,
+        *,
+        sound: bool = True,
+        record: bool = True,
+        listeners: Iterable[Listener] | None = None,
+        max_gap: float | None = 5.0,
+        settings: Settings | None = None,
+    ) -> None:
+        """`listeners` come on top of the default ones (sound, and history when `record`) and
+        are handed each batch first, so a display is never held up by a database write.
+        `settings`: config.toml as the front end read it (read here when not given)."""
+        self.routine = routine
+        self.timeline = timeline
+        self.engine = Engine(timeline, max_gap=max_gap)
+        self.notices: list[str] = []
+        self._listeners: list[Listener] = list(listeners or ())
+        self._closed = False
+        self.audio: AudioListener | None = None
+        self.history: HistoryRecorder | None = None
+        try:
+            self.audio = AudioListener(
+                routine, timeline, sound, settings=self._sound_settings(sound, settings)
+            )
+            self._listeners.append(self.audio)
+        except Exception as exc:  # a listener that cannot start must not stop the session
+            self._notice(f"sound: off ({_reason(exc)})")
+        if record:
+            try:
+                self.history = HistoryRecorder(routine, timeline)
+                self._listeners.append(self.history)
+            except Exception as exc:
+                self._notice(f"history: off ({_reason(exc)})")
+        self._collect_notices()
+
+    def _sound_settings(self, sound: bool, settings: Settings | None) -> SoundSettings:
+        if not sound:
+            return SoundSettings()
+        try:
+            return (settings or Settings.load()).sound
+        except ConfigError as exc:
+            self._notice(f"sound: {exc} (using the default sound settings)")
+            return SoundSettings()
+
+    @property
+    def listeners(self) -> tuple[Listener, ...]:
+        return tuple(self._listeners)
+
+    # ------------------------------------------------------------ driving
+    def start(self, now: float, boot: float | None = None) -> list[Event]:
+        return self._hand(self.engine.start(now, boot))
+
+    def advance(self, now: float, boot: float | None = None) -> list[Event]:
+        return self._hand(self.engine.advance(now, boot))
+
+    def toggle_pause(self, now: float) -> list[Event]:
+        return self._hand(self.engine.toggle_pause(now))
+
+    def pause(self, now: float) -> list[Event]:
+        return self._hand(self.engine.pause(now))
+
+    def resume(self, now: float) -> list[Event]:
+        return self._hand(self.engine.resume(now))
+
+    def skip(self, now: float) -> list[Event]:
+        return self._hand(self.engine.skip(now))
+
+    def skip_exercise(self, now: float) -> list[Event]:
+        return self._hand(self.engine.skip_exercise(now))
+
+    def back(self, now: float) -> list[Event]:
+        return self._hand(self.engine.back(now))
+
+    def restart_exercise(self, now: float) -> list[Event]:
+        return self._hand(self.engine.restart_exercise(now))
+
+    def adjust(self, now: float, delta: float) -> list[Event]:
+        return self._hand(self.engine.adjust(now, delta))
+
+    def done(self, now: float) -> list[Event]:
+        return self._hand(self.engine.done(now))
+
+    def stop(self, now: float) -> list[Event]:
+        return self._hand(self.engine.stop(now))
+
+    def pain(self, now: float) -> list[Event]:
+        return self._hand(self.engine.pain(now))
+
+    def close(self) -> None:
+        """Close every listener (once). Safe to call more than once."""
+        if self._closed:
+            return
+        self._closed = True
+        for listener in list(self._listeners):
+            try:
+                listener.close()
+            except Exception as exc:
+                self._notice(f"{self._label(listener)}: failed while closing ({_reason(exc)})")
+        self._collect_notices()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ internals
+    def _hand(self, events: list[Event]) -> list[Event]:
+        if events:
+            for listener in list(self._listeners):
+                try:
+                    listener.handle(events)
+                except Exception as exc:
+                    self._listeners.remove(listener)
+                    self._notice(
+                        f"{self._label(listener)}: switched off after an error ({_reason(exc)})"
+                    )
+                    with contextlib.suppress(Exception):
+                        listener.close()
+        self._collect_notices()
+        return events
+
+    def _collect_notices(self) -> None:
+        for listener in self._listeners:
+            texts = list(self.audio.notices) if listener is self.audio else []
+            texts.append(listener.notice)
+            for text in texts:
+                if text:
+                    self._notice(text)
+
+    def _label(self, listener: Listener) -> str:
+        if listener is self.audio:
+            return "sound"
+        if listener is self.history:
+            return "history"
+        return type(listener).__name__
+
+    def _notice(self, text: str) -> None:
+        if text not in self.notices:
+            self.notices.append(text)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
