@@ -165,8 +165,9 @@ class Session:
 
     def _collect_notices(self) -> None:
         for listener in self._listeners:
-            texts = list(self.audio.notices) if listener is self.audio else []
-            texts.append(listener.notice)
+            texts: list[str | None] = [listener.notice]
+            if self.audio is not None and listener is self.audio:
+                texts[:0] = self.audio.notices  # every distinct one, not only the last
             for text in texts:
                 if text:
                     self._notice(text)
