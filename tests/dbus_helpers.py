@@ -10,6 +10,8 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -45,9 +47,28 @@ class Daemon:
         while time.monotonic() < deadline:
             try:
                 os.kill(self.pid, 0)
-            except ProcessLookupError:
+                with open(f"/proc/{self.pid}/stat") as fh:
+                    if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                        return  # exited; its parent (not this test) reaps it
+            except (ProcessLookupError, FileNotFoundError):
                 return
             time.sleep(0.02)
+
+
+@dataclass(frozen=True)
+class Now:
+    """A clock reading as the probes take it."""
+
+    wall: datetime
+    mono: float
+
+
+T0 = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+
+
+def at(seconds: float, wall: datetime = T0) -> Now:
+    """`seconds` after a fixed start, on both clocks."""
+    return Now(wall + timedelta(seconds=seconds), 1000.0 + seconds)
 
 
 Handler = Callable[[tuple[Any, ...]], tuple[str, tuple[Any, ...]]]
@@ -134,7 +155,9 @@ class Service:
         if interface == "org.freedesktop.DBus.Properties" and member in ("Get", "GetAll"):
             values = props.get((path, msg.body[0]))
             if values is None:
-                raise DBusFailure("org.freedesktop.DBus.Error.UnknownInterface", "no such interface")
+                raise DBusFailure(
+                    "org.freedesktop.DBus.Error.UnknownInterface", "no such interface"
+                )
             if member == "GetAll":
                 return new_method_return(msg, "a{sv}", (values,))
             if msg.body[1] not in values:
