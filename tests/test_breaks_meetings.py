@@ -54,12 +54,13 @@ def test_a_running_capture_substream_is_a_meeting(tmp_path: Path) -> None:
     assert not reading.in_meeting
     assert reading.per_source[0].detail == "1 capture substream, none recording"
     mic.write_text(RUNNING)
-    reading = monitor.poll(at(1))
+    reading = monitor.poll(at(5))
     assert reading.in_meeting and reading.signals == ("microphone",)
     assert reading.per_source[0].detail == "recording: card0/pcm0c by zoom"
     assert reading.summary() == "Meetings: in a meeting (microphone)"
     mic.write_text("state: PREPARED\nowner_pid   : 4242\n")  # open but not recording
-    assert not monitor.poll(at(2)).in_meeting
+    assert monitor.poll(at(9)).in_meeting  # looked at every 5 s
+    assert not monitor.poll(at(10)).in_meeting
 
 
 def test_no_sound_cards_says_so(tmp_path: Path) -> None:
@@ -106,7 +107,7 @@ def test_do_not_disturb_of_the_notification_server(daemon: Daemon, notifications
     assert not reading.in_meeting
     assert reading.per_source[0].detail == "Do Not Disturb off"
     notifications.set_property(NOTIFY_PATH, NOTIFY, "Inhibited", "b", True)
-    reading = monitor.poll(at(1))
+    reading = monitor.poll(at(5))
     assert reading.in_meeting and reading.signals == ("notifications",)
     assert reading.per_source[0].detail == "Do Not Disturb on"
 

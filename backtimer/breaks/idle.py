@@ -13,9 +13,12 @@ Sources (each asked at most every `interval` seconds; a failing one is backed of
 - "xprintidle": the X server's idle time, when xprintidle is installed and an X display
   is set (not in a Wayland session, where XWayland sees only X11 windows). One run every 10 s.
 
-The D-Bus sources share one connection per bus (bus.py), asked every poll with a 0.25 s
-limit per call. The reading is the smallest idle time of the sources that answered: a key
-typed over SSH into tmux, or a mouse moved on the desktop, both mean the person is there.
+The D-Bus sources share one connection per bus (bus.py) and are asked every 5 s, with a
+0.25 s limit per call. Between questions a source's idle time grows with the clock, so a
+person who comes back is seen within 5 s (10 s for tmux and xprintidle).
+
+The reading is the smallest idle time of the sources that answered: a key typed over SSH
+into tmux, or a mouse moved on the desktop, both mean the person is there.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from backtimer.breaks.probe import (
 
 TMUX_INTERVAL = 10.0  # seconds between `tmux list-clients`
 XPRINTIDLE_INTERVAL = 10.0  # seconds between `xprintidle`
-DBUS_INTERVAL = 0.0  # the D-Bus sources are asked at every poll (one message each)
+DBUS_INTERVAL = 5.0  # seconds between questions to each D-Bus source (one or two messages)
 
 
 class TmuxSource:
@@ -114,10 +117,10 @@ class MutterSource:
     """GNOME Shell's idle monitor: milliseconds since the last input, on X11 and Wayland."""
 
     name = "gnome"
-    interval = DBUS_INTERVAL
 
-    def __init__(self, bus: Bus) -> None:
+    def __init__(self, bus: Bus, interval: float = DBUS_INTERVAL) -> None:
         self.bus = bus
+        self.interval = interval
 
     def query(self, now: Now) -> Answer:
         (ms,) = self.bus.call(
@@ -139,10 +142,10 @@ class ScreenSaverSource:
     it) and whether the screen saver (lock screen) is active."""
 
     name = "screensaver"
-    interval = DBUS_INTERVAL
 
-    def __init__(self, bus: Bus) -> None:
+    def __init__(self, bus: Bus, interval: float = DBUS_INTERVAL) -> None:
         self.bus = bus
+        self.interval = interval
 
     def query(self, now: Now) -> Answer:
         name, path = "org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"
@@ -168,11 +171,11 @@ class LogindSource:
     """systemd-logind's session hints. IdleSinceHint is in microseconds of the wall clock."""
 
     name = "logind"
-    interval = DBUS_INTERVAL
     PATHS = ("/org/freedesktop/login1/session/auto", "/org/freedesktop/login1/session/self")
 
-    def __init__(self, bus: Bus) -> None:
+    def __init__(self, bus: Bus, interval: float = DBUS_INTERVAL) -> None:
         self.bus = bus
+        self.interval = interval
         self._path: str | None = None
 
     def _properties(self) -> dict[str, Any]:
@@ -254,8 +257,9 @@ class IdleReading:
 
 
 class IdleMonitor:
-    """Polls the away sources. Call `poll(now)` as often as once a second: a D-Bus source
-    costs one message per poll, tmux and xprintidle run at most every 10 s. Not thread-safe.
+    """Polls the away sources. Call `poll(now)` once a second (or less often): each source
+    is asked only when its interval has passed (D-Bus 5 s, tmux and xprintidle 10 s), so most
+    polls ask nothing and only age the last answers. Not thread-safe.
     """
 
     def __init__(self, sources: Sequence[Source] | None = None) -> None:

@@ -2,14 +2,14 @@
 
 Signals (each asked at most every `interval` seconds; a failing one is backed off):
 - "microphone": an ALSA capture substream in state RUNNING
-  (/proc/asound/card*/pcm*c/sub*/status). Reading a few small files, every poll. Sees
+  (/proc/asound/card*/pcm*c/sub*/status). Reading a few small files, every 5 s. Sees
   built-in and USB microphones, also under PipeWire and PulseAudio (they hold the device
   open while a program records); not Bluetooth headsets.
 - "pulse": a PulseAudio or PipeWire recording stream from a real source (not a
   ".monitor" of an output): `pactl list short source-outputs` and `... sources`, every 30 s,
   when pactl is installed. Sees Bluetooth headsets too.
 - "notifications": the notification server's `Inhibited` property
-  (org.freedesktop.Notifications; KDE Plasma's and others' Do Not Disturb).
+  (org.freedesktop.Notifications; KDE Plasma's and others' Do Not Disturb), every 5 s.
 - "gnome-dnd": GNOME's Do Not Disturb, `org.gnome.desktop.notifications show-banners`
   false, read with `gsettings` every 60 s when it is installed.
 """
@@ -36,7 +36,8 @@ from backtimer.breaks.probe import (
     run_tool,
 )
 
-ALSA_INTERVAL = 0.0  # every poll: a glob and a few reads of /proc
+ALSA_INTERVAL = 5.0  # seconds between looks at /proc/asound (a glob and a few reads)
+DBUS_INTERVAL = 5.0  # seconds between questions to the notification server
 PULSE_INTERVAL = 30.0  # seconds between the two pactl runs
 GSETTINGS_INTERVAL = 60.0  # seconds between gsettings runs
 MAX_SUBSTREAMS = 256  # capture substreams read at most (a bound for strange trees)
@@ -47,10 +48,10 @@ class AlsaCaptureSource:
     """A capture substream in state RUNNING under /proc/asound (root injectable)."""
 
     name = "microphone"
-    interval = ALSA_INTERVAL
 
-    def __init__(self, root: Path = Path("/proc/asound")) -> None:
+    def __init__(self, root: Path = Path("/proc/asound"), interval: float = ALSA_INTERVAL) -> None:
         self.root = root
+        self.interval = interval
 
     def _owner(self, status: str) -> str:
         for line in status.splitlines():
@@ -134,10 +135,10 @@ class NotificationsInhibitedSource:
     """The notification server's Do Not Disturb: the `Inhibited` property."""
 
     name = "notifications"
-    interval = 0.0
 
-    def __init__(self, bus: Bus) -> None:
+    def __init__(self, bus: Bus, interval: float = DBUS_INTERVAL) -> None:
         self.bus = bus
+        self.interval = interval
 
     def query(self, now: Now) -> Answer:
         name = "org.freedesktop.Notifications"
@@ -219,7 +220,8 @@ class MeetingReading:
 
 
 class MeetingMonitor:
-    """Polls the meeting signals; `poll(now)` is cheap enough for every few seconds."""
+    """Polls the meeting signals. Call `poll(now)` once a second (or less often); each signal
+    is asked only when its interval has passed (5 s, pactl 30 s, gsettings 60 s)."""
 
     def __init__(self, sources: Sequence[Source] | None = None) -> None:
         self._prober = Prober(default_sources() if sources is None else sources)
