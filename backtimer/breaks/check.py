@@ -11,6 +11,7 @@ from pathlib import Path
 
 from backtimer.breaks import idle, meetings
 from backtimer.breaks.bus import Bus
+from backtimer.breaks.clock import reading
 from backtimer.breaks.idle import IdleMonitor, IdleReading, duration
 from backtimer.breaks.meetings import MeetingMonitor, MeetingReading
 from backtimer.breaks.probe import Now, Runner, SourceReport
@@ -83,3 +84,12 @@ def check_idle(now: Now, env: Mapping[str, str] | None = None) -> str:
     finally:
         away.close()
         meeting.close()
+
+
+def main() -> None:
+    """`python -m backtimer.breaks.check`: the --check-idle report for this desktop."""
+    print(check_idle(reading()))
+
+
+if __name__ == "__main__":
+    main()
