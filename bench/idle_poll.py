@@ -114,6 +114,7 @@ def main() -> None:
     from backtimer.breaks.check import monitors
     from backtimer.breaks.idle import IdleMonitor
     from backtimer.breaks.meetings import MeetingMonitor
+    from backtimer.breaks.probe import Prober
 
     daemon = Daemon()
     server = subprocess.Popen([sys.executable, __file__, "--serve", daemon.address])
@@ -226,6 +227,21 @@ def main() -> None:
                 f"per poll (median of 5 x 600; min {min(batches) * 1e6:.0f}, "
                 f"max {max(batches) * 1e6:.0f})"
             )
+            print("\nper source, back to back, clock 1 s apart (median of 3 x 300 polls):")
+            every = [*away.sources, *meeting.sources]
+            for source in every:
+                alone = Prober([source])
+                costs = []
+                for batch in range(3):
+                    before = cpu()
+                    for i in range(300):
+                        second = 10_000 + batch * 300 + i
+                        alone.poll(Now(start.wall + timedelta(seconds=second), start.mono + second))
+                    costs.append((cpu() - before) / 300)
+                print(
+                    f"  {source.name:14} every {source.interval:4.0f} s: "
+                    f"{statistics.median(costs) * 1e6:5.0f} µs per poll"
+                )
             away.close()
             meeting.close()
         finally:

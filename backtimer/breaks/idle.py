@@ -265,6 +265,10 @@ class IdleMonitor:
     def __init__(self, sources: Sequence[Source] | None = None) -> None:
         self._prober = Prober(default_sources() if sources is None else sources)
 
+    @property
+    def sources(self) -> list[Source]:
+        return self._prober.sources
+
     def poll(self, now: Now, *, force: bool = False) -> IdleReading:
         reports = tuple(self._prober.poll(now, force=force))
         idles = [r.seconds_idle for r in reports if r.answered and r.seconds_idle is not None]

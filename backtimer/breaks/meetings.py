@@ -226,6 +226,10 @@ class MeetingMonitor:
     def __init__(self, sources: Sequence[Source] | None = None) -> None:
         self._prober = Prober(default_sources() if sources is None else sources)
 
+    @property
+    def sources(self) -> list[Source]:
+        return self._prober.sources
+
     def poll(self, now: Now, *, force: bool = False) -> MeetingReading:
         reports = tuple(self._prober.poll(now, force=force))
         on = tuple(r.name for r in reports if r.answered and r.active)
