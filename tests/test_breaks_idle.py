@@ -448,3 +448,62 @@ def test_check_report_when_nothing_answers() -> None:
     assert text.splitlines()[0] == (
         "Away detection: no source answered: away detection cannot see you here"
     )
+
+
+class Slow:
+    """A source that takes `cost` seconds of (fake) real time to answer."""
+
+    interval = 0.0
+
+    def __init__(self, name: str, clock: list[float], cost: float) -> None:
+        self.name = name
+        self.clock = clock
+        self.cost = cost
+        self.asked = 0
+
+    def query(self, now: Any) -> Answer:
+        self.asked += 1
+        self.clock[0] += self.cost
+        return Answer(1.0)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_slow_desktop_spreads_its_questions_over_several_polls() -> None:
+    clock = [0.0]
+    sources = [Slow(name, clock, 0.15) for name in "abcd"]
+    prober = Prober(sources, budget=0.2, elapsed=lambda: clock[0])
+    prober.poll(at(0))
+    assert [s.asked for s in sources] == [1, 1, 0, 0]  # 0.3 s spent: the rest waits
+    prober.poll(at(1))
+    assert [s.asked for s in sources] == [1, 1, 1, 1]  # the next poll goes on from c
+    prober.poll(at(2), force=True)  # --check-idle asks everyone
+    assert all(s.asked >= 2 for s in sources)
+
+
+def test_a_source_that_breaks_is_reported_not_raised() -> None:
+    source = Counting(0.0, [KeyError("IdleHint")])
+    report = Prober([source]).poll(at(0))[0]
+    assert not report.answered
+    assert report.detail == "failed (KeyError: 'IdleHint')"
+
+
+def test_a_bus_that_accepts_but_never_speaks_costs_a_bounded_time(tmp_path: Path) -> None:
+    import socket as sockets
+
+    path = tmp_path / "bus"
+    server = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(4)
+    try:
+        bus = Bus("session", {"DBUS_SESSION_BUS_ADDRESS": f"unix:path={path}"})
+        monitor = IdleMonitor([MutterSource(bus), ScreenSaverSource(bus), LogindSource(bus)])
+        started = time.monotonic()
+        reading = monitor.poll(at(0))
+        assert time.monotonic() - started < 1.0
+        first = reading.per_source[0]
+        assert not first.answered
+        assert first.detail.startswith("cannot connect to the session bus (Did not authenticate")
+    finally:
+        server.close()

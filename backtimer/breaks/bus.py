@@ -93,7 +93,7 @@ class Bus:
         try:
             hello = conn.call(new_method_call(message_bus, "Hello"), CONNECT_TIMEOUT)
             conn.unique_name = hello.body[0]
-        except (OSError, TimeoutError):
+        except Exception:
             conn.close()
             raise Unavailable(f"the {self.bus} bus did not answer Hello") from None
         self._conn = conn
@@ -126,7 +126,7 @@ class Bus:
         except TimeoutError:
             self.close()
             raise Unavailable(f"{name} did not answer within {self.timeout:g} s") from None
-        except (OSError, ValueError) as exc:  # the bus went away, or sent garbage
+        except Exception as exc:  # the bus went away, or sent what jeepney cannot parse
             self.close()
             raise Unavailable(f"the {self.bus} bus connection failed ({exc})") from None
         if reply.header.message_type == MessageType.error:

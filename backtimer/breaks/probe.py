@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 RUN_TIMEOUT = 1.0  # seconds for one run of a command-line tool (tmux, xprintidle, ...)
+POLL_BUDGET = 0.2  # seconds of asking per poll, then the rest waits for the next poll
 BACKOFF_FIRST = 30.0  # seconds before asking a failed source again
 BACKOFF_MAX = 600.0  # ... doubling each time, up to this
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -89,29 +91,52 @@ class _Slot:
 class Prober:
     """Polls a list of sources. Not thread-safe: call from one thread."""
 
-    def __init__(self, sources: Sequence[Source]) -> None:
+    def __init__(
+        self,
+        sources: Sequence[Source],
+        *,
+        budget: float = POLL_BUDGET,
+        elapsed: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._slots = [_Slot(source) for source in sources]
+        self._first = 0
+        self.budget = budget
+        self.elapsed = elapsed  # real time spent asking (not the injected clock)
 
     @property
     def sources(self) -> list[Source]:
         return [slot.source for slot in self._slots]
 
     def poll(self, now: Now, *, force: bool = False) -> list[SourceReport]:
-        """Ask every source that is due (all of them with force), report on all."""
-        reports = []
-        for slot in self._slots:
-            if force or slot.next_ask is None or now.mono >= slot.next_ask:
-                self._ask(slot, now)
-            reports.append(self._report(slot, now))
-        return reports
+        """Ask the sources that are due (all of them with force), report on all.
+
+        One poll spends at most about `budget` seconds asking (plus the time limit of the
+        one question under way): the sources still due after that are asked at the next
+        poll, starting where this one stopped, so a slow desktop slows no poll for long.
+        """
+        started = self.elapsed()
+        count = len(self._slots)
+        for step in range(count):
+            index = (self._first + step) % count
+            slot = self._slots[index]
+            if not (force or slot.next_ask is None or now.mono >= slot.next_ask):
+                continue
+            if not force and self.elapsed() - started > self.budget:
+                self._first = index
+                break
+            self._ask(slot, now)
+        return [self._report(slot, now) for slot in self._slots]
 
     def _ask(self, slot: _Slot, now: Now) -> None:
         try:
             answer = slot.source.query(now)
-        except Unavailable as exc:
+        except Exception as exc:  # a source never stops work mode, whatever went wrong
             slot.answer = None
             slot.failures += 1
-            slot.reason = clean(str(exc)) or "no answer"
+            if isinstance(exc, Unavailable):
+                slot.reason = clean(str(exc)) or "no answer"
+            else:
+                slot.reason = clean(f"failed ({type(exc).__name__}: {exc})")
             delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (slot.failures - 1))
             slot.next_ask = now.mono + max(delay, slot.source.interval)
             return
