@@ -33,7 +33,7 @@ import wave
 from pathlib import Path
 
 from backtimer import paths
-from backtimer.audio.cues import CUES
+from backtimer.audio.cue_names import CUES
 from backtimer.audio.listener import AudioListener
 from backtimer.audio.player import scale
 from backtimer.audio.settings import SoundSettings

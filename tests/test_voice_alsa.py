@@ -21,8 +21,9 @@ import pytest
 from backtimer.audio.player import scale
 from backtimer.audio.settings import SoundSettings
 from backtimer.routine.loader import load_file
-from backtimer.session import Session
 from backtimer.timeline import compile
+from backtimer.usecases.session import Session
+from backtimer.usecases.settings import Settings
 from backtimer.voice.listener import SpokenListener
 from backtimer.voice.render import PhraseCache
 from backtimer.voice.settings import VoiceSettings
@@ -183,7 +184,8 @@ def measured_run(
 ) -> tuple[list[tuple[float, str]], list[str]]:  # fmt: skip
     """One session in real time with every phrase cached: (seconds from each boundary that
     has a phrase to its speech at ALSA, the phrase) and the phrases that ran into the next."""
-    session = Session(routine, timeline, record=False, voice=voice, max_gap=None)
+    settings = Settings({"voice": {"enabled": voice.enabled}})
+    session = Session(routine, timeline, record=False, max_gap=None, settings=settings)
     lis = next(x for x in session.listeners if isinstance(x, SpokenListener))
     said: list[tuple[float, str]] = []  # (session clock of the boundary, text)
     try:

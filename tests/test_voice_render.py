@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from backtimer.routine.library import load
-from backtimer.session import Session
 from backtimer.timeline import compile
+from backtimer.usecases.session import Session
+from backtimer.usecases.settings import Settings
 from backtimer.voice.phrases import VoiceOptions, build, estimate
 from backtimer.voice.render import INSTALL_HINT, KEEP, PhraseCache, engine_for, render
 from backtimer.voice.settings import VoiceSettings
@@ -167,8 +168,8 @@ def test_a_session_without_espeak_goes_on_with_cues(
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))  # no espeak-ng (nor a player: cues go silent)
     routine = load("neck")
-    session = Session(routine, compile(routine), record=False,
-                      voice=VoiceSettings(enabled=True), max_gap=None)  # fmt: skip
+    session = Session(routine, compile(routine), record=False, voice=True, max_gap=None,
+                      settings=Settings({}))  # fmt: skip
     try:
         events = session.start(0.0)
         events += session.advance(30.0)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from backtimer import paths
-from backtimer.audio.cues import CUES
+from backtimer.audio.cue_names import CUES
 from backtimer.audio.worker import WorkerClient
 from tests.test_audio_alsa import FAKE_SIMPLEAUDIO
 

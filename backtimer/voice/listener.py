@@ -4,15 +4,17 @@ and at the moments the voice has a phrase for, the phrase instead of the cue."""
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from backtimer.audio.listener import AudioListener
 from backtimer.config import ConfigError
 from backtimer.voice import settings as voice_settings
-from backtimer.voice.phrases import VoiceOptions, build
-from backtimer.voice.render import PhraseCache
 from backtimer.voice.settings import VoiceSettings
-from backtimer.voice.speaker import Voice
+
+if TYPE_CHECKING:
+    from backtimer.routine.model import Routine
+    from backtimer.voice.render import PhraseCache
+    from backtimer.voice.speaker import Voice
 
 
 class SpokenListener(AudioListener):
@@ -49,9 +51,14 @@ class SpokenListener(AudioListener):
         self._start_voice()
 
     def _start_voice(self) -> None:
+        # imported when the voice is on: a session without it does not pay for them
+        from backtimer.voice.phrases import VoiceOptions, build  # noqa: PLC0415
+        from backtimer.voice.speaker import Voice  # noqa: PLC0415
+
         v = self.voice_settings
+        routine = cast("Routine", self.routine)  # only called with a routine
         plan = build(
-            self.routine,
+            routine,
             self.timeline,
             VoiceOptions(rate=v.rate, countdown=v.countdown, breath=v.breath),
         )

@@ -297,7 +297,9 @@ def build(routine: Routine, timeline: Timeline, options: VoiceOptions | None = N
 def for_texts(texts: Iterable[str], options: VoiceOptions | None = None) -> Plan:
     """A plan of phrases said by text, outside a session (`backtimer sound --check`, the
     break reminder): each text is its own slot ("text", TEXT) with no room limit."""
-    slots = {("text", t): Slot(key=("text", t), variants=(t,), room=None) for t in texts if t}
+    slots: dict[Key, Slot] = {
+        ("text", t): Slot(key=("text", t), variants=(t,), room=None) for t in texts if t
+    }
     return Plan(slots=slots, options=options or VoiceOptions())
 
 

@@ -1,27 +1,35 @@
 """The session facade the plain runner and the TUI both drive: an Engine plus listeners.
 
 Every call forwards to the engine and hands the events it returns to each listener
-(sound, history, anything else with the same three members):
+(the front end's own display first, then sound and history):
 
     handle(events: list[Event]) -> None
     close() -> None
     notice: str | None          # a one-line message for the person, e.g. "sound: ..."
 
-The default listeners are created lazily, and one whose module is not there is left
-out. A listener that raises is switched off with a notice; it never stops a session.
+`session.audio` (the SpokenListener: an AudioListener that also speaks, for mute, the voice
+toggle and its backend) and `session.history` (the HistoryRecorder, for where the session was
+saved) are typed attributes, None when that listener is off or could not start. A listener
+that raises is switched off with a notice; it never stops a session.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Protocol
 
+from backtimer.audio.settings import SoundSettings
+from backtimer.config import ConfigError
 from backtimer.engine import Engine
 from backtimer.events import Event
+from backtimer.history.recorder import HistoryRecorder
 from backtimer.routine.model import Routine
 from backtimer.timeline import Timeline
+from backtimer.usecases.settings import Settings
+from backtimer.voice.listener import SpokenListener
+from backtimer.voice.settings import VoiceSettings
 
 
 class Listener(Protocol):
@@ -30,24 +38,6 @@ class Listener(Protocol):
     def handle(self, events: list[Event]) -> None: ...
 
     def close(self) -> None: ...
-
-
-def _create(module: str, name: str, *args: Any, **kwargs: Any) -> Listener | None:
-    """An instance of module.name, or None when that module is not written/installed."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and module.startswith(exc.name):
-            return None
-        raise
-    factory: Callable[..., Listener] = getattr(mod, name)
-    return factory(*args, **kwargs)
-
-
-def _label(listener: object) -> str:
-    return {"AudioListener": "sound", "SpokenListener": "sound", "HistoryRecorder": "history"}.get(
-        type(listener).__name__, type(listener).__name__
-    )
 
 
 class Session:
@@ -60,40 +50,64 @@ class Session:
         record: bool = True,
         listeners: Iterable[Listener] | None = None,
         max_gap: float | None = 5.0,
-        voice: Any = None,
+        settings: Settings | None = None,
+        voice: bool | None = None,
     ) -> None:
         """`listeners` come on top of the default ones (sound, and history when `record`) and
         are handed each batch first, so a display is never held up by a database write.
-        `voice`: the [voice] settings (backtimer.voice.settings.VoiceSettings); with them the
-        sound listener is the voice's (it speaks when they say `enabled`, `v` toggles it)."""
+        `settings`: config.toml as the front end read it (read here when not given).
+        `voice`: speak (--voice / --no-voice); None: as `[voice] enabled` says."""
         self.routine = routine
         self.timeline = timeline
         self.engine = Engine(timeline, max_gap=max_gap)
         self.notices: list[str] = []
         self._listeners: list[Listener] = list(listeners or ())
         self._closed = False
-        sound_listener = ("backtimer.audio.listener", "AudioListener")
-        sound_kwargs: dict[str, Any] = {"enabled": sound}
-        if voice is not None:
-            sound_listener = ("backtimer.voice.listener", "SpokenListener")
-            sound_kwargs["voice"] = voice
-        defaults: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]] = [
-            (*sound_listener, (routine, timeline), sound_kwargs)
-        ]
-        if record:
-            defaults.append(
-                ("backtimer.history.recorder", "HistoryRecorder", (routine, timeline), {})
+        self.audio: SpokenListener | None = None
+        self.history: HistoryRecorder | None = None
+        if settings is None and sound:
+            settings, problem = Settings.load_or_defaults()
+            if problem is not None:
+                self._notice(f"sound: {problem} (using the default sound settings)")
+        try:
+            self.audio = SpokenListener(
+                routine,
+                timeline,
+                sound,
+                settings=self._sound_settings(sound, settings),
+                voice=self._voice_settings(sound, voice, settings),
             )
-        for module, name, args, kwargs in defaults:
+            self._listeners.append(self.audio)
+        except Exception as exc:  # a listener that cannot start must not stop the session
+            self._notice(f"sound: off ({_reason(exc)})")
+        if record:
             try:
-                made = _create(module, name, *args, **kwargs)
-            except Exception as exc:  # a listener that cannot start must not stop the session
-                label = {"HistoryRecorder": "history"}.get(name, "sound")
-                self._notice(f"{label}: off ({_reason(exc)})")
-                continue
-            if made is not None:
-                self._listeners.append(made)
+                self.history = HistoryRecorder(routine, timeline)
+                self._listeners.append(self.history)
+            except Exception as exc:
+                self._notice(f"history: off ({_reason(exc)})")
         self._collect_notices()
+
+    def _sound_settings(self, sound: bool, settings: Settings | None) -> SoundSettings:
+        if not sound or settings is None:
+            return SoundSettings()
+        try:
+            return settings.sound
+        except ConfigError as exc:
+            self._notice(f"sound: {exc} (using the default sound settings)")
+            return SoundSettings()
+
+    def _voice_settings(
+        self, sound: bool, voice: bool | None, settings: Settings | None
+    ) -> VoiceSettings:
+        chosen = VoiceSettings()
+        if sound and settings is not None:
+            try:
+                chosen = settings.voice
+            except ConfigError as exc:
+                self._notice(f"voice: {exc} (the voice is off)")
+                return VoiceSettings(enabled=False)
+        return chosen if voice is None else replace(chosen, enabled=voice)
 
     @property
     def listeners(self) -> tuple[Listener, ...]:
@@ -148,7 +162,7 @@ class Session:
             try:
                 listener.close()
             except Exception as exc:
-                self._notice(f"{_label(listener)}: failed while closing ({_reason(exc)})")
+                self._notice(f"{self._label(listener)}: failed while closing ({_reason(exc)})")
         self._collect_notices()
 
     def __enter__(self) -> Session:
@@ -166,7 +180,7 @@ class Session:
                 except Exception as exc:
                     self._listeners.remove(listener)
                     self._notice(
-                        f"{_label(listener)}: switched off after an error ({_reason(exc)})"
+                        f"{self._label(listener)}: switched off after an error ({_reason(exc)})"
                     )
                     with contextlib.suppress(Exception):
                         listener.close()
@@ -175,11 +189,19 @@ class Session:
 
     def _collect_notices(self) -> None:
         for listener in self._listeners:
-            texts = list(getattr(listener, "notices", None) or ())
-            texts.append(getattr(listener, "notice", None))
+            texts: list[str | None] = [listener.notice]
+            if self.audio is not None and listener is self.audio:
+                texts[:0] = self.audio.notices  # every distinct one, not only the last
             for text in texts:
                 if text:
-                    self._notice(str(text))
+                    self._notice(text)
+
+    def _label(self, listener: Listener) -> str:
+        if listener is self.audio:
+            return "sound"
+        if listener is self.history:
+            return "history"
+        return type(listener).__name__
 
     def _notice(self, text: str) -> None:
         if text not in self.notices:
