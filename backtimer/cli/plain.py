@@ -7,7 +7,7 @@ line on standard input, or at most MAX_SLEEP), so it costs almost no CPU and wak
 time. The commands are the app's (backtimer.usecases.keymap, remapped by [keys]): when
 standard input is a terminal (cbreak mode, restored on every way out) their single-key
 bindings, by default space pause/resume, n next, N skip exercise, p back, r restart,
-+/- 10 s, d/Enter done, m mute, ! it hurts, q stop, ? the keys. Otherwise standard input
++/- 10 s, d/Enter done, m mute, v voice, ! it hurts, q stop, ? the keys. Otherwise standard input
 is read as lines: an empty line, "d" or "done" marks the next self-paced set /
 open-ended hold done (lines sent ahead are kept for the next one); any other line names
 an action ("pause", "next", "back", "quit") or is one of its keys. At end of input open
@@ -485,6 +485,8 @@ class PlainRunner:
                     self.printer.write([f"{at} {sign}10s  {duration_text(round(left, 1))} left"])
             elif action == "mute":
                 self._toggle_mute()
+            elif action == "voice":
+                self._toggle_voice()
             elif action == "quit":
                 self.show(s.stop(now))
             elif action == "pain":
@@ -499,6 +501,13 @@ class PlainRunner:
             return
         audio.toggle_mute()
         self.printer.write(["sound muted" if audio.muted else "sound on"])
+
+    def _toggle_voice(self) -> None:
+        audio = self.session.audio
+        if audio is None or audio.client is None:
+            self.printer.write(["the voice needs sound, and sound is off"])
+            return
+        self.printer.write(["voice on" if audio.toggle_voice() else "voice off"])
 
 
 def _silence_stdout() -> None:
@@ -517,7 +526,9 @@ def run_plain(
     record: bool = True,
     out: TextIO | None = None,
     settings: Settings | None = None,
+    voice: bool | None = None,
 ) -> int:
+    """`voice`: speak (--voice / --no-voice); None: as [voice] enabled says."""
     timeline = compile(routine)
     stdin = sys.stdin
     fd: int | None
@@ -531,7 +542,13 @@ def run_plain(
     fmt = Formatter(routine, timeline, tty=tty, auto=auto, commands=commands)
     printer = LinePrinter(fmt, out or sys.stdout)
     session = Session(
-        routine, timeline, sound=sound, record=record, listeners=[printer], settings=settings
+        routine,
+        timeline,
+        sound=sound,
+        record=record,
+        listeners=[printer],
+        settings=settings,
+        voice=voice,
     )
     runner = PlainRunner(session, printer, stdin_fd=fd, tty=tty, auto=auto)
     return runner.run()

@@ -1,4 +1,5 @@
-"""`backtimer run [ID|PATH] [--plain] [--auto] [--no-sound]`: run a routine.
+"""`backtimer run [ID|PATH] [--plain] [--auto] [--no-sound] [--voice | --no-voice]`: run a
+routine.
 
 Without --plain this opens the full-screen app (backtimer.ui, imported only here and
 only then); with --plain, or when the app cannot start, the line-mode runner.
@@ -37,6 +38,7 @@ def register(sub: Any) -> None:
         help="with --plain: skip self-paced sets and open-ended holds instead of waiting",
     )
     p.add_argument("--no-sound", action="store_true", help="no cue sounds")
+    add_voice_argument(p)
     add_level_argument(p)
     p.set_defaults(handler=handle)
 
@@ -54,11 +56,25 @@ def handle(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
             else:
-                return launch(args.routine, no_sound=args.no_sound, level=args.level)
+                return launch(
+                    args.routine, no_sound=args.no_sound, level=args.level, voice=args.voice
+                )
     if args.routine is None:
         raise need_routine("plain mode")
     routine = at_level(load_routine(args.routine), args.level).routine  # progression
     settings = settings_with_keys()
     from backtimer.cli.plain import run_plain  # noqa: PLC0415
 
-    return run_plain(routine, sound=not args.no_sound, auto=args.auto, settings=settings)
+    return run_plain(
+        routine, sound=not args.no_sound, auto=args.auto, settings=settings, voice=args.voice
+    )
+
+
+def add_voice_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--voice",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="speak: say each exercise, rest, switch and the 3-2-1 (espeak-ng); "
+        "--no-voice: cues only (default: [voice] enabled in config.toml)",
+    )

@@ -1,4 +1,5 @@
-"""`backtimer sound --check` / `backtimer sound --play NAME`."""
+"""`backtimer sound --check` / `backtimer sound --play NAME`: the cues, then (--check) the
+voice: its engine, and a test phrase rendered and said."""
 
 # ruff: noqa: PLC0415  (lazy imports keep `backtimer --help` fast)
 
@@ -20,7 +21,7 @@ def register(subparsers: Any) -> None:
     group.add_argument(
         "--check",
         action="store_true",
-        help="show the backend and play every cue by name (the default)",
+        help="show the backend, play every cue by name, then say a test phrase (the default)",
     )
     group.add_argument("--play", metavar="NAME", help="play one cue, e.g. go, rest, switch")
     group.add_argument("--list", action="store_true", help="list the cues and their files")
@@ -112,4 +113,33 @@ def run(args: argparse.Namespace) -> int:
             return 1
     finally:
         listener.close()
+    if args.play:
+        return 0
+    return check_voice(settings)
+
+
+def check_voice(sound: Any) -> int:
+    """The voice part of --check: the engine, a test phrase rendered (or from the cache) and
+    said. 1 when the voice is on in config.toml and cannot speak."""
+    from dataclasses import replace
+
+    from backtimer.config import ConfigError
+    from backtimer.voice import settings as voice_settings
+    from backtimer.voice.check import TEST_PHRASE, say_once
+
+    try:
+        voice = voice_settings.load()
+    except ConfigError as exc:
+        print(f"voice: {exc}")
+        return 1
+    state = "on" if voice.enabled else "off"
+    print(f"voice: {state} in sessions ([voice] enabled; --voice / --no-voice, v in the app)")
+    said = say_once(TEST_PHRASE, voice=replace(voice, enabled=True), sound=sound)
+    if said.engine is not None:
+        print(f"  engine: {said.engine}")
+    if said.problem is not None:
+        print(f"  {said.problem}")
+        return 1 if voice.enabled else 0
+    how = "rendered now" if said.rendered else "from the cache"
+    print(f'  said: "{TEST_PHRASE}" ({said.seconds:.1f} s, {how})')
     return 0

@@ -26,6 +26,13 @@ def register(sub: Any) -> None:
         ),
     )
     work.add_argument("--no-sound", action="store_true", help="no sounds (the bell still rings)")
+    work.add_argument(
+        "--voice",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help='say the reminder ("Time for a break: office chair, three minutes") and speak '
+        "during the break routine; --no-voice: cues only (default: [voice] enabled)",
+    )
     work.add_argument("--every", metavar="DURATION", help='time between breaks, "10m".."4h"')
     work.add_argument("--snooze", metavar="DURATION", help='snooze length (default "10m")')
     work.add_argument(
@@ -91,4 +98,4 @@ def run_work(args: argparse.Namespace) -> int:
     check_routines(settings)
     from backtimer.ui.work_app import launch_work  # noqa: PLC0415 - Textual only here
 
-    return launch_work(settings, no_sound=bool(args.no_sound))
+    return launch_work(settings, no_sound=bool(args.no_sound), voice=args.voice)

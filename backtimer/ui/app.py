@@ -63,9 +63,11 @@ class BacktimerApp(App[int]):
         session_factory: Callable[..., Any] | None = None,
         settings: Settings | None = None,
         level: str = "current",
+        voice: bool | None = None,
     ) -> None:
         super().__init__()
         self._settings = settings
+        self.voice = voice  # --voice / --no-voice; None: as [voice] enabled says
         self.routine = routine
         self.clock: Clock = clock or time.monotonic
         self.sound = sound
@@ -135,6 +137,7 @@ class BacktimerApp(App[int]):
             record=self.record,
             session=session,
             settings=self.settings,
+            voice=self.voice,
         )
 
         def finished(summary: Summary | None) -> None:
@@ -225,6 +228,7 @@ def launch(
     clock: Clock | None = None,
     record: bool = True,
     level: str = "current",
+    voice: bool | None = None,
 ) -> int:
     """Open the app on the library (ref None) or straight into a routine (id or path).
 
@@ -241,6 +245,7 @@ def launch(
         keymap=settings.keys,
         settings=settings,
         level=level,
+        voice=voice,
     )
     result = app.run()
     return int(result or 0)

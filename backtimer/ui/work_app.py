@@ -30,6 +30,7 @@ def launch_work(
     *,
     no_sound: bool = False,
     reading: Callable[[], Reading] | None = None,
+    voice: bool | None = None,
 ) -> int:
     """`backtimer work`. Raises UserError for a bad config file or [keys] table."""
     config = settings_with_keys()
@@ -37,5 +38,5 @@ def launch_work(
     def make() -> WorkScreen:
         return WorkScreen(settings, reading=reading, sound=not no_sound, exit_on_leave=True)
 
-    app = WorkApp(make, sound=not no_sound, keymap=config.keys, settings=config)
+    app = WorkApp(make, sound=not no_sound, keymap=config.keys, settings=config, voice=voice)
     return int(app.run() or 0)

@@ -307,6 +307,8 @@ def break_phrase(routine_name: str, seconds: float) -> str:
     """The break reminder's words: "Time for a break: office chair, three minutes."."""
     name = clean(routine_name)
     name = name[0].lower() + name[1:] if name[:1].isupper() and name[1:2].islower() else name
+    if seconds <= 0:
+        return f"Time for a break: {name}."
     return f"Time for a break: {name}, {spoken_duration(round(seconds / 60) * 60 or seconds)}."
 
 

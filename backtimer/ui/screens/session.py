@@ -52,11 +52,17 @@ def countdown_scale(width: int, height: int) -> int:
 
 
 def make_session(
-    routine: Routine, timeline: Timeline, *, sound: bool, record: bool, settings: Settings | None
+    routine: Routine,
+    timeline: Timeline,
+    *,
+    sound: bool,
+    record: bool,
+    settings: Settings | None,
+    voice: bool | None = None,
 ) -> Session:
     from backtimer.usecases.session import Session  # noqa: PLC0415 - pulls in audio + history
 
-    return Session(routine, timeline, sound=sound, record=record, settings=settings)
+    return Session(routine, timeline, sound=sound, record=record, settings=settings, voice=voice)
 
 
 class SessionScreen(Screen["ev.Summary"]):
@@ -86,6 +92,7 @@ class SessionScreen(Screen["ev.Summary"]):
         session: Session | None = None,
         timeline: Timeline | None = None,
         settings: Settings | None = None,
+        voice: bool | None = None,
     ) -> None:
         self.timeline = timeline or compile(routine)
         first = self.timeline.segments[0].kind if self.timeline.segments else "finished"
@@ -98,6 +105,7 @@ class SessionScreen(Screen["ev.Summary"]):
         self.record = record
         self.session = session
         self.settings = settings
+        self.voice = voice  # --voice / --no-voice; None: as [voice] enabled says
         self.muted = False
         self.summary: ev.Summary | None = None
         self.stop_message = ""
@@ -180,8 +188,10 @@ class SessionScreen(Screen["ev.Summary"]):
                 sound=self.sound,
                 record=self.record,
                 settings=self.settings,
+                voice=self.voice,
             )
         self._handle(self.session.start(self.clock()))
+        self.refresh_bindings()  # Voice on / Voice off as the session starts
         self.render_now()
         self._schedule()
 
@@ -336,6 +346,10 @@ class SessionScreen(Screen["ev.Summary"]):
             return self.sound and not self.muted
         if action == "unmute":
             return self.sound and self.muted
+        if action in ("voice_on", "voice_off"):
+            audio = self._audio()
+            speaking = bool(getattr(audio, "speaking", False))
+            return self.sound and speaking == (action == "voice_off")
         if action == "done":
             seg = getattr(self.session.engine, "segment", None) if self.session else None
             return seg is not None and seg.is_open
@@ -372,6 +386,21 @@ class SessionScreen(Screen["ev.Summary"]):
 
     def action_unmute(self) -> None:
         self._set_muted(False)
+
+    def action_voice_on(self) -> None:
+        self._toggle_voice()
+
+    def action_voice_off(self) -> None:
+        self._toggle_voice()
+
+    def _toggle_voice(self) -> None:
+        audio = self._audio()
+        toggle = getattr(audio, "toggle_voice", None)
+        if toggle is None or getattr(audio, "client", None) is None:
+            self.notify("The voice needs sound, and sound is off")
+            return
+        self.notify("Voice on" if toggle() else "Voice off: cues only")
+        self.refresh_bindings()
 
     def _set_muted(self, muted: bool) -> None:
         audio = self._audio()

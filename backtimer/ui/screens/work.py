@@ -11,6 +11,7 @@ Skip asks why; Other picks another routine.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import TYPE_CHECKING, ClassVar
@@ -39,6 +40,8 @@ from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.usecases.levels import routine_at_level
 from backtimer.usecases.routines import choices as routine_choices
 from backtimer.usecases.work_mode import WorkMode, open_break_store, plan_text
+
+REMINDER_AFTER_CHIME = 1.0  # seconds: the break_due chime (0.9 s) sounds before the words
 
 if TYPE_CHECKING:
     from backtimer.ui.app import BacktimerApp
@@ -224,6 +227,8 @@ class WorkScreen(Screen[None]):
         assert self.mode is not None
         if self.sound:
             self._play_break_due()
+            if self._voice_on():
+                self._say_reminder(self._reminder_words())
         notifier = self.notifier
         if notifier is not None:
             self._send_notification(notifier, self.mode.offered_name())
@@ -246,6 +251,42 @@ class WorkScreen(Screen[None]):
         except Exception as exc:  # a bad [sound] table, no device: the bell and toast remain
             self.notify(f"sound: {exc}", severity="warning", timeout=8)
             self.sound = False
+
+    def _voice_on(self) -> bool:
+        """--voice / --no-voice, else [voice] enabled."""
+        if self.backtimer.voice is not None:
+            return self.backtimer.voice
+        try:
+            return self.backtimer.settings.voice.enabled
+        except ConfigError:
+            return False
+
+    def _reminder_words(self) -> str:
+        """ "Time for a break: office chair, three minutes." (the offered routine's length)."""
+        from backtimer.timeline import compile  # noqa: PLC0415
+        from backtimer.voice.phrases import break_phrase  # noqa: PLC0415
+
+        assert self.mode is not None
+        try:
+            routine = self.loader(self.mode.offered)
+        except Exception:  # a routine that no longer loads: say what the screen shows
+            return break_phrase(self.mode.offered_name(), 0.0)
+        return break_phrase(routine.name, compile(routine).total)
+
+    @work(thread=True, exclusive=True, group="voice")
+    def _say_reminder(self, text: str) -> None:
+        # off the UI thread: rendering (once; then cached) and waiting for the phrase
+        from backtimer.voice.check import say_once  # noqa: PLC0415
+
+        time.sleep(REMINDER_AFTER_CHIME)  # the break_due chime first
+        try:
+            settings = self.backtimer.settings
+            said = say_once(text, voice=settings.voice, sound=settings.sound)
+        except ConfigError as exc:
+            self.app.call_from_thread(self.notify, f"voice: {exc}", severity="warning", timeout=8)
+            return
+        if said.problem:
+            self.app.call_from_thread(self.notify, said.problem, severity="warning", timeout=8)
 
     # ---- choices -----------------------------------------------------------------------
 
@@ -298,6 +339,7 @@ class WorkScreen(Screen[None]):
             record=app.record,
             session=session,
             settings=app.settings,
+            voice=app.voice,
         )
 
         def finished(summary: Summary | None) -> None:
