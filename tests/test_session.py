@@ -44,9 +44,10 @@ def stand_in(name: str, made: list[str], cls: type[Recorder] = Recorder) -> Any:
 
 @pytest.fixture
 def no_defaults(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Quiet stand-ins for the default listeners (sound, history); the names of those made."""
+    """Quiet stand-ins for the default listeners (sound and voice, history); the names of those
+    made."""
     made: list[str] = []
-    monkeypatch.setattr(session_mod, "AudioListener", stand_in("AudioListener", made))
+    monkeypatch.setattr(session_mod, "SpokenListener", stand_in("AudioListener", made))
     monkeypatch.setattr(session_mod, "HistoryRecorder", stand_in("HistoryRecorder", made))
     return made
 
@@ -104,7 +105,7 @@ def test_a_listener_that_cannot_start_does_not_stop_the_session(
     def explode(*args: Any, **kwargs: Any) -> None:
         raise OSError("no such device")
 
-    monkeypatch.setattr(session_mod, "AudioListener", explode)
+    monkeypatch.setattr(session_mod, "SpokenListener", explode)
     monkeypatch.setattr(session_mod, "HistoryRecorder", explode)
     s = make(max_gap=None)
     assert s.notices == [
@@ -138,7 +139,7 @@ def test_given_listeners_are_handed_events_before_the_default_ones(
         def handle(self, events: list[Event]) -> None:
             order.append(self.name)
 
-    monkeypatch.setattr(session_mod, "AudioListener", lambda *a, **k: Named("AudioListener"))
+    monkeypatch.setattr(session_mod, "SpokenListener", lambda *a, **k: Named("AudioListener"))
     monkeypatch.setattr(session_mod, "HistoryRecorder", lambda *a, **k: Named("HistoryRecorder"))
     s = make(listeners=[Named("display")], max_gap=None)
     s.start(0.0)

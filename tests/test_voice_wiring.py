@@ -226,3 +226,40 @@ def test_break_phrase_for_the_office_routine() -> None:
     phrase = break_phrase(office.name, compile(office).total)
     assert phrase.startswith("Time for a break: office chair")
     assert phrase.endswith(" minutes.")
+
+
+def test_session_voice_follows_the_flag_then_config_toml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backtimer.routine.loader import load_text
+
+    env, _ = alsa_home(tmp_path)
+    monkeypatch.setenv("HOME", env["HOME"])
+    monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng: nothing is rendered here
+    routine = load_text(SHORT, source="short.toml", routine_id="short")
+    timeline = compile(routine)
+    cfg = tmp_path / "config.toml"
+    on = Settings({"voice": {"enabled": True, "rate": 200}}, cfg)
+    cases = [(on, None, True), (on, False, False), (Settings({}, cfg), None, False),
+             (Settings({}, cfg), True, True)]  # fmt: skip
+    for settings, flag, expected in cases:
+        s = Session(routine, timeline, record=False, settings=settings, voice=flag)
+        try:
+            assert s.audio is not None
+            assert s.audio.voice_settings.enabled is expected
+            assert (s.audio.voice is not None) is expected
+            if expected and settings is on:
+                assert s.audio.voice_settings.rate == 200
+        finally:
+            s.close()
+    bad = Session(routine, timeline, record=False, settings=Settings({"voice": {"rate": 5}}, cfg))
+    try:
+        assert bad.notices == [
+            f"voice: {cfg}: [voice] rate: expected a whole number 80-450, got 5 (the voice is off)"
+        ]
+        assert bad.audio is not None and bad.audio.voice is None
+        from backtimer.events import SegmentStarted
+
+        assert isinstance(bad.start(0.0)[0], SegmentStarted)  # the session runs on
+    finally:
+        bad.close()
