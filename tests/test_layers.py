@@ -29,6 +29,7 @@ PURE_CORE = (
     "backtimer.engine",
     "backtimer.events",
     "backtimer.paths",
+    "backtimer.voice.phrases",  # what the voice says: built from the timeline, no I/O
 )
 ABOVE_THE_CORE = (
     "backtimer.audio",
