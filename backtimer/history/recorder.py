@@ -105,7 +105,8 @@ class HistoryRecorder:
         self._disabled = False
         self._closed = False
         self._dirty = False  # the record has something the store does not have yet
-        self._failures = 0
+        self._failures = 0  # failed writes in a row
+        self.failed_writes = 0  # in all
         self._retry_at = 0.0
         self._error: StoreError | None = None
         self._journal_error: str | None = None
@@ -271,6 +272,7 @@ class HistoryRecorder:
                     return
             self._error = exc
             self._failures += 1
+            self.failed_writes += 1
             self._retry_at = self.monotonic() + min(
                 RETRY_MAX, RETRY_FIRST * 2 ** (self._failures - 1)
             )
