@@ -170,8 +170,11 @@ def test_the_routine_takes_longer_than_the_lock(db: Path) -> None:
 
 @pytest.mark.parametrize("where", ["start", "middle"])
 def test_a_lock_during_the_session_loses_nothing(db: Path, where: str) -> None:
-    total = compile_timeline(load_file(CORE)).total
-    lock_from = 0.0 if where == "start" else total / 2
+    timeline = compile_timeline(load_file(CORE))
+    # the middle: from 3 s before the third exercise's last work segment ends, so its
+    # result falls inside the lock
+    third = [seg for seg in timeline.segments if seg.exercise_index == 2 and seg.work]
+    lock_from = 0.0 if where == "start" else third[-1].start + third[-1].estimate - 3.0
     session, events, holder = _run(db, lock_from)
     try:
         assert holder.released  # the lock was really held and let go during the session
