@@ -22,8 +22,8 @@ from backtimer.history import pending
 from backtimer.history.recorder import HistoryRecorder
 from backtimer.history.store import Store
 from backtimer.routine.loader import load_file
-from backtimer.session import Session
 from backtimer.timeline import compile as compile_timeline
+from backtimer.usecases.session import Session
 
 CORE = paths.builtin_routines_dir() / "core.toml"  # six exercises
 LOCK_SECONDS = 10.0
@@ -253,7 +253,7 @@ sys.path.insert(0, {str(Path(__file__).parent)!r})
 from test_history_busy import CORE
 from backtimer.history.recorder import HistoryRecorder
 from backtimer.routine.loader import load_file
-from backtimer.session import Session
+from backtimer.usecases.session import Session
 from backtimer.timeline import compile
 from pathlib import Path
 db = Path({str(db)!r})

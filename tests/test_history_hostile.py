@@ -26,8 +26,8 @@ from backtimer.events import ExerciseResult
 from backtimer.history import pending
 from backtimer.history.store import SCHEMA_VERSION, Store, StoreError
 from backtimer.routine.model import Exercise, Routine, WorkKind
-from backtimer.session import Session
 from backtimer.timeline import compile as compile_timeline
+from backtimer.usecases.session import Session
 
 SHORT = Routine(
     id="short",

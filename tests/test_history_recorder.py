@@ -191,6 +191,7 @@ def test_locked_database_session_goes_on_and_waits_in_the_journal(tmp_path: Path
     slept: list[float] = []
     try:
         rec, clock = _recorder(path, busy_timeout=0.05, sleep=slept.append)
+        clock.now += timedelta(days=1)
         _run_whole(rec, clock)  # does not raise
         rec.handle([ExerciseFinished(130.0, _res(2))])  # after the end: not ours
         assert rec.notice is not None
@@ -386,7 +387,7 @@ def test_real_engine_stopped_after_the_first_exercise(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ through the Session facade
 def _session_run(clock_step: float = 0.5) -> list[str]:
-    from backtimer.session import Session
+    from backtimer.usecases.session import Session
 
     short = Routine(
         id="short",

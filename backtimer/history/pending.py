@@ -6,7 +6,7 @@
   record or the new one, never half of one;
 - bounded: a record is at most MAX_RECORD_BYTES, the folder holds at most MAX_PENDING;
 - `replay()` at start-up adds every record to the database (Store.save_session, which
-  remembers the record's uid so none is ever added twice) and deletes its file; it
+  finds a row it wrote before, so none is ever added twice) and deletes its file; it
   returns the one notice the front ends show, "history: 1 session saved while the history
   was busy was added now".
 

@@ -1,5 +1,5 @@
 """The history store: one SQLite file (paths.history_db()) with sessions, per-exercise
-results, desk-break events and a little key/value state.
+results and desk-break events.
 
 Crash-safety rules (docs/history.md):
 - WAL journal, synchronous=FULL: a committed transaction survives SIGKILL and power loss;
@@ -35,7 +35,7 @@ from typing import Any
 
 from backtimer import paths
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BREAK_KINDS = ("due", "started", "snoozed", "skipped", "natural")
 FINAL_STATUSES = ("completed", "stopped", "pain", "interrupted")
 
@@ -104,8 +104,11 @@ _SCHEMA_V1 = (
     )""",
 )
 
+# Version 2: the break schedule is kept in its own file (backtimer/breaks/state.py).
+_V2_NO_STATE_TABLE = ("DROP TABLE state",)
+
 # MIGRATIONS[n] takes the schema from user_version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _V2_NO_STATE_TABLE)
 
 
 MAX_LIMIT = 2**62  # more sessions than any file holds: "-n" beyond it means all of them
@@ -771,17 +774,14 @@ class Store:
 
     # ----------------------------------------------------------------- one whole session
     def save_session(self, record: Any, *, imported: bool = False) -> int:
-        """Write a whole session (a record.SessionRecord) in one transaction: its row (the
-        one it already has when record.session_id still names it), every result, and its
-        end when it has one. Writing the same record again changes nothing, so a writer
-        that failed can simply try again. `imported`: the record comes from the pending
-        journal; its uid is remembered in `state`, so it is never added twice."""
-        mark = f"history.imported.{record.uid}"
+        """Write a whole session (a record.SessionRecord) in one transaction: its row, every
+        result, and its end when it has one. The row is the one record.session_id names, or
+        a new one; so writing the same record again changes nothing. `imported`: the record
+        comes from the pending journal, and a row with its routine, start time (to the
+        millisecond) and process id is taken as its own, so a record is never added twice
+        (two processes replaying at once, a crash between the commit and the file's
+        removal)."""
         with self.transaction() as conn:
-            if imported:
-                done = conn.execute("SELECT value FROM state WHERE key = ?", (mark,)).fetchone()
-                if done is not None:
-                    return int(done[0]) if str(done[0]).isdigit() else 0
             sid: int | None = None
             if record.session_id is not None:
                 row = conn.execute(
@@ -790,6 +790,13 @@ class Store:
                 ).fetchone()
                 if row is not None and tuple(row) == (record.routine_id, record.started_at):
                     sid = int(record.session_id)
+            if sid is None and imported:
+                row = conn.execute(
+                    "SELECT id FROM sessions WHERE routine_id = ? AND started_at = ? AND pid = ?",
+                    (record.routine_id, record.started_at, record.pid),
+                ).fetchone()
+                if row is not None and isinstance(row[0], int):
+                    sid = row[0]
             if sid is None:
                 cur = conn.execute(
                     """INSERT INTO sessions (routine_id, routine_name, source_hash, started_at,
@@ -858,11 +865,6 @@ class Store:
                         final.paused_seconds,
                         sid,
                     ),
-                )
-            if imported:
-                conn.execute(
-                    "INSERT OR REPLACE INTO state (key, value, updated_at) VALUES (?, ?, ?)",
-                    (mark, str(sid), utc_text(now_utc())),
                 )
             return sid
 
@@ -941,18 +943,6 @@ class Store:
             if event is not None:
                 return event
         return None
-
-    # ----------------------------------------------------------------- state
-    def get_state(self, key: str) -> str | None:
-        rows = self.query("SELECT value FROM state WHERE key = ?", (key,))
-        return as_text(rows[0][0]) if rows else None
-
-    def set_state(self, key: str, value: str) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO state (key, value, updated_at) VALUES (?, ?, ?)",
-                (key, value, utc_text(now_utc())),
-            )
 
     def integrity(self) -> str:
         return as_text(self.query("PRAGMA integrity_check")[0][0])
