@@ -414,3 +414,56 @@ def test_history_and_stats_read_a_folder_the_user_cannot_write(
     if with_wal:
         assert "Late one" in history.stdout
     assert after == before
+
+
+def _read_only_mount_works(folder: Path) -> bool:
+    probe = subprocess.run(
+        [
+            "unshare",
+            "-m",
+            "sh",
+            "-c",
+            f"mount --bind {folder} {folder} && mount -o remount,bind,ro {folder}",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+def test_history_and_stats_read_a_read_only_file_system(tmp_path: Path) -> None:
+    """For real, even as root: the data folder bind-mounted read-only in a private mount
+    namespace (EROFS). `history` and `stats` read it; and a Store told the file is writable
+    falls back to read-only when opening it for writing fails."""
+    if shutil.which("unshare") is None or not _read_only_mount_works(tmp_path):
+        pytest.skip("needs unshare -m and mount (root in a mount namespace) for a read-only mount")
+    data = tmp_path / "data"
+    data.mkdir()
+    db = data / "history.sqlite3"
+    _good(db, sessions=2)
+    before = _digest(db)
+    forced = (
+        "from pathlib import Path; from backtimer.history.store import Store; "
+        f"s = Store(Path({str(db)!r}), create=False, can_write=lambda p: True); "
+        "print('forced', s.read_only, len(s.sessions()))"
+    )
+    script = (
+        f"mount --bind {data} {data} && mount -o remount,bind,ro {data} && "
+        f"{sys.executable} -m backtimer history && {sys.executable} -m backtimer stats --json "
+        f'&& {sys.executable} -c "{forced}"'
+    )
+    env = {**os.environ, "BACKTIMER_DATA_DIR": str(data), "NO_COLOR": "1"}
+    proc = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout.count("Back basics") == 2
+    assert '"sessions": 2' in proc.stdout
+    assert proc.stdout.strip().endswith("forced True 2")
+    assert _digest(db) == before
