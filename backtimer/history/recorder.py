@@ -111,6 +111,7 @@ class HistoryRecorder:
         self._error: StoreError | None = None
         self._journal_error: str | None = None
         self._moved = False
+        self._reached: set[int] = set()  # exercises that ended during the session
 
     # ------------------------------------------------------------------ listener
     def handle(self, events: Sequence[Event]) -> None:
@@ -164,6 +165,7 @@ class HistoryRecorder:
             self._dirty = True
         if isinstance(event, ExerciseFinished | ExerciseSkipped):
             self._add(record, event.result, self.clock(), event.at)
+            self._reached.add(event.result.index)
         elif isinstance(event, SessionFinished | SessionStopped):
             self._end(record, event.summary)
             return True
@@ -283,7 +285,8 @@ class HistoryRecorder:
         self._failures = 0
         self._error = None
         self.session_id = record.session_id
-        self.saved_exercises = len(record.results)
+        # the exercises that ended during the session, not those the summary fills in
+        self.saved_exercises = len(self._reached)
         if self.pending_file is not None:
             with contextlib.suppress(OSError):
                 pending.remove(self.pending_file)
