@@ -153,10 +153,10 @@ def cmd_list(args: argparse.Namespace) -> int:
             cells.append(r["_total"])
         else:
             broken = True
-            cells = [
-                Text(f"{r['id']} !", style="bold red"),
-                Text(f"broken: {r['error']}", style="red"),
-            ]
+            # Piped or redirected, a wrapped cell would split the problem over lines: the
+            # table says where it is, and the problem follows on one line of its own.
+            problem = f"broken: {r['error']}" if console.is_terminal else "broken: see below"
+            cells = [Text(f"{r['id']} !", style="bold red"), Text(problem, style="red")]
             cells += ["", "", ""] if not narrow else [""]
         if not narrow:
             cells.append(r["origin"])
@@ -168,6 +168,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     if narrow and any(r["origin"] == "user" for r in rows):
         notes.append(f"* yours, from {paths.user_routines_dir()}")
     if broken:
+        if not console.is_terminal:
+            for r in rows:
+                if r["error"] is not None:
+                    console.print(Text(f"{r['id']}: {r['error']}", style="red"), soft_wrap=True)
         notes.append("! has errors: `backtimer validate PATH` lists them all.")
     for note in notes:
         console.print(note, style="dim", soft_wrap=True)
