@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("new", help="write a new routine from an annotated template")
     p.add_argument("id", metavar="ID", help="the new routine's id (its file name)")
     p.add_argument("--from", dest="source", metavar="ID|PATH", help="copy this routine instead")
+    p.add_argument("--name", metavar="NAME",
+                   help='the new routine\'s name (with --from, default "<name> (copy)")')  # fmt: skip
     p.add_argument("--path", metavar="P", help="write here (a file or folder) instead of "
                    "your routines folder")  # fmt: skip
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -84,7 +86,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if target.exists() and not args.force:
         raise UserError(f"{target} already exists; add --force to overwrite it")
     source = _resolve(args.source) if args.source else None
-    text = new_routine_text(routine_id, target, source)
+    text = new_routine_text(routine_id, target, source, args.name)
     if source is not None:
         what = f"a copy of {source.id!r} ({source.origin})"
     else:
