@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("id", metavar="ID", help="the new routine's id (its file name)")
     p.add_argument("--from", dest="source", metavar="ID|PATH", help="copy this routine instead")
     p.add_argument("--name", metavar="NAME",
-                   help='the new routine\'s name (with --from, default "<name> (copy)")')  # fmt: skip
+                   help='its name (with --from, default "<name> (copy)")')  # fmt: skip
     p.add_argument("--path", metavar="P", help="write here (a file or folder) instead of "
                    "your routines folder")  # fmt: skip
     p.add_argument("--force", action="store_true", help="overwrite an existing file")

@@ -82,12 +82,13 @@ def new_routine_text(
     of one name), or the annotated template."""
     if source is None:
         text = render(routine_id, schema_directive(target))
-        return renamed(text, name, source=str(target), routine_id=routine_id) if name is not None else text
+        if name is None:
+            return text
+        return renamed(text, name, source=str(target), routine_id=routine_id)
     text = source.path.read_text(encoding="utf-8")
     original = source.routine.name if source.routine is not None else routine_id
-    text = renamed(
-        text, f"{original} (copy)" if name is None else name, source=str(source.path), routine_id=routine_id
-    )
+    new_name = f"{original} (copy)" if name is None else name
+    text = renamed(text, new_name, source=str(source.path), routine_id=routine_id)
     return with_directive(text, target)
 
 
