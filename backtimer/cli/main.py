@@ -27,6 +27,7 @@ COMMANDS = {
     "status": "backtimer.cli.status",
     "new": "backtimer.cli.authoring",
     "edit": "backtimer.cli.authoring",
+    "paths": "backtimer.cli.where",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
