@@ -54,6 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ],
     )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.add_argument("--ids", action="store_true", help="only the ids, one a line (for scripts)")
     p.set_defaults(handler=cmd_list)
 
     p = add_command(
@@ -140,6 +141,10 @@ def total_text(timeline: Timeline, *, short: bool = False) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.ids:
+        for entry in discover():
+            print(entry.id)
+        return 0
 
     rows: list[dict[str, Any]] = []
     for entry in discover():

@@ -28,6 +28,7 @@ COMMANDS = {
     "new": "backtimer.cli.authoring",
     "edit": "backtimer.cli.authoring",
     "paths": "backtimer.cli.where",
+    "completion": "backtimer.cli.completion",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
