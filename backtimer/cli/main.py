@@ -26,6 +26,7 @@ COMMANDS = {
     "status": "backtimer.cli.work",
     "new": "backtimer.cli.authoring",
     "edit": "backtimer.cli.authoring",
+    "serve": "backtimer.cli.serve",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 

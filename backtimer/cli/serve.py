@@ -1,0 +1,164 @@
+# ruff: noqa: PLC0415  (textual-serve and aiohttp are imported only when serving)
+"""`backtimer serve [--host H] [--port P] [--token T] [--work] [--no-sound] [ROUTINE]`: the
+app in a browser, for the phone or tablet next to the mat.
+
+Each browser connection starts its own app process (`python -m backtimer run ...`, or
+`work`), drawn in the page by textual-serve. Sound plays on this machine. Loopback by
+default; any other host needs a token, generated here unless --token gives one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import secrets
+import shlex
+import socket
+import sys
+from typing import Any
+from urllib.parse import quote
+
+from backtimer.cli.main import UserError
+
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "serve",
+        help="the app in a browser (a phone or tablet next to the mat, a second screen)",
+        description=(
+            "Serve the whole app (library, sessions, stats; work mode with --work) to a "
+            "browser. Loopback (127.0.0.1) by default. With any other --host, every request "
+            "needs a token: a random one is made at start unless --token gives one, and the "
+            "printed URL (and its QR code) carries it. Sound plays on this machine."
+        ),
+    )
+    p.add_argument("routine", nargs="?", metavar="ROUTINE", help="start this routine (id or path)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free one)")
+    p.add_argument(
+        "--token",
+        help="the token to require (16+ letters, digits, - or _); default: a random one "
+        "when the host is not loopback, none on loopback",
+    )
+    p.add_argument("--work", action="store_true", help="work mode (desk breaks) in the browser")
+    p.add_argument("--no-sound", action="store_true", help="no cue sounds")
+    p.set_defaults(handler=handle)
+
+
+def app_command(args: argparse.Namespace) -> str:
+    """The shell command textual-serve runs for each browser connection: this interpreter
+    (so it works from a venv), quoted for /bin/sh."""
+    words = [sys.executable, "-m", "backtimer"]
+    if args.work:
+        words.append("work")
+        if args.routine:
+            words += ["--routine", args.routine]
+    else:
+        words.append("run")
+        if args.routine:
+            words.append(args.routine)
+    if args.no_sound:
+        words.append("--no-sound")
+    return shlex.join(words)
+
+
+def choose_token(host: str, given: str | None) -> str | None:
+    """The token to require: --token as given, else a random one off loopback, else none."""
+    from backtimer.web.server import is_loopback
+
+    if given is not None:
+        if not TOKEN_SHAPE.fullmatch(given):
+            raise UserError("--token: use 16 to 128 letters, digits, '-' or '_'", 2)
+        return given
+    return None if is_loopback(host) else secrets.token_urlsafe(24)
+
+
+def url_host(host: str) -> str:
+    """The name a browser should use: a listen-on-all address becomes this machine's."""
+    if host not in ("0.0.0.0", "::", ""):
+        return f"[{host}]" if ":" in host else host
+    name = socket.gethostname()
+    try:
+        infos = socket.getaddrinfo(name, None, socket.AF_INET, socket.SOCK_STREAM)
+    except OSError:
+        infos = []
+    for info in infos:
+        address = str(info[4][0])
+        if not address.startswith("127."):
+            return address
+    return name
+
+
+def page_url(host: str, port: int, token: str | None) -> str:
+    url = f"http://{url_host(host)}:{port}/"
+    return f"{url}?token={quote(token)}" if token else url
+
+
+def qr_text(url: str) -> str:
+    """The URL as a QR code in half-block characters (41 columns for a typical URL).
+
+    segno: no dependencies of its own and a complete, well-tested QR encoder."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="l", micro=False).terminal(out=out, compact=True, border=2)
+    return out.getvalue()
+
+
+def _check_routine(args: argparse.Namespace) -> None:
+    """A routine that does not load is reported here, not in the browser later."""
+    if not args.routine:
+        return
+    from backtimer.routine.library import load
+    from backtimer.routine.loader import RoutineError
+
+    try:
+        load(args.routine)
+    except LookupError as exc:
+        raise UserError(str(exc.args[0] if exc.args else exc), 2) from None
+    except RoutineError as exc:
+        raise UserError(str(exc), 1) from None
+
+
+def handle(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"--port: expected 0..65535, got {args.port}", 2)
+    token = choose_token(args.host, args.token)
+    _check_routine(args)
+    try:
+        from backtimer.web.server import BacktimerServer
+    except ImportError as exc:
+        raise UserError(
+            f"serve needs textual-serve ({exc}): pip install textual-serve", 1
+        ) from None
+
+    def ready(port: int) -> None:
+        print(banner(args.host, port, token), end="", flush=True)
+
+    server = BacktimerServer(
+        app_command(args), host=args.host, port=args.port, token=token, on_ready=ready
+    )
+    try:
+        server.serve()
+    except OSError as exc:
+        raise UserError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+        ) from None
+    return 0
+
+
+def banner(host: str, port: int, token: str | None) -> str:
+    """What serve prints once it listens: the URL (after its QR code off loopback)."""
+    from backtimer.web.server import is_loopback
+
+    url = page_url(host, port, token)
+    lines = [f"backtimer serve: open {url}"]
+    if token is not None:
+        lines.append("Every request needs this token: share the URL with no one else.")
+    lines.append("Sound plays on this machine. Ctrl+C stops the server.")
+    text = "\n".join(lines) + "\n"
+    return text if is_loopback(host) else qr_text(url) + text
