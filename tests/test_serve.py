@@ -68,7 +68,9 @@ def test_the_printed_url_carries_the_token_and_off_loopback_a_qr_code() -> None:
 
 def test_the_app_command_is_this_interpreter_with_every_word_quoted() -> None:
     args = argparse.Namespace(work=False, routine="my routines/it's.toml", no_sound=True)
-    words = shlex.split(app_command(args))
+    command = app_command(args)
+    assert command.startswith("exec ")  # the shell gives way to the app
+    words = shlex.split(command)[1:]
     assert words == [
         sys.executable,
         "-m",
@@ -78,9 +80,9 @@ def test_the_app_command_is_this_interpreter_with_every_word_quoted() -> None:
         "--no-sound",
     ]
     args = argparse.Namespace(work=True, routine="neck", no_sound=False)
-    assert shlex.split(app_command(args))[3:] == ["work", "--routine", "neck"]
+    assert shlex.split(app_command(args))[4:] == ["work", "--routine", "neck"]
     args = argparse.Namespace(work=False, routine=None, no_sound=False)
-    assert shlex.split(app_command(args))[3:] == ["run"]
+    assert shlex.split(app_command(args))[4:] == ["run"]
 
 
 def serve_fails(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -285,3 +287,53 @@ async def test_in_a_terminal_or_a_wide_page_there_are_no_touch_buttons(
     async with app.run_test(size=(100, 40)) as pilot:
         await step(pilot, clock, 0.5)
         assert app.screen.query_one(TouchKeys).region.height == 0  # the footer is wide enough
+
+
+def app_processes(server_pid: int) -> list[int]:
+    """The app processes serve started (its children), from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == server_pid:
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_stopping_serve_stops_the_apps_it_started(tmp_path: Path) -> None:
+    import asyncio
+    import time
+
+    import aiohttp
+
+    served = Served(tmp_path, "--token", TOKEN, "--no-sound")
+    pid = served.process.pid
+
+    async def watch_the_library_then_stop() -> list[int]:
+        async with aiohttp.ClientSession() as session:
+            url = f"http://{served.address}/ws?token={TOKEN}&width=80&height=24"
+            async with session.ws_connect(url) as ws:
+                screen = b""
+                deadline = time.monotonic() + 20
+                while b"Back strength" not in screen and time.monotonic() < deadline:
+                    message = await ws.receive(timeout=20)
+                    if isinstance(message.data, bytes):
+                        screen += message.data
+                assert b"Back strength" in screen  # the library, drawn for this connection
+                apps = app_processes(pid)
+                assert len(apps) == 1
+                served.process.terminate()  # Ctrl+C or SIGTERM, with the page still open
+                await asyncio.get_running_loop().run_in_executor(None, served.process.wait, 10)
+                return apps
+
+    try:
+        apps = asyncio.run(watch_the_library_then_stop())
+    finally:
+        served.stop()
+    assert served.process.returncode == 0
+    time.sleep(0.2)
+    assert not any(Path(f"/proc/{app}").exists() for app in apps), "an app outlived serve"

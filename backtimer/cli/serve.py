@@ -61,7 +61,8 @@ def app_command(args: argparse.Namespace) -> str:
             words.append(args.routine)
     if args.no_sound:
         words.append("--no-sound")
-    return shlex.join(words)
+    # exec: the shell gives way to the app, so the server's signals reach the app itself
+    return "exec " + shlex.join(words)
 
 
 def choose_token(host: str, given: str | None) -> str | None:

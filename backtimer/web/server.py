@@ -14,7 +14,8 @@ around the same pieces, so that:
   used, and it loads nothing from other hosts (the font ships with textual-serve);
 - static files come from textual-serve's own folder only: no directory listing, no
   symlinks followed, no `..` out of it (aiohttp resolves the path and refuses);
-- no download route and no access log (a log would hold the token).
+- no download route and no access log (a log would hold the token);
+- stopping the server (Ctrl+C, SIGTERM) stops every app it started.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from pathlib import Path
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
-from textual_serve.server import Server
+from textual_serve.app_service import AppService
+from textual_serve.server import Server, to_int
 
 COOKIE = "backtimer_token"
+log = logging.getLogger("backtimer.serve")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LOOPBACK_NAMES = ("localhost",)
 
@@ -89,6 +92,7 @@ class BacktimerServer(Server):
         self.token = token
         self.on_ready = on_ready
         self.bound_port: int | None = None
+        self.apps: set[AppService] = set()
 
     # ---- the aiohttp application ---------------------------------------------------------
 
@@ -149,6 +153,52 @@ class BacktimerServer(Server):
         """Plain log lines: no tracebacks with local variables (they would show the token)."""
         logging.basicConfig(level="DEBUG" if self.debug else "WARNING", format="%(message)s")
 
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """textual-serve's handler, with the app remembered so that stopping the server
+        stops it too (an app left behind would run on with no one to see it)."""
+        websocket = web.WebSocketResponse(heartbeat=15, timeout=2.0)
+        width = to_int(request.query.get("width", "80"), 80)
+        height = to_int(request.query.get("height", "24"), 24)
+        app_service: AppService | None = None
+
+        async def close() -> None:
+            await websocket.close()
+
+        try:
+            await websocket.prepare(request)
+            app_service = AppService(
+                self.command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=close,
+                download_manager=self.download_manager,
+                debug=self.debug,
+            )
+            self.apps.add(app_service)
+            await app_service.start(min(max(width, 1), 1000), min(max(height, 1), 1000))
+            await self._process_messages(websocket, app_service)
+        except asyncio.CancelledError:
+            await websocket.close()
+        except Exception:  # a broken message from the page: close this one, keep serving
+            log.warning("backtimer serve: a connection failed", exc_info=False)
+        finally:
+            if app_service is not None:
+                await app_service.stop()
+                self.apps.discard(app_service)
+        return websocket
+
+    async def stop_apps(self, grace: float = 2.0) -> None:
+        """Ask every app to quit; end the ones still running after `grace` seconds."""
+        processes = [p for a in self.apps if (p := a._process) is not None and p.returncode is None]
+        for app_service in list(self.apps):
+            await app_service.send_meta({"type": "quit"})
+        for process in processes:
+            try:
+                await asyncio.wait_for(process.wait(), grace)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+
     # ---- running -------------------------------------------------------------------------
 
     def serve(self, debug: bool = False) -> None:
@@ -172,6 +222,7 @@ class BacktimerServer(Server):
                 self.on_ready(self.bound_port)
             await stop.wait()
         finally:
+            await self.stop_apps()
             await runner.cleanup()
 
 
