@@ -78,12 +78,20 @@ def open_page(browser: Any, url: str, width: int, height: int, *, phone: bool) -
     return page
 
 
-def shot(page: Any, name: str) -> Path:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTEFACTS / name
-    page.screenshot(path=str(path))
-    print(f"\nscreenshot: {path}")
-    return path
+@pytest.fixture
+def shot(capsys: pytest.CaptureFixture[str]) -> Any:
+    """shot(page, name): a screenshot kept under ARTEFACTS; its path is printed even when
+    pytest captures the output."""
+
+    def take(page: Any, name: str) -> Path:
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTEFACTS / name
+        page.screenshot(path=str(path))
+        with capsys.disabled():
+            print(f"\nscreenshot: {path}")
+        return path
+
+    return take
 
 
 def wait_for_tick(screen: BrowserScreen, timeout_ms: int = 3000) -> None:
@@ -101,7 +109,7 @@ def wait_for_tick(screen: BrowserScreen, timeout_ms: int = 3000) -> None:
 
 
 def test_on_a_phone_a_person_starts_pauses_and_quits_by_tapping(
-    browser: Any, served: Served
+    browser: Any, served: Served, shot: Any
 ) -> None:
     page = open_page(browser, served.url, 390, 844, phone=True)
     screen = BrowserScreen(page)
@@ -156,7 +164,9 @@ def test_on_a_phone_a_person_starts_pauses_and_quits_by_tapping(
     assert page.others == []
 
 
-def test_on_a_desktop_a_person_starts_and_pauses_by_keyboard(browser: Any, served: Served) -> None:
+def test_on_a_desktop_a_person_starts_and_pauses_by_keyboard(
+    browser: Any, served: Served, shot: Any
+) -> None:
     page = open_page(browser, served.url, 1280, 800, phone=False)
     screen = BrowserScreen(page)
     page.goto(served.url)
