@@ -60,11 +60,14 @@ def write_routine(home: Path) -> Path:
     return path
 
 
-def open_in_browser(browser: Any, url: str) -> tuple[Any, BrowserScreen, float, float]:
-    """(context, screen, ms to textual.js's first-bytes mark, ms to the routine's name)."""
+def open_in_browser(browser: Any, url: str) -> tuple[Any, BrowserScreen, float, float, float]:
+    """(context, screen, ms to textual.js's first-bytes mark, ms to the routine's name, ms
+    to the page opening its WebSocket: the page itself, before any app starts)."""
     context = browser.new_context(viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]})
     page = context.new_page()
     screen = BrowserScreen(page)
+    opened: list[float] = []
+    page.on("websocket", lambda _ws: opened.append(time.perf_counter()))
     start = time.perf_counter()
     page.goto(url)
     page.wait_for_selector("body.-first-byte", timeout=30000)
@@ -75,7 +78,7 @@ def open_in_browser(browser: Any, url: str) -> tuple[Any, BrowserScreen, float, 
             raise SystemExit("the routine never appeared in the page:\n" + screen.text())
         page.wait_for_timeout(5)
     named = time.perf_counter() - start
-    return context, screen, first_bytes * 1000, named * 1000
+    return context, screen, first_bytes * 1000, named * 1000, (opened[0] - start) * 1000
 
 
 def tmux_first_frame(routine: Path, env: dict[str, str], size: tuple[int, int]) -> float:
@@ -122,17 +125,18 @@ def main() -> int:
         served = Served(home, "--token", TOKEN, "--no-sound", str(routine))
         try:
             # the page's terminal size, for tmux to match
-            context, screen, _b, _n = open_in_browser(browser, served.url)
+            context, screen, _b, _n, _w = open_in_browser(browser, served.url)
             assert screen.size is not None
             size = screen.size
             context.close()
             print(f"terminal size in the page: {size[0]}x{size[1]}")
 
-            bytes_ms, named_ms, tmux_ms = [], [], []
+            bytes_ms, named_ms, tmux_ms, socket_ms = [], [], [], []
             for _ in range(args.launches):
                 time.sleep(1.0)  # the previous app process has gone
-                context, screen, b, n = open_in_browser(browser, served.url)
+                context, screen, b, n, w = open_in_browser(browser, served.url)
                 context.close()
+                socket_ms.append(w)
                 bytes_ms.append(b)
                 named_ms.append(n)
                 time.sleep(1.0)
@@ -143,13 +147,15 @@ def main() -> int:
                 f"routine on the page {med(named_ms):.0f} ms "
                 f"({min(named_ms):.0f}-{max(named_ms):.0f}); tmux {med(tmux_ms):.0f} ms "
                 f"({min(tmux_ms):.0f}-{max(tmux_ms):.0f}); ratio page/tmux "
-                f"{med(named_ms) / med(tmux_ms):.2f}"
+                f"{med(named_ms) / med(tmux_ms):.2f}; the page opened its WebSocket after "
+                f"{med(socket_ms):.0f} ms, the app's first frame came "
+                f"{med([n - w for n, w in zip(named_ms, socket_ms, strict=True)]):.0f} ms later"
             )
 
             relay, served_app, tmux_app, pages = [], [], [], []
             for _ in range(args.runs):
                 time.sleep(1.0)
-                context, screen, _b, _n = open_in_browser(browser, served.url)
+                context, screen, _b, _n, _w = open_in_browser(browser, served.url)
                 tmux = Tmux()
                 try:
                     pane = tmux.start("app", f"{sys.executable} -m backtimer run {routine}",

@@ -4,6 +4,7 @@ touch buttons the session shows in a browser."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import http.client
 import os
@@ -305,7 +306,6 @@ def app_processes(server_pid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
 def test_stopping_serve_stops_the_apps_it_started(tmp_path: Path) -> None:
-    import asyncio
     import time
 
     import aiohttp
@@ -337,3 +337,40 @@ def test_stopping_serve_stops_the_apps_it_started(tmp_path: Path) -> None:
     assert served.process.returncode == 0
     time.sleep(0.2)
     assert not any(Path(f"/proc/{app}").exists() for app in apps), "an app outlived serve"
+
+
+async def test_a_page_past_the_limit_gets_503_and_stopping_ends_even_a_stubborn_app() -> None:
+    import time
+
+    import aiohttp
+    from aiohttp import web
+
+    from backtimer.web.server import BacktimerServer
+
+    # an "app" that ignores the quit message: stop_apps must end it all the same
+    server = BacktimerServer("exec sleep 60", port=0, max_apps=1)
+    runner = web.AppRunner(await server._make_app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with aiohttp.ClientSession() as session:
+            url = f"http://127.0.0.1:{port}/ws?width=80&height=24"
+            async with session.ws_connect(url):
+                for _ in range(100):
+                    if server.apps:
+                        break
+                    await asyncio.sleep(0.02)
+                assert len(server.apps) == 1
+                with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                    await session.ws_connect(url)
+                assert refused.value.status == 503
+                process = next(iter(server.apps))._process
+                assert process is not None and process.returncode is None
+                started = time.monotonic()
+                await server.stop_apps(grace=0.5)
+                assert process.returncode is not None
+                assert time.monotonic() - started < 3
+    finally:
+        await runner.cleanup()

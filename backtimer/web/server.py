@@ -15,7 +15,8 @@ around the same pieces, so that:
 - static files come from textual-serve's own folder only: no directory listing, no
   symlinks followed, no `..` out of it (aiohttp resolves the path and refuses);
 - no download route and no access log (a log would hold the token);
-- stopping the server (Ctrl+C, SIGTERM) stops every app it started.
+- at most MAX_APPS apps run at once, and stopping the server (Ctrl+C, SIGTERM) stops
+  every app it started.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ COOKIE = "backtimer_token"
 log = logging.getLogger("backtimer.serve")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LOOPBACK_NAMES = ("localhost",)
+MAX_APPS = 8  # app processes at once (one per open page); a ninth page gets 503
 
 # What the page may do: its own scripts, styles and fonts, and its own WebSocket; xterm.js
 # adds <style> elements, hence 'unsafe-inline' for styles only. No framing (a page that
@@ -87,12 +89,15 @@ class BacktimerServer(Server):
         token: str | None = None,
         title: str = "backtimer",
         on_ready: Callable[[int], None] | None = None,
+        max_apps: int = MAX_APPS,
     ) -> None:
         super().__init__(command, host=host, port=port, title=title)
         self.token = token
         self.on_ready = on_ready
         self.bound_port: int | None = None
         self.apps: set[AppService] = set()
+        self.max_apps = max_apps
+        self.open_pages = 0
 
     # ---- the aiohttp application ---------------------------------------------------------
 
@@ -156,6 +161,9 @@ class BacktimerServer(Server):
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """textual-serve's handler, with the app remembered so that stopping the server
         stops it too (an app left behind would run on with no one to see it)."""
+        if self.open_pages >= self.max_apps:
+            raise web.HTTPServiceUnavailable(text="backtimer: too many pages open at once\n")
+        self.open_pages += 1  # counted before the first await: no two pages take one place
         websocket = web.WebSocketResponse(heartbeat=15, timeout=2.0)
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
@@ -182,9 +190,12 @@ class BacktimerServer(Server):
         except Exception:  # a broken message from the page: close this one, keep serving
             log.warning("backtimer serve: a connection failed", exc_info=False)
         finally:
-            if app_service is not None:
-                await app_service.stop()
-                self.apps.discard(app_service)
+            try:
+                if app_service is not None:
+                    await app_service.stop()
+                    self.apps.discard(app_service)
+            finally:
+                self.open_pages -= 1
         return websocket
 
     async def stop_apps(self, grace: float = 2.0) -> None:
