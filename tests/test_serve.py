@@ -374,3 +374,38 @@ async def test_a_page_past_the_limit_gets_503_and_stopping_ends_even_a_stubborn_
                 assert time.monotonic() - started < 3
     finally:
         await runner.cleanup()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_an_app_does_not_outlive_a_killed_serve(tmp_path: Path) -> None:
+    import time
+
+    import aiohttp
+
+    served = Served(tmp_path, "--token", TOKEN, "--no-sound")
+    pid = served.process.pid
+
+    async def open_the_app() -> list[int]:
+        async with aiohttp.ClientSession() as session:
+            url = f"http://{served.address}/ws?token={TOKEN}&width=80&height=24"
+            async with session.ws_connect(url) as ws:
+                screen = b""
+                deadline = time.monotonic() + 20
+                while b"Back strength" not in screen and time.monotonic() < deadline:
+                    message = await ws.receive(timeout=20)
+                    if isinstance(message.data, bytes):
+                        screen += message.data
+                apps = app_processes(pid)
+                served.process.kill()  # SIGKILL: serve cannot stop anything
+                served.process.wait(10)
+                return apps
+
+    try:
+        apps = asyncio.run(open_the_app())
+    finally:
+        served.stop()
+    assert len(apps) == 1
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{apps[0]}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{apps[0]}").exists(), "the app outlived a killed serve"

@@ -10,6 +10,7 @@ default; any other host needs a token, generated here unless --token gives one.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import secrets
 import shlex
@@ -21,6 +22,9 @@ from urllib.parse import quote
 from backtimer.cli.main import UserError
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
+# set in the serve process, inherited by the apps it starts: the pid they must not outlive
+SERVED_BY = "BACKTIMER_SERVED_BY"
+PR_SET_PDEATHSIG = 1
 
 
 def register(sub: Any) -> None:
@@ -143,6 +147,7 @@ def handle(args: argparse.Namespace) -> int:
     server = BacktimerServer(
         app_command(args), host=args.host, port=args.port, token=token, on_ready=ready
     )
+    os.environ[SERVED_BY] = str(os.getpid())
     try:
         server.serve()
     except OSError as exc:
@@ -163,3 +168,26 @@ def banner(host: str, port: int, token: str | None) -> str:
     lines.append("Sound plays on this machine. Ctrl+C stops the server.")
     text = "\n".join(lines) + "\n"
     return text if is_loopback(host) else qr_text(url) + text
+
+
+def die_with_server() -> None:
+    """In an app that serve started: end with the serve process, even when it is killed
+    (SIGKILL) and so cannot stop its apps (Linux: PR_SET_PDEATHSIG). Elsewhere the app
+    ends when its page closes or the server stops it."""
+    import ctypes
+    import ctypes.util
+    import signal
+
+    try:
+        server = int(os.environ.pop(SERVED_BY))
+    except (KeyError, ValueError):
+        return
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != server:  # it was gone before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
