@@ -177,7 +177,7 @@ def test_on_a_desktop_a_person_starts_and_pauses_by_keyboard(
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
     text = screen.wait_for("GET READY")
-    assert "Quick test" not in text or "Chin tuck" in text
+    assert "Next: Chin tuck" in text
     wait_for_tick(screen)
     text = screen.wait_for("It hurts")
     assert "space Pause" in text  # wide page: the footer's keys, no touch buttons
@@ -190,3 +190,9 @@ def test_on_a_desktop_a_person_starts_and_pauses_by_keyboard(
     page.keyboard.press("y")
     page.wait_for_selector("body.-closed", timeout=10000)
     assert page.others == []
+
+    # a browser without the token (a fresh one: no cookie) gets 403 and no app
+    stranger = open_page(browser, served.url, 1280, 800, phone=False)
+    response = stranger.goto(served.url.split("?")[0])
+    assert response is not None and response.status == 403
+    assert "token" in stranger.inner_text("body") and not stranger.query_selector(".xterm")
