@@ -409,3 +409,17 @@ def test_an_app_does_not_outlive_a_killed_serve(tmp_path: Path) -> None:
     while Path(f"/proc/{apps[0]}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(f"/proc/{apps[0]}").exists(), "the app outlived a killed serve"
+
+
+def test_listening_on_every_address_prints_one_this_machine_has(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backtimer.cli import serve
+
+    found = serve.lan_addresses()
+    assert all(not a.startswith("127.") and a.count(".") == 3 for a in found)
+    monkeypatch.setattr(serve, "lan_addresses", lambda: ["192.168.1.20", "10.0.0.5"])
+    text = banner("0.0.0.0", 8000, TOKEN)
+    assert f"open http://192.168.1.20:8000/?token={TOKEN}" in text
+    assert "other addresses: 10.0.0.5" in text
+    assert "0.0.0.0" not in text

@@ -25,6 +25,7 @@ TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
 # set in the serve process, inherited by the apps it starts: the pid they must not outlive
 SERVED_BY = "BACKTIMER_SERVED_BY"
 PR_SET_PDEATHSIG = 1
+SIOCGIFADDR = 0x8915  # Linux: an interface's IPv4 address
 
 
 def register(sub: Any) -> None:
@@ -80,20 +81,42 @@ def choose_token(host: str, given: str | None) -> str | None:
     return None if is_loopback(host) else secrets.token_urlsafe(24)
 
 
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses other than loopback, from its network interfaces
+    (Linux: SIOCGIFADDR, no traffic sent); else what its host name resolves to."""
+    found: list[str] = []
+    try:
+        import fcntl
+        import struct
+
+        interfaces = socket.if_nameindex()
+    except (ImportError, OSError):
+        interfaces = []
+    for _index, name in interfaces:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                packed = fcntl.ioctl(
+                    probe.fileno(), 0x8915, struct.pack("256s", name[:15].encode())
+                )
+            except OSError:  # no IPv4 address on this interface
+                continue
+        found.append(socket.inet_ntoa(packed[20:24]))
+    if not found:
+        try:
+            infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        except OSError:
+            infos = []
+        found = [str(info[4][0]) for info in infos]
+    return list(dict.fromkeys(a for a in found if not a.startswith(("127.", "169.254."))))
+
+
 def url_host(host: str) -> str:
-    """The name a browser should use: a listen-on-all address becomes this machine's."""
+    """The name a browser should use: a listen-on-all address becomes this machine's
+    first LAN address (or its host name when it has none)."""
     if host not in ("0.0.0.0", "::", ""):
         return f"[{host}]" if ":" in host else host
-    name = socket.gethostname()
-    try:
-        infos = socket.getaddrinfo(name, None, socket.AF_INET, socket.SOCK_STREAM)
-    except OSError:
-        infos = []
-    for info in infos:
-        address = str(info[4][0])
-        if not address.startswith("127."):
-            return address
-    return name
+    addresses = lan_addresses()
+    return addresses[0] if addresses else socket.gethostname()
 
 
 def page_url(host: str, port: int, token: str | None) -> str:
@@ -165,6 +188,10 @@ def banner(host: str, port: int, token: str | None) -> str:
     lines = [f"backtimer serve: open {url}"]
     if token is not None:
         lines.append("Every request needs this token: share the URL with no one else.")
+    if host in ("0.0.0.0", "::", ""):
+        others = lan_addresses()[1:]
+        if others:
+            lines.append(f"This machine's other addresses: {', '.join(others)}")
     lines.append("Sound plays on this machine. Ctrl+C stops the server.")
     text = "\n".join(lines) + "\n"
     return text if is_loopback(host) else qr_text(url) + text
