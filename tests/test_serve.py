@@ -423,3 +423,28 @@ def test_listening_on_every_address_prints_one_this_machine_has(
     assert f"open http://192.168.1.20:8000/?token={TOKEN}" in text
     assert "other addresses: 10.0.0.5" in text
     assert "0.0.0.0" not in text
+
+
+def test_the_qr_code_printed_is_the_url_itself() -> None:
+    """Read the half-block characters back into modules and compare them with the QR
+    code of the URL: what a phone's camera sees is the URL, with its token."""
+    import segno
+
+    from backtimer.cli.serve import qr_text
+
+    url = f"http://192.168.1.20:8123/?token={TOKEN}"
+    rows = qr_text(url).splitlines()
+    light = {"█": (True, True), "▀": (True, False), "▄": (False, True), " ": (False, False)}
+    modules = []
+    for row in rows:
+        modules.append([light[c][0] for c in row])
+        modules.append([light[c][1] for c in row])
+    border = 2
+    matrix = segno.make(url, error="l", micro=False).matrix
+    size = len(matrix) + 2 * border
+    expected = [[True] * size for _ in range(size)]  # the quiet zone is light
+    for y, line in enumerate(matrix):
+        for x, dark in enumerate(line):
+            expected[y + border][x + border] = not dark
+    assert len(modules) in (size, size + 1)  # an odd size: the last half row is blank
+    assert modules[:size] == expected
