@@ -2,7 +2,9 @@
 
 A person opens the printed URL on a phone (390x844, touch) and on a desktop (1280x800),
 sees the library, starts a short routine by tapping and by keyboard, watches the countdown
-move, pauses, and quits. Screenshots of both are kept (the path is printed).
+move, pauses, and quits; a browser without the token gets 403. Screenshots are kept under
+build/serve-screenshots/ (or $BACKTIMER_ARTEFACTS/serve-screenshots/; each path is printed).
+The test skips, saying why, only where /usr/bin/chromium or playwright is missing.
 """
 
 from __future__ import annotations
