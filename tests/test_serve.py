@@ -448,3 +448,23 @@ def test_the_qr_code_printed_is_the_url_itself() -> None:
             expected[y + border][x + border] = not dark
     assert len(modules) in (size, size + 1)  # an odd size: the last half row is blank
     assert modules[:size] == expected
+
+
+def test_a_port_in_use_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "backtimer", "serve", "--port", str(port)],
+            env=served_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr and "open http" not in done.stdout
