@@ -39,7 +39,12 @@ def register(sub: Any) -> None:
             "printed URL (and its QR code) carries it. Sound plays on this machine."
         ),
     )
-    p.add_argument("routine", nargs="?", metavar="ROUTINE", help="start this routine (id or path)")
+    p.add_argument(
+        "routine",
+        nargs="?",
+        metavar="ROUTINE",
+        help="start this routine (id or path); with --work, the break routine to offer",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free one)")
     p.add_argument(
