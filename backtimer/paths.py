@@ -2,9 +2,8 @@
 
 Overrides (tests and unusual set-ups use them):
 - BACKTIMER_CONFIG_DIR: config.toml and routines/ (default: platformdirs user config dir)
-- BACKTIMER_DATA_DIR: history.sqlite3 and state (default: platformdirs user data dir)
-- BACKTIMER_CACHE_DIR: files that can be made again, e.g. rendered phrases (default:
-  platformdirs user cache dir)
+- BACKTIMER_DATA_DIR: history.sqlite3, state and logs (default: platformdirs user data dir)
+- BACKTIMER_CACHE_DIR: files backtimer can make again (default: platformdirs user cache dir)
 """
 
 from __future__ import annotations
@@ -32,6 +31,10 @@ def data_dir() -> Path:
 def cache_dir() -> Path:
     env = os.environ.get("BACKTIMER_CACHE_DIR")
     return Path(env).expanduser() if env else platformdirs.user_cache_path(APP)
+
+
+def logs_dir() -> Path:
+    return data_dir() / "logs"
 
 
 def config_file() -> Path:

@@ -13,8 +13,8 @@ import pytest
 def isolated_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
-    """BACKTIMER_CONFIG_DIR / BACKTIMER_DATA_DIR / BACKTIMER_CACHE_DIR point at fresh, empty
-    temporary folders."""
+    """BACKTIMER_CONFIG_DIR / BACKTIMER_DATA_DIR point at fresh, empty temporary folders
+    (and BACKTIMER_CACHE_DIR at one not made yet)."""
     root = tmp_path_factory.mktemp("home")
     config = root / "config"
     data = root / "data"
