@@ -305,3 +305,34 @@ def test_the_voice_toggles_for_one_session(tmp_path: Path) -> None:
         assert told[-1] == ("played", "go")
     finally:
         lis.close()
+
+
+def test_closing_does_not_wait_for_the_last_phrase_yet_it_is_heard_whole(tmp_path: Path) -> None:
+    """The app closes the session as "Done. ..." starts: the summary screen must not wait
+    seconds for it, and the person still hears all of it (the worker says it, then exits)."""
+    from tests.audio_helpers import wait_for
+
+    env, out = alsa_home(tmp_path)
+    source = tmp_path / "voice-check.toml"
+    source.write_text(ROUTINE)
+    routine = load_file(source)
+    timeline = compile(routine)
+    lis = SpokenListener(routine, timeline, True, voice=VoiceSettings(enabled=True),
+                         settings=SoundSettings(volume=100), tty=False, env=env)  # fmt: skip
+    v = lis.voice
+    assert v is not None and v.wait_loaded(30)
+    done = str(v.chosen[("done",)])
+    assert lis.client is not None
+    proc = lis.client.proc
+    lis.client.say(v.ids[done])
+    t0 = time.monotonic()
+    lis.close()
+    assert time.monotonic() - t0 < 0.5
+    assert proc.poll() is None  # still saying it
+    clip = PhraseCache().get(v.engine.key(done))  # type: ignore[union-attr]
+    assert clip is not None
+    assert wait_for(out, [clip.frames])[0] >= 0
+    deadline = time.monotonic() + clip.seconds + 5
+    while proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() == 0  # and then it exited by itself

@@ -21,7 +21,8 @@ The worker loads and volume-scales every WAV once at start, picks a backend
 ..., "reasons": [...]} once, then "fallback" if a backend fails mid-session,
 "pong" for ping (its own thread / file counts), "loaded" / "load_failed" for each phrase,
 and "played" / "said" / "dropped" when report is on.
-It exits when its stdin closes, so it cannot outlive the app.
+It exits when its stdin closes, so it cannot outlive the app (after `quit`, only by the
+rest of the phrase it is saying, at most MAX_PHRASE_SECONDS).
 
 The client never blocks on the worker: the pipe is non-blocking (a worker that
 stopped reading loses cues, it does not stall the app), and a daemon thread
@@ -492,9 +493,11 @@ class WorkerClient:
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> bool:
         return self.ready.wait(timeout) and self.dead is None
 
-    def close(self, timeout: float | None = None) -> None:
+    def close(self, timeout: float | None = None, *, wait: bool = True) -> None:
         """Stop the worker; the cue still sounding may finish (up to DRAIN_LIMIT s), a
-        phrase (up to MAX_PHRASE_SECONDS)."""
+        phrase (up to MAX_PHRASE_SECONDS). With wait=False this returns at once: the worker
+        finishes the sounding phrase and exits by itself (a screen is not held up while
+        "Done. ..." is said), and a daemon thread reaps it."""
         if self._closing:
             return
         if timeout is None:
@@ -503,6 +506,14 @@ class WorkerClient:
         self._closing = True
         with contextlib.suppress(OSError):
             self.proc.stdin.close()  # type: ignore[union-attr]
+        if wait:
+            self._reap(timeout)
+        else:
+            threading.Thread(
+                target=self._reap, args=(timeout,), name="backtimer-audio-reap", daemon=True
+            ).start()
+
+    def _reap(self, timeout: float) -> None:
         try:
             self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -511,7 +522,6 @@ class WorkerClient:
         self._reader.join(timeout=timeout)
         with contextlib.suppress(OSError):
             self.proc.stdout.close()  # type: ignore[union-attr]
-
 
 if __name__ == "__main__":
     raise SystemExit(worker_main())

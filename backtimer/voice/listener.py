@@ -102,4 +102,12 @@ class SpokenListener(AudioListener):
         if voice is not None:
             with contextlib.suppress(Exception):
                 voice.close()
+        client = self.client
+        if client is not None and client.phrases:
+            # the last phrase ("Done. ...") is heard whole, but the caller does not wait
+            # for it: the worker says it and exits by itself
+            self.client = None
+            with contextlib.suppress(Exception):
+                client.close(wait=False)
+            return
         super().close()
