@@ -523,5 +523,6 @@ class WorkerClient:
         with contextlib.suppress(OSError):
             self.proc.stdout.close()  # type: ignore[union-attr]
 
+
 if __name__ == "__main__":
     raise SystemExit(worker_main())
