@@ -112,8 +112,13 @@ def cmd_list(args: argparse.Namespace) -> int:
             "error": None,
             "_total": "",
         }
+        timeline = None
         if entry.routine is not None:
-            timeline = compile_timeline(entry.routine)
+            try:
+                timeline = compile_timeline(entry.routine)
+            except Exception as exc:  # one bad routine never breaks the list
+                row["error"] = f"{entry.path}: cannot compile ({type(exc).__name__}: {exc})"
+        if entry.routine is not None and timeline is not None:
             row.update(
                 name=entry.routine.name,
                 place=entry.routine.place,
@@ -345,7 +350,8 @@ def _expand(raw: list[str]) -> list[Path]:
     for item in raw:
         path = Path(item).expanduser()
         if path.is_dir():
-            found.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
+            # everything but folders: a FIFO or device named x.toml is reported, not skipped
+            found.extend(sorted(p for p in path.glob("*.toml") if not p.is_dir()))
         else:
             found.append(path)
     return found
@@ -367,6 +373,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             compile_timeline(routine)
         except RoutineError as exc:
             print(exc)
+            bad += 1
+            continue
+        except Exception as exc:  # one bad file never stops the others being checked
+            print(f"{path}: cannot check this routine ({type(exc).__name__}: {exc})")
             bad += 1
             continue
         print(f"ok  {path}")

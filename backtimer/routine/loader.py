@@ -18,7 +18,7 @@ from typing import Any
 import tomli as tomllib  # the same parser as the standard library's, compiled: 2-3x faster
 
 from backtimer.routine import limits, schema
-from backtimer.routine.durations import duration_text, parse_duration
+from backtimer.routine.durations import duration_text, human, parse_duration
 from backtimer.routine.errors import Problem, RoutineError
 from backtimer.routine.limits import MAX_DURATION, MAX_REPS, MAX_SETS
 from backtimer.routine.model import (
@@ -85,12 +85,21 @@ def read_bounded(path: Path, source: str, limit: int = limits.MAX_FILE_BYTES) ->
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
+        try:  # a socket cannot be opened at all: say what it is
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = stat.S_IFREG
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            message = f"not a routine file: this is {kind}, expected a regular .toml file"
+            raise refuse(message) from None
         raise refuse(f"cannot read the file: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-            raise refuse(f"not a routine file: this is {kind}, expected a regular .toml file")
+            message = f"not a routine file: this is {kind}, expected a regular .toml file"
+            raise refuse(message) from None
         if info.st_size > limit:
             raise refuse(_too_big(info.st_size, limit))
         chunks: list[bytes] = []
@@ -445,11 +454,9 @@ class _Checker:
                 got = "a single [exercise] table (write [[exercise]], with two brackets)"
             self.problem(None, ["exercise"], f"expected [[exercise]] tables, got {got}")
         elif len(raw_exercises) > limits.MAX_EXERCISES:
-            self.problem(
-                None,
-                ["exercise"],
-                f"expected at most {limits.MAX_EXERCISES} exercises, got {len(raw_exercises)}",
-            )
+            message = f"expected at most {limits.MAX_EXERCISES} exercises, got {len(raw_exercises)}"
+            line = self.lines.find(("exercise", limits.MAX_EXERCISES))  # the first one too many
+            self.problems.append(Problem(self.source, f"exercise: {message}", line=line))
         else:
             resolved = defaults or Defaults()
             exercises = [self.exercise(i, e, resolved) for i, e in enumerate(raw_exercises)]
@@ -492,7 +499,7 @@ class _Checker:
             self.problems.append(
                 Problem(
                     self.source,
-                    f"the routine lasts {duration_text(round(total))}{grows}; a routine lasts "
+                    f"the routine lasts {human(total)}{grows}; a routine lasts "
                     f"at most {hours:g} hours",
                 )
             )

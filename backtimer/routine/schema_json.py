@@ -97,7 +97,9 @@ def _table(fields: dict[str, Field], title: str) -> dict[str, Any]:
         "type": "object",
         "description": title,
         "additionalProperties": False,
-        "properties": {name: {"description": f.doc, **_type(f, name)} for name, f in fields.items()},
+        "properties": {
+            name: {"description": f.doc, **_type(f, name)} for name, f in fields.items()
+        },
     }
     required = [name for name, f in fields.items() if f.required]
     if required:
