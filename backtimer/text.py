@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
-__all__ = ["CONTROL", "csv_cell", "first_control", "visible"]
+__all__ = ["CONTROL", "csv_cell", "first_control", "json_text", "visible"]
 
 # Unicode category Cc: C0, DEL and C1. (Surrogates only reach a str through
 # errors="surrogateescape" and friends; they cannot be encoded for a terminal.)
@@ -62,3 +63,16 @@ def first_control(text: str, keep: str = "") -> int | None:
         if match.group() not in keep:
             return match.start()
     return None
+
+
+_JSON_RAW = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def json_text(data: Any, *, indent: int | None = 2) -> str:
+    """JSON for output: non-ASCII letters as they are (ensure_ascii=False), but DEL, C1 and
+    lone surrogates escaped as \\uXXXX like C0 already is, so JSON output never carries a
+    raw control character. (Outside strings JSON is ASCII, so this only touches strings.)"""
+    import json  # noqa: PLC0415 (the loader imports this module; json only when asked)
+
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

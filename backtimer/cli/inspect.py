@@ -21,6 +21,7 @@ from backtimer.routine.library import RoutineEntry, discover, resolve
 from backtimer.routine.loader import RoutineError, load_file
 from backtimer.routine.model import WorkKind
 from backtimer.routine.progression import level_text
+from backtimer.text import json_text, visible
 from backtimer.timeline import compile as compile_timeline
 
 if TYPE_CHECKING:
@@ -297,24 +298,16 @@ def cmd_plan(args: argparse.Namespace) -> int:
     timeline = compile_timeline(routine)
     if args.json:
         data = plan_json(routine, timeline) | {"level": args.level, "levels": levels_json(reached)}
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data))
         return 0
 
-    from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
+
+    from backtimer.cli.columns import layout  # noqa: PLC0415
 
     console = _console()
     narrow = console.width < NARROW
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    if not narrow:
-        table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("start", justify="right", no_wrap=True)
-    table.add_column("secs", justify="right", no_wrap=True)
-    table.add_column("what", ratio=1)
-    if not narrow:
-        table.add_column("rep", no_wrap=True)
-        table.add_column("set", no_wrap=True)
-        table.add_column("side", no_wrap=True)
+    rows: list[list[str]] = []
     for seg in timeline.segments:
         secs = f"{seg.duration:g}" if seg.duration is not None else f"~{seg.estimate:g}"
         if seg.kind == "rest":
@@ -331,12 +324,24 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 what += f" {rep}"
             extra = [f"set {sets}" if sets else "", seg.side or ""]
             what = " · ".join([what, *(part for part in extra if part)])
-            table.add_row(clock(seg.start), secs, Text(what))
+            rows.append([clock(seg.start), secs, visible(what)])
         else:
-            cells = [str(seg.index), clock(seg.start), secs, Text(what), rep, sets]
-            table.add_row(*cells, Text(seg.side or ""))
-    console.print(Text(f"{routine.name} ({routine.id}): {len(timeline.segments)} segments"))
-    console.print(table)
+            cells = [str(seg.index), clock(seg.start), secs, visible(what), rep, sets]
+            rows.append([*cells, visible(seg.side or "")])
+    if narrow:
+        header, right, flex = ["start", "secs", "what"], frozenset({0, 1}), 2
+    else:
+        header, right, flex = (
+            ["#", "start", "secs", "what", "rep", "set", "side"],
+            frozenset({0, 1, 2}),
+            3,
+        )
+    head, *body = layout(header, rows, width=console.width, right=right, flex=flex)
+    title = f"{visible(routine.name)} ({visible(routine.id)}): {len(timeline.segments)} segments"
+    console.print(Text(title))
+    console.print(Text(head, style="bold"), soft_wrap=True)
+    if body:  # laid out already: written as it is (Rich would measure it all again)
+        console.file.write("\n".join(body) + "\n")
     total = human(round(timeline.total))
     console.print(f"Total: {'about ' if timeline.has_estimates else ''}{total}")
     return 0
