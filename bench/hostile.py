@@ -5,8 +5,9 @@ Target (docs/security.md): every command on any file under 2 s and 200 MB peak R
 
 Each command runs as its own process (`backtimer validate|show|plan|plan --json PATH`, and
 `backtimer list` with the file as the only routine in the user folder), interleaved with
-the reference, `--runs` times; the table gives medians, the ratio to the reference and
-the largest peak RSS (ru_maxrss of the child, from wait4).
+the reference, `--runs` times. The table gives medians of wall time, the ratio to the
+reference, the median CPU time (user + sys: what the command costs, less sensitive than
+wall time to other load on the machine) and the largest peak RSS (ru_maxrss, from wait4).
 
 Run: .venv/bin/python bench/hostile.py [--runs 5] [--only NAME]
 """
@@ -106,8 +107,8 @@ COMMANDS: dict[str, list[str]] = {
 }
 
 
-def run(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """(seconds, peak RSS in MB, exit code) of one command."""
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit code) of one command."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [EXE, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
@@ -123,7 +124,8 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
             break
         time.sleep(0.002)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, proc.returncode
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - start, cpu, usage.ru_maxrss / 1024, proc.returncode
 
 
 def main() -> None:
@@ -133,8 +135,8 @@ def main() -> None:
     args = parser.parse_args()
     cases = {k: v for k, v in CASES.items() if not args.only or args.only in k}
     worst = (0.0, 0.0)
-    print(f"{'file':38} {'command':12} {'median':>8} {'ref':>7} {'ratio':>6} {'peak':>7} "
-          f"{'exit':>4}")  # fmt: skip
+    print(f"{'file':38} {'command':12} {'median':>8} {'ref':>7} {'ratio':>6} {'cpu':>7} "
+          f"{'peak':>7} {'exit':>4}")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         for n, (name, build) in enumerate(cases.items()):
@@ -156,19 +158,23 @@ def main() -> None:
             for command, template in COMMANDS.items():
                 hostile = [a.replace("{path}", str(path)) for a in template]
                 reference = [a.replace("{path}", str(neck)) for a in template]
-                times, refs, peaks, codes = [], [], [], set()
+                times, refs, cpus, peaks, codes = [], [], [], [], set()
                 for _ in range(args.runs):  # interleaved: load changes hit both alike
-                    seconds, peak, code = run(hostile, env)
+                    seconds, cpu, peak, code = run(hostile, env)
                     times.append(seconds)
+                    cpus.append(cpu)
                     peaks.append(peak)
                     codes.add(code)
                     refs.append(run(reference, ref_env)[0])
                 median, ref = statistics.median(times), statistics.median(refs)
+                cpu = statistics.median(cpus)
                 worst = (max(worst[0], median), max(worst[1], *peaks))
                 flag = "" if median < LIMIT_SECONDS and max(peaks) < LIMIT_MB else "  OVER"
                 exits = ",".join(map(str, sorted(codes)))
                 row = f"{name:38} {command:12} {median * 1000:6.0f}ms {ref * 1000:5.0f}ms "
-                row += f"{median / ref:5.2f}x {max(peaks):5.0f}MB {exits:>4}{flag}"
+                row += (
+                    f"{median / ref:5.2f}x {cpu * 1000:5.0f}ms {max(peaks):5.0f}MB {exits:>4}{flag}"
+                )
                 print(row, flush=True)
     print(f"\nworst median {worst[0] * 1000:.0f} ms (limit {LIMIT_SECONDS * 1000:.0f}), "
           f"worst peak RSS {worst[1]:.0f} MB (limit {LIMIT_MB:.0f})")  # fmt: skip
