@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backtimer.text import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -19,7 +21,7 @@ class Problem:
     column: int | None = None
 
     def __str__(self) -> str:
-        where = self.source
+        where = visible(self.source)  # a file name may carry control characters too
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
