@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from backtimer.cli.main import UserError
+from backtimer.text import csv_cell, visible
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -147,6 +148,7 @@ def _export_csv(store: Any) -> None:
         results.setdefault(r["session_id"], []).append(r)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(SESSION_COLUMNS + RESULT_COLUMNS)
+    row = _csv_row
     for s in reversed(store.sessions()):
         head = [
             s["id"],
@@ -163,27 +165,35 @@ def _export_csv(store: Any) -> None:
         ]
         rows = results.get(s["id"], [])
         if not rows:
-            out.writerow(head + [""] * len(RESULT_COLUMNS))
+            out.writerow(row(head + [""] * len(RESULT_COLUMNS)))
         for r in rows:
             out.writerow(
-                [
-                    *head,
-                    r["idx"],
-                    r["name"],
-                    r["kind"],
-                    r["planned_reps"],
-                    r["planned_sets"],
-                    r["planned_sides"],
-                    r["planned_seconds"],
-                    r["done_reps"],
-                    r["done_sets"],
-                    r["done_sides"],
-                    r["worked_seconds"],
-                    " ".join(f"{h:g}" for h in r["held_seconds"]),
-                    int(r["skipped"]),
-                    r["ended_at"],
-                ]
+                row(
+                    [
+                        *head,
+                        r["idx"],
+                        r["name"],
+                        r["kind"],
+                        r["planned_reps"],
+                        r["planned_sets"],
+                        r["planned_sides"],
+                        r["planned_seconds"],
+                        r["done_reps"],
+                        r["done_sets"],
+                        r["done_sides"],
+                        r["worked_seconds"],
+                        " ".join(f"{h:g}" for h in r["held_seconds"]),
+                        int(r["skipped"]),
+                        r["ended_at"],
+                    ]
+                )
             )
+
+
+def _csv_row(cells: list[Any]) -> list[Any]:
+    """Text cells made safe for a spreadsheet and a terminal (text.csv_cell): a name stored
+    in the history may begin with "=" or hold control characters."""
+    return [csv_cell(c) if isinstance(c, str) else c for c in cells]
 
 
 def _table(store: Any, limit: int | None) -> None:
@@ -196,7 +206,7 @@ def _table(store: Any, limit: int | None) -> None:
         rows.append(
             (
                 _local(s["started_at"]),
-                s["routine_name"],
+                visible(s["routine_name"]),
                 s["status"],
                 f"{s['duration_seconds'] / 60:.1f}",
                 f"{s['exercises_done']}/{s['exercises_planned']}",
@@ -268,10 +278,11 @@ def stats_text(st: Any) -> str:
     if st.routines:
         lines.append("")
         lines.append("Per routine, last 4 weeks:")
-        width = max(len(r.name) for r in st.routines)
+        width = max(len(visible(r.name)) for r in st.routines)
         for r in st.routines:
             lines.append(
-                f"  {r.name.ljust(width)}  {_sessions(r.sessions)} ({r.completed} completed), "
+                f"  {visible(r.name).ljust(width)}  {_sessions(r.sessions)} "
+                f"({r.completed} completed), "
                 f"{_minutes(r.minutes)}"
             )
     if st.holds:
@@ -280,7 +291,7 @@ def stats_text(st: Any) -> str:
         for h in st.holds:
             recent = " ".join(f"{v:.0f}" for v in h.recent)
             lines.append(
-                f"  {h.routine_name} / {h.exercise}: {h.best:.0f} s on "
+                f"  {visible(h.routine_name)} / {visible(h.exercise)}: {h.best:.0f} s on "
                 f"{h.best_on:%d %b %Y}; trend {h.trend} (last sessions, s: {recent})"
             )
     return "\n".join(lines)

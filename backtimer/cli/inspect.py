@@ -162,15 +162,15 @@ def cmd_list(args: argparse.Namespace) -> int:
         cells: list[Text | str]
         if r["error"] is None:
             mine = narrow and r["origin"] == "user"
-            cells = [Text(r["id"] + (" *" if mine else "")), Text(r["name"])]
+            cells = [Text(visible(r["id"]) + (" *" if mine else "")), Text(visible(r["name"]))]
             if not narrow:
                 cells += [r["place"], str(r["exercises"])]
             cells.append(r["_total"])
         else:
             broken = True
             cells = [
-                Text(f"{r['id']} !", style="bold red"),
-                Text(f"broken: {r['error']}", style="red"),
+                Text(f"{visible(r['id'])} !", style="bold red"),
+                Text(f"broken: {visible(r['error'])}", style="red"),
             ]
             cells += ["", "", ""] if not narrow else [""]
         if not narrow:
@@ -206,12 +206,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     def para(text: str, style: str = "", first: str = "", rest: str = "") -> None:
         wrapped = textwrap.fill(
-            text, width, initial_indent=first, subsequent_indent=rest or " " * len(first)
+            visible(text, keep="\n\t"),  # fill() turns the newlines and tabs into spaces
+            width,
+            initial_indent=first,
+            subsequent_indent=rest or " " * len(first),
         )
         console.print(Text(wrapped, style=style))
 
     where = entry.origin if entry.origin != "path" else str(entry.path)
-    title = Text.assemble((routine.name, "bold"), f"  ({routine.id}, {where})")
+    title = Text.assemble(
+        (visible(routine.name), "bold"), f"  ({visible(routine.id)}, {visible(where)})"
+    )
     console.print(title, soft_wrap=True)  # never break a path
     if routine.description:
         para(routine.description)
@@ -367,24 +372,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     files = _expand(args.paths)
     if not files:
-        raise UserError(f"no .toml files in {', '.join(args.paths)}")
+        raise UserError(f"no .toml files in {visible(', '.join(args.paths))}")
     for path in files:
         if not path.exists():
-            print(f"{path}: no such file")
+            print(f"{visible(str(path))}: no such file")
             bad += 1
             continue
         try:
             routine = load_file(path)
             compile_timeline(routine)
         except RoutineError as exc:
-            print(exc)
+            print(visible(str(exc), keep="\n"))
             bad += 1
             continue
         except Exception as exc:  # one bad file never stops the others being checked
-            print(f"{path}: cannot check this routine ({type(exc).__name__}: {exc})")
+            print(visible(f"{path}: cannot check this routine ({type(exc).__name__}: {exc})"))
             bad += 1
             continue
-        print(f"ok  {path}")
+        print(f"ok  {visible(str(path))}")
     if bad and len(files) > 1:
         print(f"{bad} of {len(files)} files have problems", file=sys.stderr)
     return 1 if bad else 0

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from backtimer import __version__
+from backtimer.text import visible
 
 # Every command and the module that registers it (`register(subparsers)`). A command
 # imports only its own module, so quick ones (`status`, `list`) stay quick; `--help`
@@ -63,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows up here, not in the interpreter's last flush
         return code
     except UserError as exc:
-        print(f"backtimer: {exc}", file=sys.stderr)
+        # a message may quote a routine's name, a file name or a stored value
+        message = visible(str(exc), keep="\n")
+        print(f"backtimer: {message}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("backtimer: interrupted", file=sys.stderr)
