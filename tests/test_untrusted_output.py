@@ -176,3 +176,31 @@ def test_history_csv_cells_are_inert_in_a_spreadsheet(env: dict[str, str]) -> No
     assert row["routine_name"] == "Evil\\x1b]52;c;aGVsbG8=\\x07\\x9b31m"
     assert row["exercise"] == '\'=HYPERLINK("http://x")\\x1b]52;c;aGVsbG8=\\x07'
     assert row["status"] == "completed"
+
+
+def test_the_plain_runner_prints_stored_text_visibly() -> None:
+    # A routine built in memory, as one loaded before the loader refused control characters.
+    from backtimer.cli.plain import run_plain
+    from backtimer.routine.model import Defaults, Exercise, Routine, WorkKind
+
+    exercise = Exercise(
+        name=f"Neck{OSC52}",
+        kind=WorkKind.HOLD,
+        hold=0.2,
+        steps=(f"Sit {CSI}", "two\nlines"),
+        caution="Careful\x1b[2J",
+        sides=(f"left{CSI}", "right"),
+    )
+    routine = Routine(
+        id="evil",
+        name=EVIL,
+        cautions=(f"Stop{OSC52}",),
+        defaults=Defaults(prepare=0, rest=0, rep_rest=0, set_rest=0, side_rest=0),
+        exercises=(exercise,),
+    )
+    out = io.StringIO()
+    assert run_plain(routine, sound=False, auto=True, record=False, out=out) == 0
+    text = out.getvalue()
+    assert not RAW.search(text), repr(text)
+    assert "Evil\\x1b]52;c;aGVsbG8=\\x07\\x9b31m" in text
+    assert "Sit \\x9b31m" in text and "Careful\\x1b[2J" in text

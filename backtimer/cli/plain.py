@@ -45,6 +45,7 @@ from backtimer.events import (
 from backtimer.routine.durations import duration_text, human
 from backtimer.routine.model import Breath, Exercise, Routine, WorkKind
 from backtimer.session import Session
+from backtimer.text import visible
 from backtimer.timeline import Segment, Timeline, compile
 
 MAX_SLEEP = 1.0  # wake at least this often: the engine's suspend rule (max_gap 5 s) needs it
@@ -296,7 +297,8 @@ class LinePrinter:
     def write(self, lines: list[str]) -> None:
         if lines and not self.gone:
             try:
-                self.out.write("".join(line + "\n" for line in lines))
+                # every line may quote a routine's text: never a raw control character
+                self.out.write("".join(visible(line, keep="\n\t") + "\n" for line in lines))
                 self.out.flush()
             except (BrokenPipeError, ConnectionResetError):
                 self.gone = True
