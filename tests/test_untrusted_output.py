@@ -204,3 +204,29 @@ def test_the_plain_runner_prints_stored_text_visibly() -> None:
     assert not RAW.search(text), repr(text)
     assert "Evil\\x1b]52;c;aGVsbG8=\\x07\\x9b31m" in text
     assert "Sit \\x9b31m" in text and "Careful\\x1b[2J" in text
+
+
+def test_terminal_and_desktop_notifications_carry_stored_text_visibly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backtimer.breaks.notify import Notifier, osc
+
+    for method in ("osc9", "osc777"):
+        seq = osc(method, EVIL, f"{EVIL}\nnext", tmux=False)
+        assert seq.startswith(f"\x1b]{method[3:]};") and seq.endswith("\x07")
+        payload = seq[2:-1]
+        assert not RAW.search(payload), repr(payload)
+        assert "Evil\\x1b]52" in payload and "\\x07\\x9b31m" in payload
+    wrapped = osc("osc777", EVIL, EVIL, tmux=True)
+    assert wrapped.count("\x1b") == 4 and wrapped.count("\x07") == 1  # the framing only
+    log = tmp_path / "args"
+    tool = tmp_path / "notify-send"
+    tool.write_text(f'#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a" >> {log}; done\n')
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    env = {"DISPLAY": ":0"}
+    notifier = Notifier("notify-send", env=env, which=lambda name: str(tool))
+    assert notifier.send(EVIL, f"Neck{OSC52}", bell=False) is None
+    args = log.read_text()
+    assert not RAW.search(args.replace("\n", "")), repr(args)
+    assert "Neck\\x1b]52;c;aGVsbG8=\\x07" in args
