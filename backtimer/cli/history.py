@@ -10,8 +10,8 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from backtimer.cli.main import UserError
 from backtimer.text import csv_cell, visible
+from backtimer.usecases.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from backtimer.routine.model import Exercise, Routine, WorkKind
 
-OPEN_HOLD_ESTIMATE = 30.0  # seconds an open-ended hold counts for (the timeline's rule)
+OPEN_HOLD_ESTIMATE = 30.0  # seconds an open-ended hold without `expect` counts for
 
 _REP_RESTS = (WorkKind.HOLD, WorkKind.TIMED, WorkKind.MAX)
 
@@ -63,7 +63,7 @@ def _work_seconds(ex: Exercise, tempo: float) -> float:
     if ex.kind is WorkKind.SELF:
         sides = len(ex.sides) if ex.alternate and ex.sides else 1
         return ex.reps * sides * (ex.tempo or tempo)
-    return OPEN_HOLD_ESTIMATE
+    return ex.expect if ex.expect is not None else OPEN_HOLD_ESTIMATE
 
 
 def exercise_seconds(ex: Exercise, tempo: float) -> float:
