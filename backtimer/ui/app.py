@@ -12,12 +12,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from backtimer.routine.model import Routine
+from backtimer.text import visible
 from backtimer.usecases.keymap import SESSION_KEYS
 from backtimer.usecases.levels import routine_at_level
 from backtimer.usecases.routines import load_routine
 from backtimer.usecases.settings import Settings, settings_with_keys
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from backtimer.events import Summary
 
 # Screens are imported where they are first needed: `backtimer run ID` shows the session
@@ -40,6 +43,26 @@ class BacktimerApp(App[int]):
         Binding("question_mark", "help", "Help", id="help", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification of the app (screens' too): plain text, never markup (a routine
+        named "Stretch [/]" is text), and control characters shown visibly (text.visible):
+        messages quote routine names, file names and errors from stored data."""
+        super().notify(
+            visible(message, keep="\n"),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_help_quit(self) -> None:
         """Ctrl+C (Textual only hints at ctrl+q there): what `q` does. A running session

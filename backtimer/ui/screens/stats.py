@@ -206,7 +206,7 @@ class StatsScreen(Screen[None]):
         body = self.query_one("#stats-body", VerticalScroll)
         await body.remove_children()
         if error is not None:
-            await body.mount(Static(error, id="stats-error"))
+            await body.mount(Static(Text(visible(error)), id="stats-error"))
             return
         if stats is None or stats.total_sessions == 0:
             await body.mount(
