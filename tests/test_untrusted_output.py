@@ -86,7 +86,12 @@ def test_a_routine_with_escape_sequences_is_refused_and_reported_visibly(
 ) -> None:
     out = assert_clean(run("validate", str(evil_file), env=env))
     assert "routine: name: control character U+001B is not allowed" in out
-    for args in (["show", "evil"], ["plan", "evil"], ["plan", "--json", "evil"]):
+    for args in (
+        ["show", "evil"],
+        ["plan", "evil"],
+        ["plan", "--json", "evil"],
+        ["run", "--plain", "--auto", "--no-sound", "evil"],
+    ):
         result = run(*args, env=env)
         assert result.returncode == 1
         assert "control character U+001B" in assert_clean(result) + result.stderr.decode()
@@ -230,3 +235,22 @@ def test_terminal_and_desktop_notifications_carry_stored_text_visibly(
     args = log.read_text()
     assert not RAW.search(args.replace("\n", "")), repr(args)
     assert "Neck\\x1b]52;c;aGVsbG8=\\x07" in args
+
+
+def test_run_plain_in_a_real_process_writes_no_raw_control_character(
+    env: dict[str, str], user_routines: Path
+) -> None:
+    path = user_routines / f"quick{OSC52}.toml"
+    path.write_text(
+        '[routine]\nname = "Quick [/] one"\n\n[defaults]\nprepare = 0\n\n'
+        '[[exercise]]\nname = "A"\nhold = 1\nsteps = ["Sit", "Breathe"]\n'
+    )
+    result = run("run", "--plain", "--auto", "--no-sound", str(path), env=env)
+    out = assert_clean(result)
+    assert result.returncode == 0, result.stderr
+    assert "Quick [/] one" in out
+    history = assert_clean(run("history", env=env))
+    assert "Quick [/] one" in history
+    evil = run("run", "--plain", "--auto", "--no-sound", str(user_routines / "nope.toml"), env=env)
+    assert evil.returncode != 0
+    assert_clean(evil)
