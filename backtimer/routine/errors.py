@@ -21,12 +21,13 @@ class Problem:
     column: int | None = None
 
     def __str__(self) -> str:
-        where = visible(self.source)  # a file name may carry control characters too
+        where = self.source
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        # a file name, or text an error quotes, may carry control characters: never raw
+        return visible(f"{where}: {self.message}")
 
 
 class RoutineError(Exception):
