@@ -82,24 +82,22 @@ def read_bounded(path: Path, source: str, limit: int = limits.MAX_FILE_BYTES) ->
     def refuse(message: str) -> RoutineError:
         return RoutineError(source, [Problem(source, message)])
 
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        try:  # a socket cannot be opened at all: say what it is
-            mode = os.stat(path).st_mode
-        except OSError:
-            mode = stat.S_IFREG
+    def regular(mode: int) -> None:
         if not stat.S_ISREG(mode):
             kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
             message = f"not a routine file: this is {kind}, expected a regular .toml file"
-            raise refuse(message) from None
+            raise refuse(message)
+
+    try:
+        # stat first, so a device is never even opened (opening some has side effects);
+        # then open without blocking and check what was opened (it may have been swapped)
+        regular(os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
         raise refuse(f"cannot read the file: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-            message = f"not a routine file: this is {kind}, expected a regular .toml file"
-            raise refuse(message) from None
+        regular(info.st_mode)
         if info.st_size > limit:
             raise refuse(_too_big(info.st_size, limit))
         chunks: list[bytes] = []
