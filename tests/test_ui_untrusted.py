@@ -9,11 +9,13 @@ characters would be; a broken routine's id is a file name with an escape sequenc
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from textual.geometry import Region
 from textual.widget import Widget
 
+from backtimer.breaks.notify import Notifier
 from backtimer.routine.errors import Problem
 from backtimer.routine.library import RoutineEntry
 from backtimer.routine.loader import RoutineError
@@ -22,6 +24,8 @@ from backtimer.ui.app import BacktimerApp
 from backtimer.ui.screens.library import LibraryScreen
 from backtimer.ui.screens.session import SessionScreen
 from backtimer.ui.screens.summary import SummaryScreen
+from backtimer.ui.screens.work import WorkScreen
+from backtimer.ui.work_app import WorkApp
 from tests.ui_helpers import FakeClock, step
 
 OSC52 = "\x1b]52;c;aGk=\x07"
@@ -111,3 +115,45 @@ async def test_a_session_and_its_summary_show_the_routine_visibly() -> None:
         assert SHOWN in shown and "Neck [bold]\\x1b]52" in shown
         messages = [n.message for n in app._notifications]
         assert f"Routine {SHOWN} [b]" in messages
+
+
+async def test_work_mode_shows_routine_names_and_config_refs_visibly() -> None:
+    from tests.test_work_ui import BERLIN, MONDAY_10, SETTINGS, Clock, EngineSession, move
+
+    def loader(ref: str) -> Routine:
+        if ref == "evil":
+            return evil_routine()
+        raise LookupError(f"unknown routine {ref!r}")
+
+    bad_ref = f"gone{OSC52}"  # a routine id from config.toml that names no routine
+    settings = replace(SETTINGS, routines=("evil", bad_ref))
+    clock = Clock(MONDAY_10)
+    written: list[str] = []
+
+    def screen() -> WorkScreen:
+        return WorkScreen(
+            settings,
+            reading=clock.reading,
+            tz=BERLIN,
+            notifier=Notifier("osc777", written.append, env={}),
+            loader=loader,
+            choices=lambda: [("evil", NAME), (bad_ref, bad_ref)],
+            sound=False,
+        )
+
+    app = WorkApp(screen, clock=clock, sound=False, record=False, session_factory=EngineSession)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, WorkScreen)
+        shown = screen_text(app)
+        assert_no_raw_control(shown)
+        assert f"Break routine: {SHOWN}" in shown
+        await move(pilot, clock, 30 * 60)
+        await app.workers.wait_for_complete()
+        shown = screen_text(app)
+        assert_no_raw_control(shown)
+        assert f"Time for a break: {SHOWN}" in shown
+        osc = [w for w in written if w.startswith("\x1b]777;")]
+        assert osc and all(not RAW.search(w[2:-1]) for w in osc), osc
+        messages = [n.message for n in app._notifications]
+        assert all(not RAW.search(m) for m in messages), messages
