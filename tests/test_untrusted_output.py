@@ -106,6 +106,7 @@ def test_a_file_name_with_escape_sequences_is_shown_visibly(
 ) -> None:
     shown_id = "id\\x1b]52;c;aGVsbG8=\\x07"
     assert shown_id in assert_clean(run("list", env=env))
+    assert shown_id in assert_clean(run("list", "--ids", env=env)).splitlines()
     assert assert_clean(run("validate", str(evil_name), env=env)).startswith("ok  ")
     assert assert_clean(run("validate", str(evil_name.parent), env=env))
     assert shown_id in assert_clean(run("show", str(evil_name), env=env))
