@@ -26,7 +26,7 @@ from backtimer.usecases.levels import at_level, levels_json
 from backtimer.usecases.routines import find_entry
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
 
     from backtimer.routine.model import Routine
     from backtimer.timeline import Segment, Timeline
@@ -319,7 +319,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             what = " · ".join([what, *(part for part in extra if part)])
             table.add_row(clock(seg.start), secs, Text(what))
         else:
-            cells = [str(seg.index), clock(seg.start), secs, Text(what), rep, sets]
+            cells: list[RenderableType] = [str(seg.index), clock(seg.start), secs, Text(what)]
+            cells += [rep, sets]
             table.add_row(*cells, Text(seg.side or ""))
     console.print(Text(f"{routine.name} ({routine.id}): {len(timeline.segments)} segments"))
     console.print(table)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
+from backtimer.routine.library import RoutineEntry
 from backtimer.routine.model import Routine
 from backtimer.usecases.keymap import SESSION_KEYS
 from backtimer.usecases.levels import routine_at_level
@@ -24,12 +25,6 @@ if TYPE_CHECKING:
 # without paying for the library (and its editing helpers), and the other way round.
 
 Clock = Callable[[], float]
-
-# helpers F and G add these screens; the app offers them when their module exists
-OPTIONAL_SCREENS = {
-    "stats": ("backtimer.ui.screens.stats", "StatsScreen"),
-    "work": ("backtimer.ui.screens.work", "WorkScreen"),
-}
 
 
 class BacktimerApp(App[int]):
@@ -58,7 +53,7 @@ class BacktimerApp(App[int]):
         clock: Clock | None = None,
         sound: bool = True,
         record: bool = True,
-        entries: list[object] | None = None,
+        entries: list[RoutineEntry] | None = None,
         keymap: dict[str, str] | None = None,
         session_factory: Callable[..., Any] | None = None,
         settings: Settings | None = None,
@@ -104,6 +99,10 @@ class BacktimerApp(App[int]):
             self.call_after_refresh(callback)
 
     def on_mount(self) -> None:
+        self.show_first_screen()
+
+    def show_first_screen(self) -> None:
+        """The routine given, or the library."""
         if self.routine is not None:
             self.start_routine(self.routine)
         else:
@@ -168,32 +167,15 @@ class BacktimerApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def screen_available(self, name: str) -> bool:
-        return self._optional_screen(name) is not None
-
-    def _optional_screen(self, name: str) -> type[Screen[Any]] | None:
-        module_name, class_name = OPTIONAL_SCREENS[name]
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                return None
-            raise
-        cls = getattr(module, class_name, None)
-        return cls if isinstance(cls, type) else None
-
     def action_stats(self) -> None:
-        self._open_optional("stats")
+        from backtimer.ui.screens.stats import StatsScreen  # noqa: PLC0415
+
+        self.push_screen(StatsScreen())
 
     def action_work(self) -> None:
-        self._open_optional("work")
+        from backtimer.ui.screens.work import WorkScreen  # noqa: PLC0415
 
-    def _open_optional(self, name: str) -> None:
-        cls = self._optional_screen(name)
-        if cls is None:
-            self.notify(f"{name} is not available in this version", severity="warning")
-            return
-        self.push_screen(cls())
+        self.push_screen(WorkScreen())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -208,14 +190,11 @@ class BacktimerApp(App[int]):
                 yield SystemCommand(
                     description,
                     f"Session: {description.lower()}",
-                    lambda a=action: self.call_later(screen.run_action, a),  # type: ignore[misc]
+                    lambda a=action: self.call_later(screen.run_action, a),
                 )
         yield SystemCommand("Help", "Every key", self.action_help)
-        for name in OPTIONAL_SCREENS:
-            if self.screen_available(name):
-                yield SystemCommand(
-                    name.capitalize(), f"Open {name}", lambda n=name: self._open_optional(n)
-                )
+        yield SystemCommand("Stats", "Open stats", self.action_stats)
+        yield SystemCommand("Work", "Open work", self.action_work)
 
 
 def launch(
@@ -244,3 +223,10 @@ def launch(
     )
     result = app.run()
     return int(result or 0)
+
+
+def app_of(node: DOMNode) -> BacktimerApp:
+    """The BacktimerApp a screen or widget runs in (every screen here runs in one)."""
+    app = node.app
+    assert isinstance(app, BacktimerApp)
+    return app

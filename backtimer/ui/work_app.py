@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import events
-
 from backtimer.breaks.scheduler import BreakSettings, Reading
 from backtimer.ui.app import BacktimerApp
 from backtimer.ui.screens.work import WorkScreen
@@ -20,9 +18,8 @@ class WorkApp(BacktimerApp):
         super().__init__(None, **kwargs)
         self.make_screen = make_screen
 
-    def on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # not the library: straight into work mode
-        self.push_screen(self.make_screen())
+    def show_first_screen(self) -> None:
+        self.push_screen(self.make_screen())  # not the library: straight into work mode
 
 
 def launch_work(

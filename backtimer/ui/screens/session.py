@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -64,12 +64,12 @@ class SessionScreen(Screen["ev.Summary"]):
 
     CSS_PATH = "session.tcss"
     BINDINGS = bindings(SESSION_KEYS)  # type: ignore[assignment]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - Textual declares it a class variable
         (0, "-w-tiny"),
         (46, "-w-small"),
         (70, "-w-medium"),
     ]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012 - Textual declares it a class variable
         (0, "-h-micro"),
         (11, "-h-tiny"),
         (15, "-h-small"),
@@ -308,10 +308,12 @@ class SessionScreen(Screen["ev.Summary"]):
         self.stop_message = message
         if self._timer is not None:
             self._timer.stop()
+        session = self.session
+        assert session is not None  # a summary comes from the session's events
         try:
-            self.session.close()
+            session.close()
         finally:
-            self.notices_after = list(self.session.notices)
+            self.notices_after = list(session.notices)
             self.notices_shown = len(self.notices_after)  # the summary lists them
             self.notices_after.extend(self._history_lines())
         self.dismiss(summary)
@@ -400,7 +402,11 @@ class SessionScreen(Screen["ev.Summary"]):
         if choice in ("summary", "quit"):
             self.quit_requested = choice == "quit"
             self._control("stop")
-        elif self._paused_for_modal and self.session.engine.state == "paused":
+        elif (
+            self._paused_for_modal
+            and self.session is not None
+            and self.session.engine.state == "paused"
+        ):
             self._control("toggle_pause")
         self._paused_for_modal = False
 
