@@ -122,9 +122,6 @@ class Timeline:
     def work_total(self) -> float:
         return sum(s.estimate for s in self.segments if s.kind == "work")
 
-    def of_exercise(self, index: int) -> tuple[Segment, ...]:
-        return tuple(s for s in self.segments if s.exercise_index == index)
-
 
 def _countdown(duration: float) -> tuple[Cue, ...]:
     if duration < COUNTDOWN_MIN:

@@ -16,7 +16,10 @@ import pytest
 
 from backtimer.audio.listener import AudioListener
 from backtimer.audio.settings import CueSetting, SoundSettings
+from backtimer.timeline import compile
+from backtimer.usecases.session import Session
 from tests.audio_helpers import NO_DEVICE, alsa_home, cue_frames, wait_for
+from tests.engine_helpers import hold, routine
 
 try:
     import simpleaudio  # noqa: F401
@@ -367,14 +370,17 @@ def test_a_thousand_cues_leak_no_threads_files_or_processes(tmp_path: Path, back
     assert threading.active_count() == main_threads - 1  # the reader thread ended with close()
 
 
-def test_play_cue_outside_a_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The break reminder's one-shot: the whole cue sounds before the worker is closed."""
-    from backtimer.audio.listener import play_cue
-
+def test_break_due_outside_a_session(tmp_path: Path) -> None:
+    """The break reminder plays its cue by name, at the person's volume."""
     env, out = alsa_home(tmp_path)
-    monkeypatch.setenv("HOME", env["HOME"])
-    assert play_cue("break_due", settings=SoundSettings(volume=90)) is None
-    assert wait_for(out, [cue_frames("break_due", 0.9)])[0] >= 0
+    lis = AudioListener(None, None, True, settings=SoundSettings(volume=90), tty=False, env=env)
+    try:
+        assert lis.client is not None and lis.client.wait_ready()
+        lis.play("break_due")
+        assert wait_for(out, [cue_frames("break_due", 0.9)])[0] >= 0
+        assert lis.notice is None
+    finally:
+        lis.close()
 
 
 FAILING_SIMPLEAUDIO = """
@@ -454,41 +460,50 @@ def test_alsa_error_handler_silences_alsa_lib_lines(tmp_path: Path) -> None:
     assert runs["quiet"].stderr == ""
 
 
-def test_bad_custom_file_in_config_is_named_and_defaults_play(tmp_path: Path) -> None:
+def session_with_sound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Session, Path]:
+    """A session reading config.toml as `backtimer run` does, its cues captured."""
+    env, out = alsa_home(tmp_path)
+    monkeypatch.setenv("HOME", env["HOME"])  # the worker inherits it and reads its .asoundrc
+    r = routine(hold("Bridge", secs=6, reps=1), prepare=0.0)
+    return Session(r, compile(r), record=False), out
+
+
+def test_bad_custom_file_in_config_is_named_and_defaults_play(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from backtimer import paths
 
     bad = tmp_path / "notes.wav"
     bad.write_text("these are my notes, not a sound")
     cfg = paths.config_file()
     cfg.write_text(f'[sound]\nvolume = 100\n[sound.cues.go]\nfile = "{bad}"\n')
-    env, out = alsa_home(tmp_path)
-    lis = AudioListener(None, None, True, tty=False, env=env)
-    try:
-        assert lis.notice is not None
+    session, out = session_with_sound(tmp_path, monkeypatch)
+    with session:
+        lis = session.audio
+        assert lis is not None and lis.notice is not None
         assert lis.notice.startswith(f"sound: {cfg}: [sound.cues.go] file: {bad}: not a WAV file")
         assert lis.notice.endswith("(the built-in cue plays instead)")
+        assert session.notices == [lis.notice]
         assert lis.client is not None and lis.client.wait_ready()
         lis.play("go")  # the session still has sound: the built-in cue, at the user's volume
         assert wait_for(out, [cue_frames("go", 1.0)])[0] >= 0
         assert len(lis.notices) == 1
-    finally:
-        lis.close()
 
 
-def test_bad_setting_in_config_is_named_and_defaults_play(tmp_path: Path) -> None:
+def test_bad_setting_in_config_is_named_and_defaults_play(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from backtimer import paths
 
     cfg = paths.config_file()
     cfg.write_text('[sound]\nvolume = "loud"\n')
-    env, out = alsa_home(tmp_path)
-    lis = AudioListener(None, None, True, tty=False, env=env)
-    try:
-        assert lis.notice == (
+    session, out = session_with_sound(tmp_path, monkeypatch)
+    with session:
+        assert session.notices == [
             f'sound: {cfg}: [sound] volume: expected a whole number 0-100, got "loud" '
             "(using the default sound settings)"
-        )
-        assert lis.client is not None and lis.client.wait_ready()
+        ]
+        lis = session.audio
+        assert lis is not None and lis.client is not None and lis.client.wait_ready()
         lis.play("rest")
         assert wait_for(out, [cue_frames("rest", 0.8)])[0] >= 0
-    finally:
-        lis.close()

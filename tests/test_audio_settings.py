@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 from backtimer import paths
-from backtimer.audio.settings import load, read_wav
+from backtimer.audio.settings import SoundSettings, read_wav
 from backtimer.config import ConfigError
+from backtimer.usecases.settings import Settings
+
+
+def load(*, strict: bool = True) -> SoundSettings:
+    """[sound] of config.toml as `backtimer sound` (strict) or a session reads it."""
+    settings = Settings.load()
+    return settings.sound_strict() if strict else settings.sound
 
 
 def config(text: str) -> Path:

@@ -266,7 +266,7 @@ def test_qigong_pillar_is_a_long_hold_then_three_minutes_of_breathing_strokes() 
         ("Hands forward", "exhale"),
     ]
     timeline = compile_timeline(r)
-    part_two = [s for s in timeline.of_exercise(1) if s.kind == "work"]
+    part_two = [s for s in timeline.segments if s.exercise_index == 1 and s.kind == "work"]
     assert sum(s.estimate for s in part_two) == 180.0  # "Part two lasts only 3 minutes"
     assert not [s for s in timeline.segments if s.kind == "rest" and s.exercise_index == 0]
 

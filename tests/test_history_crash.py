@@ -102,7 +102,7 @@ def test_sigkill_mid_routine_loses_nothing_finished(isolated_dirs: Path) -> None
     assert proc.returncode == -signal.SIGKILL
 
     with Store(db) as store:
-        assert store.integrity() == "ok"
+        assert store.query("PRAGMA integrity_check") == [("ok",)]
         [session] = store.sessions()
         results = store.results()
     assert session["status"] == "interrupted"

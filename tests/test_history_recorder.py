@@ -201,7 +201,7 @@ def test_locked_database_session_goes_on_with_one_notice(tmp_path: Path) -> None
     with Store(path) as store:
         assert len(store.sessions()) == 1  # the earlier session, intact
         assert len(store.results()) == 3
-        assert store.integrity() == "ok"
+        assert store.query("PRAGMA integrity_check") == [("ok",)]
 
 
 def test_lock_taken_mid_session_keeps_what_was_saved(tmp_path: Path) -> None:
@@ -221,7 +221,7 @@ def test_lock_taken_mid_session_keeps_what_was_saved(tmp_path: Path) -> None:
         holder.close()
     with Store(path) as store:
         assert [r["name"] for r in store.results()] == ["Cat-cow"]
-        assert store.integrity() == "ok"
+        assert store.query("PRAGMA integrity_check") == [("ok",)]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only directory")
@@ -285,7 +285,7 @@ def test_disk_full_while_saving_an_exercise(
     monkeypatch.undo()
     with Store(path) as store:
         assert [r["name"] for r in store.results()] == ["Cat-cow"]
-        assert store.integrity() == "ok"
+        assert store.query("PRAGMA integrity_check") == [("ok",)]
 
 
 def test_unexpected_error_never_reaches_the_session(tmp_path: Path) -> None:
@@ -401,7 +401,7 @@ def test_session_with_a_locked_database_runs_to_the_end_with_one_notice() -> Non
         f"history: could not save this session: database is locked ({paths.history_db()})"
     ]
     with Store() as store:
-        assert store.sessions() == [] and store.integrity() == "ok"
+        assert store.sessions() == [] and store.query("PRAGMA integrity_check") == [("ok",)]
 
 
 def test_closed_mid_session_is_interrupted_at_once(tmp_path: Path) -> None:
@@ -463,7 +463,7 @@ def test_file_size_limit_while_saving_is_one_notice_and_no_damage(tmp_path: Path
     assert notice.startswith("history: could not save this session: "), notice
     assert str(path) in notice
     with Store(path) as store:
-        assert store.integrity() == "ok"
+        assert store.query("PRAGMA integrity_check") == [("ok",)]
         sessions = store.sessions()
         assert sessions[-1]["status"] == "completed"  # the earlier one, untouched
         assert len([r for r in store.results() if r["session_id"] == sessions[-1]["id"]]) == 3

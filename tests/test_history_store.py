@@ -162,30 +162,27 @@ def test_times_are_fixed_width_utc(tmp_path: Path) -> None:
     assert parse_utc(utc_text(moment)) == moment.replace(microsecond=123000)
 
 
-# ------------------------------------------------------------------ breaks API
-def test_break_events_counted_per_local_day(tmp_path: Path) -> None:
-    today = date.today()
+# ------------------------------------------------------------------ break events
+def test_break_events_count_in_the_weeks_stats(tmp_path: Path) -> None:
+    from backtimer.history.stats import load_stats_from
+
+    today = date(2026, 11, 25)  # a Wednesday
     noon = datetime.combine(today, datetime.min.time()).astimezone() + timedelta(hours=12)
-    with Store(tmp_path / "h.sqlite3") as store:
+    path = tmp_path / "h.sqlite3"
+    with Store(path) as store:
         store.record_break("due", noon)
         store.record_break("snoozed", noon + timedelta(minutes=1), routine_id="office-chair")
         store.record_break("due", noon + timedelta(minutes=11))
         store.record_break("skipped", noon + timedelta(minutes=12), reason="meeting")
         store.record_break("natural", noon + timedelta(hours=2))
-        store.record_break("due", noon - timedelta(days=1))
-        counts = store.breaks_on(today)
-        assert counts == {"due": 2, "started": 0, "snoozed": 1, "skipped": 1, "natural": 1}
-        assert store.breaks_on(today - timedelta(days=1))["due"] == 1
-        events = store.breaks_between(noon, noon + timedelta(hours=1))
-        assert [(e.kind, e.reason, e.routine_id) for e in events] == [
-            ("due", None, None),
-            ("snoozed", None, "office-chair"),
-            ("due", None, None),
-            ("skipped", "meeting", None),
-        ]
-        last = store.last_break(("started", "natural"))
-        assert last is not None and last.kind == "natural"
-        assert last.at == noon.astimezone(UTC) + timedelta(hours=2)
+        store.record_break("due", noon - timedelta(days=1))  # Tuesday: this week too
+        store.record_break("started", noon - timedelta(days=7))  # last week
+        rows = store.query("SELECT kind, reason, routine_id FROM breaks ORDER BY id")
+    assert rows[1] == ("snoozed", None, "office-chair")
+    assert rows[3] == ("skipped", "meeting", None)
+    stats = load_stats_from(path, today)
+    assert stats is not None
+    assert (stats.week.breaks_due, stats.week.breaks_taken) == (3, 1)
 
 
 def test_unknown_break_kind_is_refused(tmp_path: Path) -> None:
@@ -253,7 +250,7 @@ def test_migration_from_an_empty_file(tmp_path: Path) -> None:
     sqlite3.connect(path).close()  # an existing database with user_version 0
     with Store(path) as store:
         assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION
-        assert store.integrity() == "ok"
+        assert store.query("PRAGMA integrity_check") == [("ok",)]
     assert os.path.getsize(path) > 0
 
 
@@ -271,8 +268,6 @@ def test_hold_bests_follow_the_results_and_match_a_rebuild(tmp_path: Path) -> No
         q = "SELECT routine_id, exercise, best, session_id, local_day FROM hold_bests"
         incremental = store.query(q)
         assert [(r[0], r[1], r[2], r[3]) for r in incremental] == [("neck", "Superman", 41.0, 2)]
-        store.rebuild_bests()
-        assert store.query(q) == incremental
 
 
 def test_session_keeps_the_local_day_it_was_lived(tmp_path: Path) -> None:

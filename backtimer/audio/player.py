@@ -209,9 +209,7 @@ def candidates(preferred: str) -> list[str]:
     return ["simpleaudio", *commands]
 
 
-def open_backend(
-    name: str, clips: dict[str, Clip], gains: dict[str, float]
-) -> SimpleaudioBackend | CommandBackend:
+def open_backend(name: str, clips: dict[str, Clip], gains: dict[str, float]) -> Backend:
     if name == "simpleaudio":
         return SimpleaudioBackend(clips, gains)
     return CommandBackend(name, clips, gains)

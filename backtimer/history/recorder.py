@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,18 +29,13 @@ from backtimer.events import (
 )
 from backtimer.history.store import Store, StoreError, now_utc
 from backtimer.routine.model import Routine
+from backtimer.routine.writer import to_toml
 from backtimer.timeline import Timeline
 
 
 def routine_hash(routine: Routine) -> str:
-    """sha256 of the routine as TOML (backtimer.routine.writer), so an edited routine gets a
-    new hash; falls back to the model's repr when the writer is not available."""
-    try:
-        writer = importlib.import_module("backtimer.routine.writer")  # optional module
-        text = str(writer.to_toml(routine))
-    except Exception:  # writer missing or unable to write this routine
-        text = repr(routine)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """sha256 of the routine as TOML, so an edited routine gets a new hash."""
+    return hashlib.sha256(to_toml(routine).encode("utf-8")).hexdigest()
 
 
 class HistoryRecorder:
@@ -68,7 +62,6 @@ class HistoryRecorder:
         self._store: Store | None = None
         self.db_path: Path | None = path
         self._disabled = False
-        self._started_at: datetime | None = None
 
     # ------------------------------------------------------------------ listener
     def handle(self, events: Sequence[Event]) -> None:
@@ -109,7 +102,6 @@ class HistoryRecorder:
         store = Store(self.path, busy_timeout=self.busy_timeout)
         self._store = store
         self.db_path = store.path
-        self._started_at = started
         self.session_id = store.start_session(
             routine_id=self.routine.id,
             name=self.routine.name,

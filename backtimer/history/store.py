@@ -20,8 +20,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -133,21 +132,6 @@ def local_day(moment: datetime) -> str:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
-
-
-def local_day_bounds(day: date) -> tuple[str, str]:
-    """UTC text of the start of local `day` and of the next local day."""
-    start = datetime.combine(day, time()).astimezone()
-    end = datetime.combine(day + timedelta(days=1), time()).astimezone()
-    return utc_text(start), utc_text(end)
-
-
-@dataclass(frozen=True)
-class BreakEvent:
-    kind: str
-    at: datetime
-    reason: str | None
-    routine_id: str | None
 
 
 def _pid_alive(pid: int | None) -> bool:
@@ -392,19 +376,6 @@ class Store:
             (exercise, best, session_id),
         )
 
-    def rebuild_bests(self) -> None:
-        """Recompute hold_bests from every stored result (after a bulk import)."""
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM hold_bests")
-            conn.execute(
-                """INSERT INTO hold_bests (routine_id, exercise, routine_name, best, session_id,
-                       local_day)
-                   SELECT s.routine_id, r.name, s.routine_name, max(r.best_hold), s.id,
-                          s.local_day
-                   FROM exercise_results r JOIN sessions s ON s.id = r.session_id
-                   WHERE r.best_hold IS NOT NULL GROUP BY s.routine_id, r.name"""
-            )
-
     def finish_session(
         self,
         session_id: int,
@@ -493,38 +464,3 @@ class Store:
                 "INSERT INTO breaks (kind, at, reason, routine_id) VALUES (?, ?, ?, ?)",
                 (kind, utc_text(at or now_utc()), reason, routine_id),
             )
-
-    def breaks_on(self, day: date) -> dict[str, int]:
-        """How many break events of each kind happened on local `day` (every kind present,
-        0 when none)."""
-        start, end = local_day_bounds(day)
-        counts = dict.fromkeys(BREAK_KINDS, 0)
-        for kind, n in self.query(
-            "SELECT kind, count(*) FROM breaks WHERE at >= ? AND at < ? GROUP BY kind",
-            (start, end),
-        ):
-            counts[kind] = n
-        return counts
-
-    def breaks_between(self, start: datetime, end: datetime) -> list[BreakEvent]:
-        rows = self.query(
-            "SELECT kind, at, reason, routine_id FROM breaks WHERE at >= ? AND at < ? "
-            "ORDER BY at, id",
-            (utc_text(start), utc_text(end)),
-        )
-        return [BreakEvent(k, parse_utc(a), r, rid) for k, a, r, rid in rows]
-
-    def last_break(self, kinds: Sequence[str] = BREAK_KINDS) -> BreakEvent | None:
-        marks = ", ".join("?" for _ in kinds)
-        rows = self.query(
-            f"SELECT kind, at, reason, routine_id FROM breaks WHERE kind IN ({marks}) "
-            "ORDER BY at DESC, id DESC LIMIT 1",
-            tuple(kinds),
-        )
-        if not rows:
-            return None
-        k, a, r, rid = rows[0]
-        return BreakEvent(k, parse_utc(a), r, rid)
-
-    def integrity(self) -> str:
-        return str(self.query("PRAGMA integrity_check")[0][0])
