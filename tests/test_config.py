@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from backtimer.config import ConfigError, Table, did_you_mean, load_config, save_config
+from backtimer.config import ConfigError, Table, load_config, save_config
+from backtimer.toml_messages import did_you_mean
 
 
 def write(tmp_path: Path, text: str) -> Path:

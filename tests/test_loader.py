@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backtimer.routine import RoutineError, load_file, load_text
-from backtimer.routine.loader import quoted
 from backtimer.routine.model import Breath, Defaults, Phase, Progress, WorkKind
+from backtimer.toml_messages import quoted
 
 HEAD = '[routine]\nname = "Test"\n\n'
 

@@ -24,7 +24,8 @@ from typing import Any
 
 from backtimer import paths
 from backtimer.audio.cue_names import CUES, OFF_BY_DEFAULT
-from backtimer.config import ConfigError, Table, did_you_mean
+from backtimer.config import ConfigError, Table
+from backtimer.toml_messages import did_you_mean
 
 BACKENDS = ("auto", "simpleaudio", "command", "bell", "none")
 MAX_SECONDS = 10.0

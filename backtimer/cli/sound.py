@@ -9,7 +9,8 @@ from backtimer import paths
 from backtimer.audio.cue_names import CUES, OFF_BY_DEFAULT
 from backtimer.audio.listener import AudioListener
 from backtimer.audio.settings import read_wav
-from backtimer.config import ConfigError, did_you_mean
+from backtimer.config import ConfigError
+from backtimer.toml_messages import did_you_mean
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.settings import Settings
 
