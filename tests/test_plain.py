@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from backtimer.cli.plain import Formatter, stamp, summary_lines
+from backtimer.cli.plain import Formatter, summary_lines
 from backtimer.engine import Engine
+from backtimer.routine.durations import elapsed_clock as stamp
 from backtimer.routine.model import Breath
 from backtimer.timeline import compile
 from tests.engine_helpers import drive, hold, maxhold, phased, routine, selfpaced

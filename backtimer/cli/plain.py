@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from backtimer import clock as real_clock
-from backtimer.describe import DEFAULT_SIDES, side_text, work_text
+from backtimer.describe import DEFAULT_SIDES, breath_text, side_text, work_text
 from backtimer.events import (
     Countdown,
     Event,
@@ -44,32 +44,14 @@ from backtimer.events import (
     Summary,
     WaitingForUser,
 )
-from backtimer.routine.durations import duration_text, human
-from backtimer.routine.model import Breath, Exercise, Routine, WorkKind
+from backtimer.routine.durations import duration_text, elapsed_clock, human
+from backtimer.routine.model import Exercise, Routine, WorkKind
 from backtimer.timeline import Segment, Timeline, compile
 from backtimer.usecases.keymap import PlainCommands
 from backtimer.usecases.session import Session
 from backtimer.usecases.settings import Settings
 
 MAX_SLEEP = 1.0  # wake at least this often: the engine's suspend rule (max_gap 5 s) needs it
-
-
-def stamp(seconds: float) -> str:
-    """The session clock as mm:ss (h:mm:ss past an hour), rounded down."""
-    whole = int(max(0.0, seconds) + 1e-9)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
-def pacer_text(p: Breath | None) -> str:
-    if p is None:
-        return ""
-    parts = [f"inhale {duration_text(p.inhale)}"]
-    if p.hold > 0:
-        parts.append(f"hold {duration_text(p.hold)}")
-    parts.append(f"exhale {duration_text(p.exhale)}")
-    return "(" + " / ".join(parts) + ")"
 
 
 class Formatter:
@@ -115,7 +97,7 @@ class Formatter:
             return []
         self._announced = index
         what = work_text(ex)
-        lines = [f"{stamp(at)} {label}  {ex.name}" + (f"  {what}" if what else "")]
+        lines = [f"{elapsed_clock(at)} {label}  {ex.name}" + (f"  {what}" if what else "")]
         lines += [f"      {n}. {step}" for n, step in enumerate(ex.steps, 1)]
         if ex.caution:
             lines.append(f"      ! {ex.caution}")
@@ -144,7 +126,7 @@ class Formatter:
         elif seg.duration is not None:
             parts.append(duration_text(seg.duration))
         if seg.pacer is not None:
-            parts.append(pacer_text(seg.pacer))
+            parts.append(breath_text(seg.pacer, terse=True))
         return "  ".join(p for p in parts if p)
 
     def _open_hint(self, when: str) -> str:
@@ -164,7 +146,7 @@ class Formatter:
         if seg.reason == "set":
             text += f"  before set {seg.set}/{seg.sets}"
         if seg.pacer is not None:
-            text += f"  {pacer_text(seg.pacer)}"
+            text += f"  {breath_text(seg.pacer, terse=True)}"
         return text
 
     def lines(self, events: list[Event]) -> list[str]:
@@ -177,11 +159,11 @@ class Formatter:
         if isinstance(ev, SegmentStarted):
             seg = ev.segment
             if seg.kind == "work":
-                return [f"{stamp(ev.at)} {self.work(seg)}"]
+                return [f"{elapsed_clock(ev.at)} {self.work(seg)}"]
             if seg.kind == "prepare":
-                first = f"{stamp(ev.at)} GET READY  {duration_text(seg.estimate)}"
+                first = f"{elapsed_clock(ev.at)} GET READY  {duration_text(seg.estimate)}"
                 return [first, *self.intro(seg.exercise_index, ev.at, "NEXT")]
-            lines = [f"{stamp(ev.at)} {self.rest(seg)}"]
+            lines = [f"{elapsed_clock(ev.at)} {self.rest(seg)}"]
             if seg.reason == "exercise":
                 lines += self.intro(seg.exercise_index + 1, ev.at, "NEXT")
             return lines
@@ -192,27 +174,27 @@ class Formatter:
         if isinstance(ev, Countdown):
             return [str(ev.value)]
         if isinstance(ev, Halfway):
-            return [f"{stamp(ev.at)} halfway"]
+            return [f"{elapsed_clock(ev.at)} halfway"]
         if isinstance(ev, WaitingForUser):
             return []
         if isinstance(ev, Paused):
             again = self.commands.resume_hint(self.tty)
             if ev.reason == "suspend":
                 return [
-                    f"{stamp(ev.at)} PAUSED  the computer was asleep or this program was "
+                    f"{elapsed_clock(ev.at)} PAUSED  the computer was asleep or this program was "
                     f"stopped for {human(max(1, round(ev.gap)))}; {again}"
                 ]
-            return [f"{stamp(ev.at)} PAUSED  {again}"]
+            return [f"{elapsed_clock(ev.at)} PAUSED  {again}"]
         if isinstance(ev, Resumed):
-            return [f"{stamp(ev.at)} RESUMED"]
+            return [f"{elapsed_clock(ev.at)} RESUMED"]
         if isinstance(ev, ExerciseSkipped):
-            return [f"{stamp(ev.at)} SKIPPED  {ev.result.name}"]
+            return [f"{elapsed_clock(ev.at)} SKIPPED  {ev.result.name}"]
         if isinstance(ev, ExerciseFinished):
-            return [f"{stamp(ev.at)} DONE  {ev.result.name}  {result_text(ev.result)}"]
+            return [f"{elapsed_clock(ev.at)} DONE  {ev.result.name}  {result_text(ev.result)}"]
         if isinstance(ev, SessionFinished):
             return summary_lines(ev.summary)
         if isinstance(ev, SessionStopped):
-            lines = [f"{stamp(ev.at)} STOPPED"]
+            lines = [f"{elapsed_clock(ev.at)} STOPPED"]
             if ev.message:
                 lines.append(ev.message)
             return lines + summary_lines(ev.summary)
@@ -481,7 +463,7 @@ class PlainRunner:
                 left = self.engine.remaining(now)
                 if left is not None:
                     sign = "-" if less else "+"
-                    at = stamp(self.engine.session_elapsed(now))
+                    at = elapsed_clock(self.engine.session_elapsed(now))
                     self.printer.write([f"{at} {sign}10s  {duration_text(round(left, 1))} left"])
             elif action == "mute":
                 self._toggle_mute()

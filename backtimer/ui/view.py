@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backtimer import describe
-from backtimer.describe import work_text
+from backtimer.describe import breath_steps, work_text
 from backtimer.routine.durations import clock
 from backtimer.routine.model import Breath, Routine, WorkKind
 from backtimer.timeline import Segment, Timeline
@@ -103,18 +103,21 @@ def breath_view(seg: Segment, elapsed: float) -> BreathView | None:
     if pacer is None or pacer.cycle <= 0:
         return None
     t = elapsed % pacer.cycle
-    if t < pacer.inhale:
-        length, frac, left, word = pacer.inhale, t / pacer.inhale, pacer.inhale - t, "Inhale"
-    elif t < pacer.inhale + pacer.hold:
-        length, frac, left, word = pacer.hold, 1.0, pacer.inhale + pacer.hold - t, "Hold"
-    else:
-        into = t - pacer.inhale - pacer.hold
-        length, left, word = pacer.exhale, pacer.exhale - into, "Exhale"
-        frac = 1.0 - into / pacer.exhale
+    steps = breath_steps(pacer)
+    start = 0.0
+    word, length = steps[-1]
+    for step_word, step_length in steps[:-1]:
+        if t < start + step_length:
+            word, length = step_word, step_length
+            break
+        start += step_length
+    into = t - start
+    left = length - into
+    frac = {"inhale": into / length, "hold": 1.0}.get(word, 1.0 - into / length)
     # steps fall on whole and half seconds, so they share frames with the countdown
     levels = _levels(length)
     fill = math.ceil(frac * levels - 1e-9) / levels
-    return BreathView(word=word, seconds=max(1, math.ceil(left - 1e-9)), fill=fill)
+    return BreathView(word=word.capitalize(), seconds=max(1, math.ceil(left - 1e-9)), fill=fill)
 
 
 def _levels(length: float) -> int:
