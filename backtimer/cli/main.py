@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -71,12 +72,17 @@ EXIT_BROKEN_PIPE = 141
 
 
 def _stdout_closed() -> int:
-    """The reader went away (`backtimer list | head -1`): stop quietly.
-
-    The recipe of the Python docs ("signal - Note on SIGPIPE"): point stdout at
-    /dev/null so the interpreter's final flush of what is still buffered does not
-    raise again and print "Exception ignored ... BrokenPipeError" on the way out.
-    """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    """The reader went away (`backtimer list | head -1`): stop quietly."""
+    silence_stdout()
     return EXIT_BROKEN_PIPE
+
+
+def silence_stdout() -> None:
+    """After the reader of standard output went away: the recipe of the Python docs
+    ("signal - Note on SIGPIPE"), point stdout at /dev/null so the interpreter's final
+    flush of what is still buffered does not raise again and print "Exception ignored ...
+    BrokenPipeError" on the way out."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from backtimer import clock as real_clock
+from backtimer.cli.main import silence_stdout
 from backtimer.describe import DEFAULT_SIDES, breath_text, side_text, work_text
 from backtimer.events import (
     Countdown,
@@ -351,7 +352,7 @@ class PlainRunner:
         finally:
             self.session.close()
             if self.printer.gone:
-                _silence_stdout()
+                silence_stdout()
         return 0
 
     def _loop(self) -> None:
@@ -481,14 +482,6 @@ class PlainRunner:
             return
         audio.toggle_mute()
         self.printer.write(["sound muted" if audio.muted else "sound on"])
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe, keep Python's exit-time flush from complaining."""
-    with contextlib.suppress(OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
 
 
 def run_plain(
