@@ -1,4 +1,4 @@
-"""The user's config file (config.toml): read with tomllib, written with tomli-w.
+"""The user's config file (config.toml), read with tomllib.
 
 `load_config()` only parses; each adapter validates its own table with `Table`:
 
@@ -21,11 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from backtimer import paths
-from backtimer.files import write_atomic
 from backtimer.routine.durations import duration_text, parse_duration
 from backtimer.toml_messages import did_you_mean, show, syntax_problem
 
-__all__ = ["ConfigError", "Table", "load_config", "save_config"]
+__all__ = ["ConfigError", "Table", "load_config"]
 
 
 class ConfigError(Exception):
@@ -95,15 +94,6 @@ _HINTS = {
     "invalid statement": 'expected setting = value or a [table] header; text needs "quotes"',
     "unterminated string": "a closing quote is missing",
 }
-
-
-def save_config(data: Mapping[str, Any], path: Path | None = None) -> Path:
-    """Write `data` as TOML atomically (temp file in the same folder + os.replace)."""
-    import tomli_w  # noqa: PLC0415 - only when writing: reading is every command's start-up
-
-    path = paths.config_file() if path is None else Path(path)
-    write_atomic(path, tomli_w.dumps(dict(data)))
-    return path
 
 
 _MISSING: Any = object()

@@ -12,7 +12,7 @@ import pytest
 from backtimer import paths
 from backtimer.cli import authoring
 from backtimer.cli.main import main
-from backtimer.routine import load_file
+from backtimer.routine.loader import load_file
 from backtimer.routine.model import WorkKind
 from backtimer.routine.schema_json import schema_text
 from backtimer.usecases import user_routines

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from backtimer.config import ConfigError, Table, load_config, save_config
+from backtimer.config import ConfigError, Table, load_config
 from backtimer.toml_messages import did_you_mean
 
 
@@ -142,23 +141,3 @@ def test_nested_tables_and_non_table(tmp_path: Path) -> None:
 def test_did_you_mean() -> None:
     assert did_you_mean("volme", ["volume", "mute"]) == ' (did you mean "volume"?)'
     assert did_you_mean("zzz", ["volume", "mute"]) == ""
-
-
-def test_save_round_trip_atomic(tmp_path: Path) -> None:
-    p = tmp_path / "sub" / "config.toml"
-    data = {"sound": {"volume": 40, "mute": False, "cues": {"go": {"volume": 90}}}}
-    assert save_config(data, p) == p
-    assert load_config(p) == data
-    os.chmod(p, 0o600)
-    save_config({"ui": {"theme": "dark"}}, p)
-    assert load_config(p) == {"ui": {"theme": "dark"}}
-    assert p.stat().st_mode & 0o777 == 0o600
-    assert [x.name for x in p.parent.iterdir()] == ["config.toml"]  # no temp files left
-
-
-def test_save_failure_keeps_old_file(tmp_path: Path) -> None:
-    p = write(tmp_path, "[sound]\nvolume = 40\n")
-    with pytest.raises(TypeError):
-        save_config({"bad": object()}, p)
-    assert load_config(p) == {"sound": {"volume": 40}}
-    assert [x.name for x in tmp_path.iterdir()] == ["config.toml"]

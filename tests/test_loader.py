@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backtimer.routine import RoutineError, load_file, load_text
+from backtimer.routine.loader import RoutineError, load_file, load_text
 from backtimer.routine.model import Breath, Defaults, Phase, Progress, WorkKind
 from backtimer.toml_messages import quoted
 

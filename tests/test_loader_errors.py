@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from backtimer.routine import RoutineError, load_bytes, load_file, load_text
+from backtimer.routine.loader import RoutineError, load_bytes, load_file, load_text
 
 HEAD = '[routine]\nname = "Neck"\n\n'  # lines 1-3; [[exercise]] is line 4, its name line 5
 EX1 = 'exercise 1 ("Shrug")'

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backtimer.routine import load_text
+from backtimer.routine.loader import load_text
 from backtimer.routine.model import Routine
 from backtimer.routine.progression import level_text, progress
 from backtimer.timeline import compile

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 
 from backtimer.paths import builtin_routines_dir
-from backtimer.routine import RoutineError, load_text
-from backtimer.routine import schema as fields
+from backtimer.routine.loader import RoutineError, load_text
+from backtimer.routine.loader import schema as fields
 from backtimer.routine.schema_json import SCHEMA_FILE, json_schema, schema_text
 from backtimer.routine.writer import to_data
 from tests.strategies import routines

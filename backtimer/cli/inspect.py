@@ -1,36 +1,29 @@
-"""`backtimer list | show | plan | validate`: load, check and explain routines (no running).
-
-Rich is imported lazily inside the handlers so `backtimer --help` stays quick."""
+"""`backtimer list | show | plan`: explain routines (no running), as tables and wrapped
+text (Rich) or JSON."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import textwrap
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
 
 from backtimer import paths
 from backtimer.cli.levels import add_level_argument
 from backtimer.describe import breath_text, open_note, rests_text, work_text
 from backtimer.routine.durations import clock, human
 from backtimer.routine.library import discover
-from backtimer.routine.loader import RoutineError, load_file
-from backtimer.routine.model import WorkKind
+from backtimer.routine.model import Routine, WorkKind
 from backtimer.routine.progression import level_text
+from backtimer.timeline import Segment, Timeline
 from backtimer.timeline import compile as compile_timeline
-from backtimer.usecases.errors import UserError
 from backtimer.usecases.levels import at_level, levels_json
 from backtimer.usecases.routines import find_entry
-
-if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
-
-    from backtimer.routine.model import Routine
-    from backtimer.timeline import Segment, Timeline
-
 
 # Work that shows the breath pacer (paced and phased reps do not; self-paced sets leave it be).
 PACER_KINDS = (WorkKind.HOLD, WorkKind.TIMED, WorkKind.MAX)
@@ -53,20 +46,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_level_argument(p)
     p.set_defaults(handler=cmd_plan)
 
-    p = sub.add_parser("validate", help="check routine files and print every problem")
-    p.add_argument("paths", metavar="PATH", nargs="+", help=".toml files or folders of them")
-    p.set_defaults(handler=cmd_validate)
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich's own handler exits 1; let cli.main stop quietly like every command.
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def _console() -> Console:
-    from rich.console import Console  # noqa: PLC0415
-
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:
-            # Rich's own handler exits 1; let cli.main stop quietly like every command.
-            self.quiet = True
-            raise BrokenPipeError
-
     return _Console(highlight=False, soft_wrap=False)
 
 
@@ -120,9 +108,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([{k: v for k, v in r.items() if k != "_total"} for r in rows], indent=2))
         return 0
-
-    from rich.table import Table  # noqa: PLC0415
-    from rich.text import Text  # noqa: PLC0415
 
     console = _console()
     if not rows:
@@ -178,7 +163,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from rich.text import Text  # noqa: PLC0415
 
     entry = find_entry(args.routine)
     assert entry.routine is not None
@@ -286,9 +270,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
 
-    from rich.table import Table  # noqa: PLC0415
-    from rich.text import Text  # noqa: PLC0415
-
     console = _console()
     narrow = console.width < NARROW
     table = Table(box=None, pad_edge=False, header_style="bold")
@@ -327,41 +308,3 @@ def cmd_plan(args: argparse.Namespace) -> int:
     total = human(round(timeline.total))
     console.print(f"Total: {'about ' if timeline.has_estimates else ''}{total}")
     return 0
-
-
-# --- validate ------------------------------------------------------------------------------
-
-
-def _expand(raw: list[str]) -> list[Path]:
-    found: list[Path] = []
-    for item in raw:
-        path = Path(item).expanduser()
-        if path.is_dir():
-            found.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
-        else:
-            found.append(path)
-    return found
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-
-    bad = 0
-    files = _expand(args.paths)
-    if not files:
-        raise UserError(f"no .toml files in {', '.join(args.paths)}")
-    for path in files:
-        if not path.exists():
-            print(f"{path}: no such file")
-            bad += 1
-            continue
-        try:
-            routine = load_file(path)
-            compile_timeline(routine)
-        except RoutineError as exc:
-            print(exc)
-            bad += 1
-            continue
-        print(f"ok  {path}")
-    if bad and len(files) > 1:
-        print(f"{bad} of {len(files)} files have problems", file=sys.stderr)
-    return 1 if bad else 0

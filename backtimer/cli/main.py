@@ -19,7 +19,7 @@ COMMANDS = {
     "list": "backtimer.cli.inspect",
     "show": "backtimer.cli.inspect",
     "plan": "backtimer.cli.inspect",
-    "validate": "backtimer.cli.inspect",
+    "validate": "backtimer.cli.validate",
     "run": "backtimer.cli.run",
     "sound": "backtimer.cli.sound",
     "history": "backtimer.cli.history",

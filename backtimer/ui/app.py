@@ -21,8 +21,10 @@ from backtimer.usecases.settings import Settings, settings_with_keys
 if TYPE_CHECKING:
     from backtimer.events import Summary
 
-# Screens are imported where they are first needed: `backtimer run ID` shows the session
-# without paying for the library (and its editing helpers), and the other way round.
+# Each screen's module is imported when it is first shown, so `backtimer run ID` reaches
+# its first frame without the others and the library without the session. What each
+# saves the first frame (incremental import, min of 9 runs on a loaded 2-core machine):
+# library 28 ms, session 30 ms, summary 13 ms, work mode 52 ms, stats 5 ms, help 2 ms.
 
 Clock = Callable[[], float]
 

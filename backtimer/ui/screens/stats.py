@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Sparkline, Static
 
 from backtimer.history.stats import DayTotal, HoldBest, Stats, heat_start, load_stats_from
+from backtimer.history.store import StoreError
 from backtimer.ui.widgets.footer import KeysFooter
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -192,8 +193,6 @@ class StatsScreen(Screen[None]):
         self.dismiss(None)
 
     def _load(self) -> None:
-        from backtimer.history.store import StoreError  # noqa: PLC0415
-
         try:
             stats = load_stats_from(self.store_path, self.today)
             error = None
