@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from backtimer.cli.plain import Formatter, summary_lines
+from backtimer.cli.plain_lines import Formatter, summary_lines
 from backtimer.engine import Engine
 from backtimer.routine.durations import elapsed_clock as stamp
 from backtimer.routine.model import Breath

@@ -12,18 +12,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from backtimer.routine.model import Routine
 from backtimer.timeline import Timeline, compile
 from backtimer.ui.keys import bindings
 from backtimer.ui.screens.confirm import QuitConfirm
-from backtimer.ui.view import SessionView, next_refresh, session_view
+from backtimer.ui.view import (
+    EngineView,
+    Preview,
+    SessionView,
+    countdown_scale,
+    next_refresh,
+    one_line,
+    session_view,
+)
 from backtimer.ui.widgets.breath import BreathGuide
 from backtimer.ui.widgets.countdown import Countdown
 from backtimer.ui.widgets.footer import KeysFooter
@@ -40,17 +50,6 @@ if TYPE_CHECKING:  # the engine's events are imported after the first frame (see
 Clock = Callable[[], float]
 
 _STATE_CLASSES = ("-prepare", "-work", "-rest", "-paused", "-waiting", "-finished", "-relax")
-
-
-def countdown_scale(width: int, height: int) -> int:
-    """0 = three-line Digits; 1, 2, 3 = the block font 5, 10, 15 lines tall."""
-    if width >= 200 and height >= 60:
-        return 3
-    if width >= 130 and height >= 44:
-        return 2
-    if width >= 60 and height >= 22:
-        return 1
-    return 0
 
 
 def make_session(
@@ -110,7 +109,7 @@ class SessionScreen(Screen["ev.Summary"]):
         self._paused_for_modal = False
         self.quit_requested = False
         self.notices_after: list[str] = []
-        self._timer: Any = None
+        self._timer: Timer | None = None
         # The widgets exist before the screen is mounted, so that the first render (the
         # routine's first segment) fills them before the first layout: the first frame is
         # then one full frame, not an empty layout followed by a repaint of what changed.
@@ -148,7 +147,7 @@ class SessionScreen(Screen["ev.Summary"]):
         if self.session is None:
             # Show the routine at once, then start: creating the session (sound worker,
             # history database) takes a few tens of ms the first frame need not wait for.
-            self.render_now(_Preview(self.timeline))
+            self.render_now(Preview(self.timeline))
         # The routine's progress line sits right under the countdown: this segment's time
         # and the whole routine's read together.
         with Vertical(id="main"):
@@ -210,7 +209,7 @@ class SessionScreen(Screen["ev.Summary"]):
             # set_timer queues it as a new callback message and inspects its signature twice.
             self._timer = self.set_interval(wait, self.tick, name="session-refresh")
 
-    def render_now(self, engine: Any = None) -> None:
+    def render_now(self, engine: EngineView | None = None) -> None:
         if self.summary is not None:
             return
         if engine is None:
@@ -255,7 +254,7 @@ class SessionScreen(Screen["ev.Summary"]):
 
     # ---- events from the engine ---------------------------------------------------------
 
-    def _handle(self, events: list[Any]) -> None:
+    def _handle(self, events: list[ev.Event]) -> None:
         # after the first frame: ~10 ms of imports (min of 9 runs, loaded 2-core machine)
         from backtimer import events as ev  # noqa: PLC0415
 
@@ -419,39 +418,10 @@ class SessionScreen(Screen["ev.Summary"]):
                 self.session.close()
 
 
-class _Preview:
-    """The engine's answers before it starts: the first segment, in full."""
-
-    state = "ready"
-
-    def __init__(self, timeline: Timeline) -> None:
-        self.segment = timeline.segments[0] if timeline.segments else None
-
-    def remaining(self, now: float) -> float | None:
-        return self.segment.duration if self.segment is not None else None
-
-    def elapsed(self, now: float) -> float:
-        return 0.0
-
-    def progress(self, now: float) -> float:
-        return 0.0
-
-    def next_wakeup(self, now: float) -> float | None:
-        return None
-
-
-def _show(widget: Any, shown: bool) -> None:
+def _show(widget: Widget, shown: bool) -> None:
     """Set display only on a change: setting it at all asks for a new layout."""
     if widget.display != shown:
         widget.display = shown
-
-
-def one_line(text: str, width: int) -> str:
-    """A notice as one short line: the reason in brackets goes first when it is long."""
-    text = " ".join(text.split())
-    if len(text) > width and " (" in text:
-        text = text.split(" (", 1)[0]
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _hint(view: SessionView) -> str:
