@@ -24,6 +24,8 @@ from backtimer import paths
 from backtimer.routine.durations import duration_text, parse_duration
 from backtimer.toml_messages import did_you_mean, show, syntax_problem
 
+# Any: the values of a TOML document (tomllib types them Any); each getter checks one.
+
 __all__ = ["ConfigError", "Table", "load_config"]
 
 

@@ -33,6 +33,8 @@ from typing import Any, Literal
 
 from backtimer.routine.model import Breath, Exercise, Routine, WorkKind
 
+# Any: the Segment fields a segment is built with (checked by Segment itself).
+
 SegmentKind = Literal["prepare", "work", "rest"]
 RestReason = Literal["rep", "set", "side", "exercise"]
 

@@ -67,3 +67,15 @@ def test_bad_settings_name_the_field_and_what_was_expected(
         settings_from(tmp_path, f"[breaks]\n{text}\n")
     assert message in str(err.value)
     assert str(err.value).startswith(str(tmp_path / "config.toml"))
+
+
+def test_flags_override_the_config_and_any_hours_means_all_day() -> None:
+    from backtimer.breaks.scheduler import BreakSettings
+    from backtimer.breaks.settings import override
+
+    base = BreakSettings()
+    changed = override(base, every=3600.0, hours=None, routines=("neck",))
+    assert (changed.every, changed.hours, changed.routines) == (3600.0, None, ("neck",))
+    assert override(base) == base
+    with pytest.raises(ConfigError, match="--every"):
+        override(base, every=60.0)

@@ -126,8 +126,8 @@ def test_a_whole_session_is_stored(isolated_dirs: Path) -> None:
             ("Bridge", "hold", True),
         ]
         assert results[1]["held_seconds"] == [35.5, 41.0]
-    assert rec.describe()["saved"] is True
-    assert rec.describe()["path"] == str(paths.history_db())
+    assert rec.describe().saved is True
+    assert rec.describe().path == str(paths.history_db())
 
 
 def test_each_exercise_is_committed_when_it_ends(tmp_path: Path) -> None:
@@ -194,7 +194,7 @@ def test_locked_database_session_goes_on_with_one_notice(tmp_path: Path) -> None
         assert rec.notice is not None
         assert rec.notice.startswith("history: could not save this session: database is locked")
         assert str(path) in rec.notice
-        assert rec.describe()["saved"] is False
+        assert rec.describe().saved is False
     finally:
         holder.execute("ROLLBACK")
         holder.close()

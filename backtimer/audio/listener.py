@@ -17,6 +17,8 @@ from backtimer.audio.cue_names import CUES
 from backtimer.audio.cues import cues_for
 from backtimer.audio.settings import SoundSettings
 from backtimer.audio.worker import WorkerClient
+from backtimer.routine.model import Routine
+from backtimer.timeline import Timeline
 
 
 def _terminal_bell() -> None:
@@ -40,8 +42,8 @@ class AudioListener:
 
     def __init__(
         self,
-        routine: object = None,
-        timeline: Any = None,
+        routine: Routine | None = None,
+        timeline: Timeline | None = None,
         enabled: bool = True,
         *,
         settings: SoundSettings | None = None,
@@ -58,7 +60,7 @@ class AudioListener:
         self.notices: list[str] = []
         self.bell = bell or _terminal_bell
         self.tty = _has_terminal() if tty is None else tty
-        self.client: Any = None
+        self.client: WorkerClient | None = None
         self.settings = SoundSettings()
         if not enabled:
             return
@@ -91,7 +93,7 @@ class AudioListener:
             self.enabled = False
 
     # -- what the worker tells us (reader thread)
-    def _on_message(self, msg: dict[str, Any]) -> None:
+    def _on_message(self, msg: dict[str, Any]) -> None:  # Any: a JSON message
         kind = msg.get("type")
         if kind == "ready":
             for problem in msg.get("errors", {}).values():

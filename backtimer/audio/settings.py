@@ -27,6 +27,8 @@ from backtimer.audio.cue_names import CUES, OFF_BY_DEFAULT
 from backtimer.config import ConfigError, Table
 from backtimer.toml_messages import did_you_mean
 
+# Any: the values of a TOML document, checked here.
+
 BACKENDS = ("auto", "simpleaudio", "command", "bell", "none")
 MAX_SECONDS = 10.0
 

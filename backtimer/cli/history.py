@@ -15,6 +15,8 @@ from backtimer.history.stats import Period, Stats, load_stats
 from backtimer.history.store import Store, StoreError, parse_utc
 from backtimer.usecases.errors import UserError
 
+# Any: SQLite values, written out as JSON and CSV.
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(

@@ -25,6 +25,8 @@ from backtimer.timeline import compile as compile_timeline
 from backtimer.usecases.levels import at_level, levels_json
 from backtimer.usecases.routines import find_entry
 
+# Any: JSON values of several types (`list --json`, `plan --json`).
+
 # Work that shows the breath pacer (paced and phased reps do not; self-paced sets leave it be).
 PACER_KINDS = (WorkKind.HOLD, WorkKind.TIMED, WorkKind.MAX)
 NARROW = 72  # below this many columns, list and plan leave out their less needed columns

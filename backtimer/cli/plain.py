@@ -54,7 +54,7 @@ def _terminating_signals() -> Iterator[None]:
     def raise_terminated(signum: int, _frame: object) -> None:
         raise Terminated(signum)
 
-    saved: dict[int, Any] = {}
+    saved: dict[int, Any] = {}  # Any: the handlers signal.signal returns (typeshed's type)
     for name in ("SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
         if signum is None:

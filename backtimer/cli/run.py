@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from backtimer.cli.levels import add_level_argument
 from backtimer.usecases.levels import at_level
@@ -16,7 +15,7 @@ from backtimer.usecases.routines import load_routine, need_routine
 from backtimer.usecases.settings import settings_with_keys
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "run",
         help="run a routine (the full-screen app, or --plain for lines of text)",

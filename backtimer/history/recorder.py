@@ -15,9 +15,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from backtimer.events import (
     Event,
@@ -36,6 +36,18 @@ from backtimer.timeline import Timeline
 def routine_hash(routine: Routine) -> str:
     """sha256 of the routine as TOML, so an edited routine gets a new hash."""
     return hashlib.sha256(to_toml(routine).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a HistoryRecorder saved of its session."""
+
+    saved: bool
+    session_id: int | None
+    exercises: int
+    status: str | None
+    path: str | None
+    notice: str | None
 
 
 class HistoryRecorder:
@@ -156,13 +168,13 @@ class HistoryRecorder:
         self._disabled = True  # the session is over; later events are not ours
         self.close()
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> Saved:
         """What was saved, for a summary screen: session id, exercises, status, file."""
-        return {
-            "saved": self.notice is None and self.session_id is not None,
-            "session_id": self.session_id,
-            "exercises": self.saved_exercises,
-            "status": self.status,
-            "path": str(self.db_path) if self.db_path else None,
-            "notice": self.notice,
-        }
+        return Saved(
+            saved=self.notice is None and self.session_id is not None,
+            session_id=self.session_id,
+            exercises=self.saved_exercises,
+            status=self.status,
+            path=str(self.db_path) if self.db_path else None,
+            notice=self.notice,
+        )

@@ -27,6 +27,8 @@ from typing import Any
 from backtimer import paths
 from backtimer.history import schema
 
+# Any: SQLite values (sqlite3 types rows and parameters Any).
+
 SCHEMA_VERSION = 2
 BREAK_KINDS = ("due", "started", "snoozed", "skipped", "natural")
 FINAL_STATUSES = ("completed", "stopped", "pain", "interrupted")

@@ -40,6 +40,8 @@ EMPTY = (
     "the file is empty: a routine needs a [routine] table with a name and at least one [[exercise]]"
 )
 
+# Any: the values of a TOML document (tomllib types them Any), checked key by key.
+
 _EVERY_DAYS = re.compile(r"^\s*(\d+)\s*(d|days?|w|weeks?)\s*$", re.IGNORECASE)
 _EVERY_SESSIONS = re.compile(r"^\s*(\d+)\s*sessions?\s*$", re.IGNORECASE)
 

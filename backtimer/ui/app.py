@@ -20,6 +20,7 @@ from backtimer.usecases.settings import Settings, settings_with_keys
 
 if TYPE_CHECKING:
     from backtimer.events import Summary
+    from backtimer.usecases.session import Session
 
 # Each screen's module is imported when it is first shown, so `backtimer run ID` reaches
 # its first frame without the others and the library without the session. What each
@@ -57,7 +58,7 @@ class BacktimerApp(App[int]):
         record: bool = True,
         entries: list[RoutineEntry] | None = None,
         keymap: dict[str, str] | None = None,
-        session_factory: Callable[..., Any] | None = None,
+        session_factory: Callable[[Routine], Session] | None = None,
         settings: Settings | None = None,
         level: str = "current",
     ) -> None:
@@ -179,6 +180,7 @@ class BacktimerApp(App[int]):
 
         self.push_screen(WorkScreen())
 
+    # Any: Textual's signature (a screen of any result type)
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if type(screen).__name__ == "SessionScreen":

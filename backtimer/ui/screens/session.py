@@ -287,11 +287,11 @@ class SessionScreen(Screen["ev.Summary"]):
             info = history.describe()
         except Exception:  # a listener must never break the summary
             return []
-        if info.get("saved"):
-            count = int(info.get("exercises") or 0)
-            where = f" ({info['path']})" if info.get("path") else ""
+        if info.saved:
+            count = info.exercises
+            where = f" ({info.path})" if info.path else ""
             noun = "exercise" if count == 1 else "exercises"
-            return [f"Saved to history: {count} {noun}, {info.get('status')}{where}"]
+            return [f"Saved to history: {count} {noun}, {info.status}{where}"]
         return []
 
     def _audio(self) -> AudioListener | None:
