@@ -9,7 +9,7 @@ from backtimer.audio.settings import CueSetting, SoundSettings
 from backtimer.engine import Engine
 from backtimer.routine.model import Breath
 from backtimer.timeline import Timeline, compile
-from tests.engine_helpers import hold, phased, routine, timed
+from tests.helpers.engine_helpers import hold, phased, routine, timed
 
 
 def heard(tl: Timeline, settings: SoundSettings | None = None) -> list[tuple[float, str]]:

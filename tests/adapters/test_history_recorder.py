@@ -422,7 +422,7 @@ FULL_DISK_DRIVER = """\
 import resource, signal, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
-from test_history_recorder import ROUTINE, TIMELINE, _res
+from tests.adapters.test_history_recorder import ROUTINE, TIMELINE, _res
 from backtimer.events import ExerciseFinished
 from backtimer.history.recorder import HistoryRecorder
 
@@ -451,7 +451,13 @@ def test_file_size_limit_while_saving_is_one_notice_and_no_damage(tmp_path: Path
     with Store(path) as store:
         store.query("PRAGMA wal_checkpoint(TRUNCATE)")
     proc = subprocess.run(
-        [sys.executable, "-c", FULL_DISK_DRIVER, str(path), str(Path(__file__).parent)],
+        [
+            sys.executable,
+            "-c",
+            FULL_DISK_DRIVER,
+            str(path),
+            str(Path(__file__).resolve().parents[2]),
+        ],
         capture_output=True,
         text=True,
         timeout=60,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.audio_helpers import NO_DEVICE, alsa_home, cue_frames, find_in_order
+from tests.helpers.audio_helpers import NO_DEVICE, alsa_home, cue_frames, find_in_order
 
 try:
     import simpleaudio  # noqa: F401

@@ -349,7 +349,7 @@ def test_validate_a_folder_without_routines(
 def test_readme_capture_of_list_names_exactly_the_builtin_routines(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     block = readme.split("$ backtimer list\n", 1)[1].split("```", 1)[0]
     lines = block.splitlines()
     _, out, _ = run(capsys, "list")

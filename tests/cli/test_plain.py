@@ -18,7 +18,7 @@ from backtimer.engine import Engine
 from backtimer.routine.durations import elapsed_clock as stamp
 from backtimer.routine.model import Breath
 from backtimer.timeline import compile
-from tests.engine_helpers import drive, hold, maxhold, phased, routine, selfpaced
+from tests.helpers.engine_helpers import drive, hold, maxhold, phased, routine, selfpaced
 
 BIN = Path(sys.executable).parent / "backtimer"
 

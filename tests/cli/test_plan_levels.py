@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backtimer.cli.main import main
-from tests.grow_helpers import CAT, CRUNCH, SIDE_PLANK, grow_toml, record_completed
+from tests.helpers.grow_helpers import CAT, CRUNCH, SIDE_PLANK, grow_toml, record_completed
 
 GROW = grow_toml(SIDE_PLANK, CRUNCH, CAT)
 

@@ -26,7 +26,7 @@ from backtimer.routine.loader import load_file
 from backtimer.routine.model import Exercise, Progress, Routine, WorkKind
 from backtimer.timeline import compile as compile_timeline
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ROUTINES = ROOT / "routines"
 SEEDS = ROOT.parent / "shared" / "seeds"
 SOURCES_DOC = ROOT / "docs" / "sources.md"

@@ -28,7 +28,7 @@ from backtimer.events import (
 from backtimer.paths import builtin_routines_dir
 from backtimer.routine.model import Breath
 from backtimer.timeline import compile
-from tests.engine_helpers import (
+from tests.helpers.engine_helpers import (
     drive,
     hold,
     maxhold,

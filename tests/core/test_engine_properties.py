@@ -18,7 +18,7 @@ from backtimer.events import (
 )
 from backtimer.routine.model import Breath, Defaults, Exercise, Phase, Routine, WorkKind
 from backtimer.timeline import compile
-from tests import strategies
+from tests.helpers import strategies
 
 FORWARD = ("advance", "pause", "resume", "toggle", "skip", "skip_exercise", "done")
 ALL = (*FORWARD, "back", "restart", "add", "remove", "stop", "pain")

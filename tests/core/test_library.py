@@ -114,7 +114,7 @@ def test_broken_user_override_is_reported_not_silently_replaced(user_routines: P
 
 # --- docs/routines.md: its examples are real ---------------------------------------------------
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "routines.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "routines.md"
 
 
 def toml_blocks() -> list[str]:

@@ -14,7 +14,7 @@ from backtimer.routine.loader import load_text
 from backtimer.routine.model import Routine
 from backtimer.routine.progression import level_text, progress
 from backtimer.timeline import compile
-from tests.grow_helpers import (
+from tests.helpers.grow_helpers import (
     CAT,
     CRUNCH,
     HYPEREXTENSION,

@@ -17,7 +17,7 @@ from backtimer.routine.loader import load_bytes, load_text
 from backtimer.routine.model import Exercise, Routine, WorkKind
 from backtimer.routine.writer import to_data, to_toml
 from backtimer.timeline import OPEN_HOLD_ESTIMATE, compile
-from tests.strategies import routines
+from tests.helpers.strategies import routines
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

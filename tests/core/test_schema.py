@@ -18,9 +18,9 @@ from backtimer.routine.loader import RoutineError, load_text
 from backtimer.routine.loader import schema as fields
 from backtimer.routine.schema_json import SCHEMA_FILE, json_schema, schema_text
 from backtimer.routine.writer import to_data
-from tests.strategies import routines
+from tests.helpers.strategies import routines
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR = jsonschema.Draft7Validator(json_schema())
 
 

@@ -13,7 +13,7 @@ from backtimer.ui.app import BacktimerApp
 from backtimer.ui.screens.session import SessionScreen
 from backtimer.ui.widgets.countdown import Countdown
 
-SAMPLE = Path(__file__).parent / "data" / "ui-sample.toml"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "ui-sample.toml"
 
 
 class FakeClock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from backtimer.ui.app import BacktimerApp
 from backtimer.ui.screens.library import LibraryScreen
 from backtimer.ui.screens.stats import StatsScreen
-from tests.ui_helpers import FakeClock, make_app
+from tests.helpers.ui_helpers import FakeClock, make_app
 
 
 def bottom_line(app: BacktimerApp) -> str:

@@ -139,7 +139,7 @@ def test_heat_grid_weeks_from_monday_and_nothing_after_today() -> None:
 
 
 async def test_opened_from_the_library_with_s_and_closed_with_escape() -> None:
-    from tests.ui_helpers import FakeClock, make_app
+    from tests.helpers.ui_helpers import FakeClock, make_app
 
     _fill(Path(os.environ["BACKTIMER_DATA_DIR"]) / "history.sqlite3")
     app = make_app(FakeClock())

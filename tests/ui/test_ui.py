@@ -19,7 +19,7 @@ from backtimer.ui.screens.session import SessionScreen
 from backtimer.ui.screens.summary import SummaryScreen
 from backtimer.ui.widgets.breath import BreathGuide
 from backtimer.ui.widgets.countdown import Countdown
-from tests.ui_helpers import (
+from tests.helpers.ui_helpers import (
     SAMPLE,
     FakeClock,
     detail_text,

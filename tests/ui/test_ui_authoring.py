@@ -21,8 +21,8 @@ from backtimer.ui.screens.customise import CustomiseScreen, SaveAsScreen
 from backtimer.ui.screens.library import LibraryScreen
 from backtimer.ui.screens.problems import ProblemsScreen
 from backtimer.ui.screens.session import SessionScreen
-from tests.grow_helpers import CRUNCH, SIDE_PLANK, grow_toml, record_completed
-from tests.ui_helpers import FakeClock, text
+from tests.helpers.grow_helpers import CRUNCH, SIDE_PLANK, grow_toml, record_completed
+from tests.helpers.ui_helpers import FakeClock, text
 
 SIZE = (80, 24)
 

@@ -2,8 +2,8 @@
 a rest with what comes next, the breath guide mid-inhale and the summary, each at
 80x24 (a normal terminal) and 50x16 (a small tmux pane). A fake clock makes them exact.
 
-Update after a deliberate change with `pytest tests/test_ui_snapshots.py --snapshot-update`
-and look at the new SVGs in tests/__snapshots__/test_ui_snapshots/ before committing.
+Update after a deliberate change with `pytest tests/ui/test_ui_snapshots.py --snapshot-update`
+and look at the new SVGs in tests/ui/__snapshots__/test_ui_snapshots/ before committing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 
 from backtimer.routine.loader import load_file
 from backtimer.ui.app import BacktimerApp
-from tests.ui_helpers import SAMPLE, FakeClock, make_app, step
+from tests.helpers.ui_helpers import SAMPLE, FakeClock, make_app, step
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((50, 16), id="50x16")]
 

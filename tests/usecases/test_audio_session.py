@@ -13,8 +13,8 @@ from backtimer.audio.cues import cues_for
 from backtimer.audio.listener import AudioListener
 from backtimer.timeline import compile
 from backtimer.usecases.session import Session
-from tests.audio_helpers import NO_DEVICE, alsa_home, cue_frames, wait_for
-from tests.engine_helpers import hold, routine
+from tests.helpers.audio_helpers import NO_DEVICE, alsa_home, cue_frames, wait_for
+from tests.helpers.engine_helpers import hold, routine
 
 try:
     import simpleaudio  # noqa: F401

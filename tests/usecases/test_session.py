@@ -10,7 +10,7 @@ from backtimer.events import Event, SegmentStarted, SessionFinished, SessionStop
 from backtimer.timeline import compile
 from backtimer.usecases import session as session_mod
 from backtimer.usecases.session import Session
-from tests.engine_helpers import hold, routine
+from tests.helpers.engine_helpers import hold, routine
 
 
 class Recorder:
