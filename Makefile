@@ -46,8 +46,9 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
+# 4 workers on 2 cores: most of the suite waits on subprocesses, tmux and timers.
 pytest: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n 4
 
 test: lint typecheck pytest
 
