@@ -414,6 +414,10 @@ def test_audio_error_mid_session_falls_back_with_one_notice(tmp_path: Path) -> N
         assert lis.backend == "simpleaudio"
         lis.play("go")  # fails in simpleaudio; the worker moves on to aplay and plays it there
         assert wait_for(out, [cue_frames("go")])[0] >= 0
+        # the worker's message about the switch may arrive just after the sound
+        deadline = time.monotonic() + 5.0
+        while lis.backend != "aplay" and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert lis.backend == "aplay"
         assert lis.notice == (
             "sound: using aplay (simpleaudio: stopped working (Error opening PCM device. "
