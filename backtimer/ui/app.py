@@ -73,6 +73,7 @@ class BacktimerApp(App[int]):
         self.level = level  # "current" or "base": progression, see backtimer/ui/levels.py
         self.first_frame_shown = False
         self._after_first_frame: list[Callable[[], object]] = []
+        self.keymap: dict[str, str] = dict(keymap or {})  # [keys]: what the help screen lists
         if keymap:
             self.set_keymap(keymap)
 

@@ -38,14 +38,15 @@ def edit_selected(screen: LibraryScreen) -> None:
         screen.notify("No routine to edit: clear the filter with Esc.", severity="warning")
         return
     entry = screen.entry(row.id)
-    path = getattr(entry, "path", None)
-    if entry is None or not isinstance(path, Path) or not path.is_file():
+    if entry is None or not entry.path.is_file():
         screen.notify(f"{row.id}: its file cannot be found to edit.", severity="error")
         return
     try:
         target, copied = user_copy(entry)
     except OSError as exc:
-        screen.notify(f"Cannot copy {path} to your routines: {exc}", severity="error", timeout=10)
+        screen.notify(
+            f"Cannot copy {entry.path} to your routines: {exc}", severity="error", timeout=10
+        )
         return
     if copied:
         screen.notify(

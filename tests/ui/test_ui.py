@@ -271,6 +271,8 @@ async def test_help_lists_every_key_and_remapped_keys() -> None:
         assert state_word(app) == "GET READY"
         await pilot.press("k")
         assert state_word(app) == "PAUSED"
+        await pilot.pause()
+        assert text(app, "#hint") == "Paused — press k to go on"  # the key the person set
 
 
 async def test_adjust_adds_and_removes_ten_seconds() -> None:

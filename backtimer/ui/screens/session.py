@@ -23,6 +23,7 @@ from textual.widgets import Label, Static
 
 from backtimer.routine.model import Routine
 from backtimer.timeline import Timeline, compile
+from backtimer.ui.app import app_of
 from backtimer.ui.keys import bindings
 from backtimer.ui.screens.confirm import QuitConfirm
 from backtimer.ui.view import (
@@ -39,7 +40,7 @@ from backtimer.ui.widgets.countdown import Countdown
 from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.ui.widgets.progress import RoutineProgress
 from backtimer.ui.widgets.topline import TopLine
-from backtimer.usecases.keymap import SESSION_KEYS
+from backtimer.usecases.keymap import SESSION_KEYS, Keymap, keys_of
 
 if TYPE_CHECKING:  # the engine's events are imported after the first frame (see _handle)
     from backtimer import events as ev
@@ -164,8 +165,7 @@ class SessionScreen(Screen["ev.Summary"]):
         if self.session is not None:
             self._begin()
             return
-        after_first_frame = getattr(self.app, "after_first_frame", self.call_after_refresh)
-        after_first_frame(self._begin)
+        app_of(self).after_first_frame(self._begin)
 
     def _begin(self) -> None:
         if not self.query(KeysFooter):
@@ -230,8 +230,9 @@ class SessionScreen(Screen["ev.Summary"]):
             missing = [c for c in wanted if not self.has_class(c)]
             if missing:
                 self.add_class(*missing)
-            self._hint.update(_hint(new))
-            _show(self._hint, bool(_hint(new)))
+            hint = _hint(new, app_of(self).keymap)
+            self._hint.update(hint)
+            _show(self._hint, bool(hint))
             if self.is_attached:
                 self.refresh_bindings()
         self._top.show(new.state_word, new.exercise, new.detail)
@@ -322,16 +323,16 @@ class SessionScreen(Screen["ev.Summary"]):
 
     # ---- actions ------------------------------------------------------------------------
 
-    def _control(self, name: str, *args: float) -> None:
+    def _control(self, act: Callable[[Session, float], list[ev.Event]]) -> None:
+        """Run one of the session's controls now, e.g. `lambda s, now: s.skip(now)`."""
         if self.summary is not None or self.session is None:
             return
-        method = getattr(self.session, name)
-        self._handle(method(self.clock(), *args))
+        self._handle(act(self.session, self.clock()))
         self.render_now()
         self._schedule()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        state = getattr(getattr(self.session, "engine", None), "state", "ready")
+        state = self.session.engine.state if self.session is not None else "ready"
         if action == "pause":
             return state != "paused"
         if action == "resume":
@@ -341,35 +342,35 @@ class SessionScreen(Screen["ev.Summary"]):
         if action == "unmute":
             return self.sound and self.muted
         if action == "done":
-            seg = getattr(self.session.engine, "segment", None) if self.session else None
+            seg = self.session.engine.segment if self.session is not None else None
             return seg is not None and seg.is_open
         return True
 
     def action_pause(self) -> None:
-        self._control("toggle_pause")
+        self._control(lambda s, now: s.toggle_pause(now))
         self.refresh_bindings()
 
     def action_resume(self) -> None:
-        self._control("toggle_pause")
+        self._control(lambda s, now: s.toggle_pause(now))
         self.refresh_bindings()
 
     def action_next(self) -> None:
-        self._control("skip")
+        self._control(lambda s, now: s.skip(now))
 
     def action_skip_exercise(self) -> None:
-        self._control("skip_exercise")
+        self._control(lambda s, now: s.skip_exercise(now))
 
     def action_back(self) -> None:
-        self._control("back")
+        self._control(lambda s, now: s.back(now))
 
     def action_restart(self) -> None:
-        self._control("restart_exercise")
+        self._control(lambda s, now: s.restart_exercise(now))
 
     def action_adjust(self, seconds: float) -> None:
-        self._control("adjust", float(seconds))
+        self._control(lambda s, now: s.adjust(now, float(seconds)))
 
     def action_done(self) -> None:
-        self._control("done")
+        self._control(lambda s, now: s.done(now))
 
     def action_mute(self) -> None:
         self._set_muted(True)
@@ -386,28 +387,28 @@ class SessionScreen(Screen["ev.Summary"]):
         self.refresh_bindings()
 
     def action_pain(self) -> None:
-        self._control("pain")
+        self._control(lambda s, now: s.pain(now))
 
     def action_quit_session(self) -> None:
         if self.summary is not None or self.session is None:
             self.app.exit()
             return
-        running = getattr(self.session.engine, "state", "") in ("running", "waiting")
+        running = self.session.engine.state in ("running", "waiting")
         if running:
-            self._control("toggle_pause")
+            self._control(lambda s, now: s.toggle_pause(now))
         self._paused_for_modal = running
         self.app.push_screen(QuitConfirm(), self._after_confirm)
 
     def _after_confirm(self, choice: str | None) -> None:
         if choice in ("summary", "quit"):
             self.quit_requested = choice == "quit"
-            self._control("stop")
+            self._control(lambda s, now: s.stop(now))
         elif (
             self._paused_for_modal
             and self.session is not None
             and self.session.engine.state == "paused"
         ):
-            self._control("toggle_pause")
+            self._control(lambda s, now: s.toggle_pause(now))
         self._paused_for_modal = False
 
     def on_unmount(self) -> None:
@@ -424,9 +425,10 @@ def _show(widget: Widget, shown: bool) -> None:
         widget.display = shown
 
 
-def _hint(view: SessionView) -> str:
+def _hint(view: SessionView, keymap: Keymap) -> str:
+    """What to press now, with the person's keys ([keys] in config.toml)."""
     if view.state == "paused":
-        return "Paused — press space to go on"
+        return f"Paused — press {keys_of('pause', keymap)[0]} to go on"
     if view.state == "waiting":
-        return "Counting up — press d when you are done"
+        return f"Counting up — press {keys_of('done', keymap)[0]} when you are done"
     return ""
