@@ -10,7 +10,7 @@ from rich.text import Text
 from backtimer.breaks.scheduler import BreakSettings
 from backtimer.config import ConfigError
 from backtimer.describe import work_text
-from backtimer.routine.durations import human
+from backtimer.routine.durations import duration_text, human
 from backtimer.routine.library import RoutineEntry
 from backtimer.routine.model import Routine
 from backtimer.timeline import compile
@@ -91,8 +91,7 @@ def work_row(rows: list[Row], config: Settings) -> Row:
         settings, problem = BreakSettings(), str(exc)
     names = {r.id: r.name for r in rows if r.routine is not None}
     offered = [names.get(rid, rid) for rid in settings.routines]
-    h, m = divmod(round(settings.every / 60), 60)
-    every = f"{m}m" if not h else f"{h}h{m:02d}m" if m else f"{h}h"  # 2h, 1h30m, 45m
+    every = duration_text(settings.every)  # 2h, 1h30m, 45m: as config.toml writes it
     return Row(
         id=WORK_ID,
         name="⏰ Work mode",
