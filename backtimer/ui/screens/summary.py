@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from backtimer.events import ExerciseResult, Summary
+from backtimer.history.stats import streak_now
 from backtimer.routine.durations import clock
 from backtimer.text import visible
 from backtimer.ui.keys import bindings
@@ -133,8 +134,6 @@ class SummaryScreen(Screen[str]):
 
     def _streak(self) -> tuple[int, int] | None:
         """(current, longest) from the history store; None when it cannot be read."""
-        from backtimer.history.stats import streak_now  # noqa: PLC0415 - only after a save
-
         try:
             return streak_now()
         except Exception:  # the summary shows what it can; history says why elsewhere
