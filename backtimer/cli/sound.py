@@ -1,18 +1,24 @@
 """`backtimer sound --check` / `backtimer sound --play NAME`: the cues, then (--check) the
 voice: its engine, and a test phrase rendered and said."""
 
-# ruff: noqa: PLC0415  (lazy imports keep `backtimer --help` fast)
-
 from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
+from dataclasses import replace
 
+from backtimer import paths
+from backtimer.audio.cue_names import CUES, OFF_BY_DEFAULT
+from backtimer.audio.listener import AudioListener
+from backtimer.audio.settings import SoundSettings, read_wav
 from backtimer.cli.command import add_command
+from backtimer.config import ConfigError
+from backtimer.toml_messages import did_you_mean
+from backtimer.usecases.errors import UserError
+from backtimer.usecases.settings import Settings
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = add_command(
         subparsers,
         "sound",
@@ -36,15 +42,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from backtimer import paths
-    from backtimer.audio.cue_names import CUES
-    from backtimer.audio.listener import AudioListener
-    from backtimer.audio.settings import load, read_wav
-    from backtimer.config import ConfigError, did_you_mean
-    from backtimer.usecases.errors import UserError
-
     try:
-        settings = load()
+        settings = Settings.load().sound_strict()
     except ConfigError as exc:
         raise UserError(str(exc)) from None
 
@@ -97,15 +96,9 @@ def run(args: argparse.Namespace) -> int:
             return 1
         for name in names:
             if not settings.audible(name):
-                why = (
-                    "breath tones are off; [sound] breath = true turns them on"
-                    if name
-                    in (
-                        "inhale",
-                        "exhale",
-                    )
-                    else "muted or volume 0"
-                )
+                why = "muted or volume 0"
+                if name in OFF_BY_DEFAULT:
+                    why = "breath tones are off; [sound] breath = true turns them on"
                 print(f"{name}: skipped ({why})")
                 continue
             print(f"{name}", flush=True)
@@ -125,14 +118,11 @@ def run(args: argparse.Namespace) -> int:
     return check_voice(settings)
 
 
-def check_voice(sound: Any) -> int:
+def check_voice(sound: SoundSettings) -> int:
     """The voice part of --check: the engine, a test phrase rendered (or from the cache) and
     said. 1 when the voice is on in config.toml and cannot speak."""
-    from dataclasses import replace
-
-    from backtimer.config import ConfigError
-    from backtimer.voice import settings as voice_settings
-    from backtimer.voice.check import TEST_PHRASE, say_once
+    from backtimer.voice import settings as voice_settings  # noqa: PLC0415 - --check only
+    from backtimer.voice.check import TEST_PHRASE, say_once  # noqa: PLC0415
 
     try:
         voice = voice_settings.load()

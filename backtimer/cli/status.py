@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import timedelta
-from typing import Any
 
 from backtimer import paths
 from backtimer.breaks.clock import local_tz, reading
@@ -14,13 +13,14 @@ from backtimer.breaks.scheduler import BreakSettings, Scheduler, status_text
 from backtimer.breaks.state import HEARTBEAT, read_schedule
 from backtimer.cli.command import add_command
 from backtimer.config import ConfigError
+from backtimer.text import visible
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.settings import Settings
 
 STALE = 3 * HEARTBEAT  # the app saves at least every HEARTBEAT: older means not running
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     status = add_command(
         sub,
         "status",
@@ -68,5 +68,5 @@ def status_line() -> str:
 
 def run_status(args: argparse.Namespace) -> int:
     check_config()  # else a broken file reads as "work mode off"
-    print(status_line())
+    print(visible(status_line()))  # tmux shows it: no raw control character
     return 0

@@ -4,7 +4,7 @@ and at the moments the voice has a phrase for, the phrase instead of the cue."""
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from backtimer.audio.listener import AudioListener
 from backtimer.config import ConfigError
@@ -12,7 +12,6 @@ from backtimer.voice import settings as voice_settings
 from backtimer.voice.settings import VoiceSettings
 
 if TYPE_CHECKING:
-    from backtimer.routine.model import Routine
     from backtimer.voice.render import PhraseCache
     from backtimer.voice.speaker import Voice
 
@@ -56,14 +55,16 @@ class SpokenListener(AudioListener):
         from backtimer.voice.speaker import Voice  # noqa: PLC0415
 
         v = self.voice_settings
-        routine = cast("Routine", self.routine)  # only called with a routine
+        routine, timeline, client = self.routine, self.timeline, self.client
+        if routine is None or timeline is None or client is None:  # callers check
+            return
         plan = build(
             routine,
-            self.timeline,
+            timeline,
             VoiceOptions(rate=v.rate, countdown=v.countdown, breath=v.breath),
         )
         gain = (self.settings.volume / 100.0) * (v.volume / 100.0)
-        self.voice = Voice(plan, v, self.client, gain, cache=self._cache, on_notice=self._note)
+        self.voice = Voice(plan, v, client, gain, cache=self._cache, on_notice=self._note)
 
     def _on_message(self, msg: dict[str, Any]) -> None:
         super()._on_message(msg)
