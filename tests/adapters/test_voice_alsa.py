@@ -122,6 +122,7 @@ def first_loud(frames: bytes) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.realtime
 def test_phrases_start_on_their_boundaries_and_never_overlap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
