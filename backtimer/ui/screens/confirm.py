@@ -16,13 +16,19 @@ class QuitConfirm(ModalScreen[str]):
 
     CSS_PATH = "modal.tcss"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (60, "-wide")]
+    # the dialog's own keys, in its own footer (not the session's underneath)
     BINDINGS = [  # noqa: RUF012
-        Binding("escape,n,c", "choose('continue')", "Keep going"),
-        Binding("y,q,ctrl+c", "choose('quit')", "Quit"),
-        Binding("s", "choose('summary')", "Stop and see summary"),
+        Binding("n", "choose('continue')", "Keep going"),
+        Binding("escape,c", "choose('continue')", "Keep going", show=False),
+        Binding("s", "choose('summary')", "Summary"),
+        Binding("y", "choose('quit')", "Quit"),
+        Binding("q,ctrl+c", "choose('quit')", "Quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
+        from backtimer.ui.widgets.footer import KeysFooter  # noqa: PLC0415
+
+        yield KeysFooter(palette=False)
         with Vertical(id="dialog"):
             yield Label("Stop this session?", id="title")
             yield Label("The timer is paused.", classes="muted")
