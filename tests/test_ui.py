@@ -330,8 +330,11 @@ async def test_the_bell_rings_at_segment_boundaries_when_no_sound_can_play() -> 
         assert len(rings) == first  # nothing inside a segment
         await step(pilot, clock, 1.5)  # prepare -> first hold
         assert len(rings) == first + 1
-        await pilot.press("m")  # muted: the bell still marks each change
+        await pilot.press("m")  # muted is silent: no bell either
         assert "Unmute" in [b.binding.description for b in app.active_bindings.values()]
+        await pilot.press("n")
+        assert len(rings) == first + 1
+        await pilot.press("m")  # sound on again: the bell is back
         await pilot.press("n")
         assert len(rings) == first + 2
 

@@ -18,6 +18,7 @@ from backtimer.audio.cues import CUES, cues_for
 from backtimer.audio.settings import MAX_SECONDS, SoundSettings, load, read_wav
 from backtimer.audio.worker import WorkerClient
 from backtimer.config import ConfigError
+from backtimer.events import SegmentStarted
 
 
 def _terminal_bell() -> None:
@@ -143,9 +144,16 @@ class AudioListener:
         if not self.enabled or self.muted:
             return
         try:
+            events = list(events)
             names = cues_for(events, self.timeline, self.settings.audible)
             if names:
                 self.play(names[-1])  # a later cue would cut an earlier one anyway
+            # [sound] bell = true: the bell marks each change too (once, not twice when the
+            # bell is also what plays the cues)
+            rings = self.settings.bell and not self.settings.mute and self.tty
+            changed = any(isinstance(e, SegmentStarted) for e in events)
+            if rings and changed and not (names and self.backend == "bell"):
+                self.bell()
         except Exception as exc:  # never into the session
             self._note(f"sound: {type(exc).__name__}: {exc}; sound is off")
             self.enabled = False

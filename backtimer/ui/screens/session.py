@@ -255,31 +255,23 @@ class SessionScreen(Screen["ev.Summary"]):
         self._show_notices()
 
     def _bell_wanted(self) -> bool:
-        """The terminal bell stands in for sound when it is muted here or cannot play.
-        With sound off (--no-sound) the session stays silent."""
-        if not self.sound:
+        """The terminal bell at each change of segment in place of sound when no player
+        works (`[sound] bell = true` rings it as well: the audio listener does that).
+        Muted (here, `[sound] mute`, --no-sound) is silent."""
+        if not self.sound or self.muted:
             return False
-        if self.muted:
-            return True
         audio = self._audio()
-        return audio is None or getattr(audio, "backend", None) is None
+        if audio is None:
+            return True
+        settings = getattr(audio, "settings", None)
+        if getattr(settings, "mute", False) or getattr(settings, "backend", "") == "none":
+            return False
+        return getattr(audio, "backend", None) is None
 
     def _history_lines(self) -> list[str]:
         """What the history recorder saved, for the summary ("Saved to history ...")."""
-        for listener in getattr(self.session, "listeners", ()):
-            describe = getattr(listener, "describe", None)
-            if describe is None:
-                continue
-            try:
-                info = describe()
-            except Exception:  # a listener must never break the summary
-                return []
-            if info.get("saved"):
-                count = int(info.get("exercises") or 0)
-                where = f" ({info['path']})" if info.get("path") else ""
-                noun = "exercise" if count == 1 else "exercises"
-                return [f"Saved to history: {count} {noun}, {info.get('status')}{where}"]
-        return []
+        line = self.session.saved_to_history() if self.session is not None else None
+        return [line] if line else []
 
     def _audio(self) -> Any:
         for listener in getattr(self.session, "listeners", ()):
@@ -370,7 +362,7 @@ class SessionScreen(Screen["ev.Summary"]):
         if audio is not None and bool(getattr(audio, "muted", False)) != muted:
             audio.toggle_mute()
         self.muted = muted
-        self.notify("Sound off: the terminal bell marks each change" if muted else "Sound on")
+        self.notify("Sound off" if muted else "Sound on")
         self.refresh_bindings()
 
     def action_pain(self) -> None:
@@ -380,21 +372,38 @@ class SessionScreen(Screen["ev.Summary"]):
         if self.summary is not None or self.session is None:
             self.app.exit()
             return
-        running = getattr(self.session.engine, "state", "") in ("running", "waiting")
-        if running:
-            self._control("toggle_pause")
-        self._paused_for_modal = running
         from backtimer.ui.screens.confirm import QuitConfirm  # noqa: PLC0415 - on demand
 
-        self.app.push_screen(QuitConfirm(), self._after_confirm)
+        self.open_modal(QuitConfirm(), self._after_confirm)
+
+    def open_modal(self, modal: Screen[Any], then: Callable[[Any], object] | None = None) -> None:
+        """Show `modal` over the session: a running session pauses while it is open and goes
+        on when it closes (unless `then`, called with the modal's result, ended it)."""
+        running = self.session is not None and self.session.engine.state in (
+            "running",
+            "waiting",
+        )
+        if running and self.summary is None:
+            self._control("pause")
+        self._paused_for_modal = running
+
+        def closed(result: Any) -> None:
+            try:
+                if then is not None:
+                    then(result)
+            finally:
+                paused_here, self._paused_for_modal = self._paused_for_modal, False
+                engine = getattr(self.session, "engine", None)
+                if paused_here and self.summary is None and engine.state == "paused":
+                    self._control("resume")
+                self.refresh_bindings()
+
+        self.app.push_screen(modal, closed)
 
     def _after_confirm(self, choice: str | None) -> None:
         if choice in ("summary", "quit"):
             self.quit_requested = choice == "quit"
             self._control("stop")
-        elif self._paused_for_modal and self.session.engine.state == "paused":
-            self._control("toggle_pause")
-        self._paused_for_modal = False
 
     def on_unmount(self) -> None:
         if self.summary is None and self.session is not None:
