@@ -143,6 +143,26 @@ class Session:
                 self._notice(f"{_label(listener)}: failed while closing ({_reason(exc)})")
         self._collect_notices()
 
+    def saved_to_history(self) -> str | None:
+        """The line both front ends end with when the history recorder saved the session:
+        "Saved to history: 3 exercises, completed (/home/ann/.local/share/.../history.sqlite3)".
+        None when nothing was saved (--no-history, a database problem: see `notices`)."""
+        for listener in self._listeners:
+            describe = getattr(listener, "describe", None)
+            if describe is None:
+                continue
+            try:
+                info = describe()
+            except Exception:  # a listener must never break the end of a session
+                return None
+            if not info.get("saved"):
+                return None
+            count = int(info.get("exercises") or 0)
+            where = f" ({info['path']})" if info.get("path") else ""
+            noun = "exercise" if count == 1 else "exercises"
+            return f"Saved to history: {count} {noun}, {info.get('status')}{where}"
+        return None
+
     def __enter__(self) -> Session:
         return self
 
