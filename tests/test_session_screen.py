@@ -46,7 +46,7 @@ async def test_the_digits_keep_their_rows_and_the_rep_count_stays(size: tuple[in
         details: list[tuple[str, str, str]] = []
         for _ in range(2 * 30):  # get ready (10 s), then holds of 3 s and relaxes of 2 s
             await step(pilot, clock, 0.5)
-            kind = "relax" if screen.has_class("-relax") else state_word(app)
+            kind = "relax" if screen.query_one("#band").has_class("-relax") else state_word(app)
             top = screen.query_one(Countdown).region.y
             assert rows.setdefault(kind, top) == top, (kind, rows)
             details.append((kind, text(app, "#band"), detail_text(app)))

@@ -33,7 +33,13 @@ if TYPE_CHECKING:  # the engine's events are imported after the first frame (see
 
 Clock = Callable[[], float]
 
-_STATE_CLASSES = ("-prepare", "-work", "-rest", "-paused", "-waiting", "-finished", "-relax")
+
+def kind_classes(state: str, small_rest: bool) -> str:
+    """The classes that style a kind of segment ("-work", "-rest -relax", "-paused"). They
+    sit on the three widgets that show the kind (top line, band, countdown), not on the
+    screen: a class change restyles the widget it is on and everything inside it, so on
+    the screen it would restyle every widget at each change of segment."""
+    return f"-{state} -relax" if small_rest else f"-{state}"
 
 
 def countdown_scale(width: int, height: int) -> int:
@@ -58,6 +64,17 @@ class SessionScreen(Screen["ev.Summary"]):
 
     CSS_PATH = "session.tcss"
     BINDINGS = bindings(SESSION_KEYS)  # type: ignore[assignment]
+    # the keys a small footer keeps, most important first (KeysFooter)
+    FOOTER_KEEP: ClassVar[tuple[str, ...]] = (
+        "pause",
+        "resume",
+        "done",
+        "pain",
+        "quit_session",
+        "next",
+        "app.help",
+        "back",
+    )
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
         (0, "-w-tiny"),
         (46, "-w-small"),
@@ -82,9 +99,7 @@ class SessionScreen(Screen["ev.Summary"]):
     ) -> None:
         self.timeline = timeline or compile(routine)
         first = self.timeline.segments[0].kind if self.timeline.segments else "finished"
-        # styled right from the first frame: each later change of classes restyles the screen
-        classes = [f"-{first}", *self._breakpoint_classes()]
-        super().__init__(classes=" ".join(c for c in classes if c))
+        super().__init__(classes=" ".join(c for c in self._breakpoint_classes() if c))
         self.routine = routine
         self.clock: Clock = clock or time.monotonic
         self.sound = sound
@@ -103,9 +118,12 @@ class SessionScreen(Screen["ev.Summary"]):
         # routine's first segment) fills them before the first layout: the first frame is
         # then one full frame, not an empty layout followed by a repaint of what changed.
         # The author's text is never markup.
-        self._top = TopLine(routine.name, id="top")
-        self._band = Static("", id="band", markup=False)
-        self._countdown = Countdown("", id="countdown")
+        # styled for the first segment's kind right from the first frame
+        kind = kind_classes(first, small_rest=False)
+        self._top = TopLine(routine.name, id="top", classes=kind)
+        self._band = Static("", id="band", markup=False, classes=kind)
+        self._countdown = Countdown("", id="countdown", classes=kind)
+        self._kinds: tuple[Any, ...] = (self._top, self._band, self._countdown)
         self._progress = RoutineProgress(id="progress")
         self._hint = Label("", id="hint")
         self._breath = BreathGuide(id="breath")
@@ -209,17 +227,17 @@ class SessionScreen(Screen["ev.Summary"]):
             return
         self.view = new
         if old is None or new.state != old.state or new.small_rest != old.small_rest:
-            # touch classes only on a change: each change restyles the whole screen
-            wanted = {f"-{new.state}"} | ({"-relax"} if new.small_rest else set())
-            stale = [c for c in _STATE_CLASSES if c not in wanted and self.has_class(c)]
-            if stale:
-                self.remove_class(*stale)
-            missing = [c for c in wanted if not self.has_class(c)]
-            if missing:
-                self.add_class(*missing)
-            self._hint.update(_hint(new))
-            _show(self._hint, bool(_hint(new)))
-            if self.is_attached:
+            # touch classes only on a change: each change restyles the widget
+            kind = kind_classes(new.state, new.small_rest)
+            for widget in self._kinds:
+                if " ".join(sorted(widget.classes)) != " ".join(sorted(kind.split())):
+                    widget.set_classes(kind)
+            if old is None or _hint(new) != _hint(old):
+                self._hint.update(_hint(new))
+                _show(self._hint, bool(_hint(new)))
+            # the keys shown change only with pause / resume and open segments (d Done);
+            # a new set of keys rebuilds the whole footer
+            if self.is_attached and (old is None or _keys_state(new) != _keys_state(old)):
                 self.refresh_bindings()
         self._top.show(new.state_word, new.exercise, new.detail)
         if old is None or new.instruction != old.instruction:
@@ -270,7 +288,8 @@ class SessionScreen(Screen["ev.Summary"]):
 
     def _history_lines(self) -> list[str]:
         """What the history recorder saved, for the summary ("Saved to history ...")."""
-        line = self.session.saved_to_history() if self.session is not None else None
+        saved = getattr(self.session, "saved_to_history", None)
+        line = saved() if callable(saved) else None
         return [line] if line else []
 
     def _audio(self) -> Any:
@@ -446,6 +465,11 @@ def one_line(text: str, width: int) -> str:
     if len(text) > width and " (" in text:
         text = text.split(" (", 1)[0]
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _keys_state(view: SessionView) -> tuple[bool, bool]:
+    """What the footer's keys depend on (check_action): paused, and an open segment."""
+    return view.state == "paused", view.counting_up
 
 
 def _hint(view: SessionView) -> str:
