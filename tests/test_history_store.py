@@ -193,15 +193,6 @@ def test_unknown_break_kind_is_refused(tmp_path: Path) -> None:
         store.record_break("coffee")
 
 
-def test_state_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "h.sqlite3"
-    with Store(path) as store:
-        assert store.get_state("breaks.next_due") is None
-        store.set_state("breaks.next_due", "2026-11-22T10:30:00Z")
-    with Store(path) as store:
-        assert store.get_state("breaks.next_due") == "2026-11-22T10:30:00Z"
-
-
 # ------------------------------------------------------------------ bad databases
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any, Literal
+from typing import Literal
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WAKE_GRACE = 120.0  # seconds between waking up and the earliest reminder
@@ -43,7 +43,6 @@ class BreakSettings:
     days: frozenset[int] = frozenset(range(5))  # 0 = Monday
     break_length: float = 300.0  # away at least this long = a natural break
     notify: str = "auto"
-    sound: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ class Reading:
 
 @dataclass
 class BreakState:
-    """What is persisted between runs (see state.py). Datetimes are aware, in UTC."""
+    """What is persisted between runs (see state.py and saved.py). Datetimes are aware, in UTC."""
 
     day: date  # the local date today's counts belong to
     work_start: datetime
@@ -77,64 +76,6 @@ class BreakState:
     warned: bool = False
     alerted: bool = False
     in_break: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in self.__dict__.items():
-            if isinstance(value, datetime | date):
-                out[key] = value.isoformat()
-            elif isinstance(value, list):
-                out[key] = list(value)
-            else:
-                out[key] = value
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> BreakState:
-        """Raises ValueError/KeyError/TypeError for anything malformed."""
-
-        def when(key: str) -> datetime | None:
-            raw = data.get(key)
-            if raw is None:
-                return None
-            value = datetime.fromisoformat(str(raw))
-            if value.tzinfo is None:
-                raise ValueError(f"{key}: not an aware time")
-            return value.astimezone(UTC)
-
-        def need(key: str) -> datetime:
-            value = when(key)
-            if value is None:
-                raise KeyError(key)
-            return value
-
-        def count(key: str) -> int:
-            value = data.get(key, 0)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise TypeError(f"{key}: expected a count, got {value!r}")
-            return value
-
-        reasons = data.get("skip_reasons", [])
-        if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
-            raise TypeError("skip_reasons: expected a list of strings")
-        return cls(
-            day=date.fromisoformat(str(data["day"])),
-            work_start=need("work_start"),
-            due=need("due"),
-            last_seen=need("last_seen"),
-            window_start=when("window_start"),
-            window_end=when("window_end"),
-            snoozes=count("snoozes"),
-            taken=count("taken"),
-            snoozed=count("snoozed"),
-            skipped=count("skipped"),
-            away=count("away"),
-            skip_reasons=list(reasons),
-            rotation=count("rotation"),
-            warned=bool(data.get("warned", False)),
-            alerted=bool(data.get("alerted", False)),
-            in_break=bool(data.get("in_break", False)),
-        )
 
 
 Mode = Literal["off", "working", "due", "break"]
@@ -412,37 +353,6 @@ def status_text(tick: Tick, state: BreakState | None) -> str:
         snoozes = state.snoozes if state else 0
         return f"break due (snoozed {snoozes}x)" if snoozes else "break due"
     return f"break in {short(tick.remaining)}"
-
-
-def settings_to_dict(settings: BreakSettings) -> dict[str, Any]:
-    """JSON-able; saved with the state so `backtimer status` sees what the app uses."""
-    return {
-        "every": settings.every,
-        "routines": list(settings.routines),
-        "snooze": settings.snooze,
-        "max_snoozes": settings.max_snoozes,
-        "warn": settings.warn,
-        "hours": list(settings.hours) if settings.hours else None,
-        "days": sorted(settings.days),
-        "break_length": settings.break_length,
-        "notify": settings.notify,
-    }
-
-
-def settings_from_dict(data: dict[str, Any]) -> BreakSettings:
-    """Raises ValueError/TypeError/KeyError for malformed data."""
-    hours = data["hours"]
-    return BreakSettings(
-        every=float(data["every"]),
-        routines=tuple(str(r) for r in data["routines"]),
-        snooze=float(data["snooze"]),
-        max_snoozes=int(data["max_snoozes"]),
-        warn=float(data["warn"]),
-        hours=(int(hours[0]), int(hours[1])) if hours else None,
-        days=frozenset(int(d) for d in data["days"]),
-        break_length=float(data["break_length"]),
-        notify=str(data["notify"]),
-    )
 
 
 def next_window_start(settings: BreakSettings, moment: datetime, tz: tzinfo) -> datetime | None:

@@ -1,11 +1,9 @@
 """The persisted break schedule, so quitting and restarting keeps the 2-hour clock.
 
-Where it lives:
-- in the history store (history.sqlite3, table `state`, key "breaks.state"), which also
-  gets one row per break event (due, started, snoozed, skipped, natural) for stats;
-- and in `breaks-state.json` in the data directory, written atomically (temp file in the
-  same folder + os.replace): the only copy when there is no usable history database, and
-  what `backtimer status` reads without opening the database. Loading takes the newer.
+The schedule (and the settings the app runs with, for `backtimer status`) lives in one
+file, `breaks-state.json` in the data directory, written atomically (temp file in the
+same folder + os.replace). Break events (due, started, snoozed, skipped, natural) go to
+the history database, one row each, for stats.
 
 Nothing here raises into the app: problems become one-line `.notice` text.
 """
@@ -16,50 +14,57 @@ import contextlib
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from backtimer import paths
-from backtimer.breaks.scheduler import (
-    BreakSettings,
-    BreakState,
-    settings_from_dict,
-    settings_to_dict,
-)
+from backtimer.breaks import saved
+from backtimer.breaks.scheduler import BreakSettings, BreakState
 from backtimer.files import write_atomic
 
-STATE_KEY = "breaks.state"
+if TYPE_CHECKING:  # the store is handed in: `backtimer status` reads the file without SQLite
+    from backtimer.history.store import Store
+
 STATE_FILE = "breaks-state.json"
+# The running app saves the schedule at least this often (seconds), so a schedule not
+# saved for a few heartbeats means work mode is not running (`backtimer status`).
+HEARTBEAT = 30.0
 
 
 def state_file() -> Path:
     return paths.data_dir() / STATE_FILE
 
 
+def read_schedule() -> tuple[BreakState | None, BreakSettings | None, str | None]:
+    """The saved schedule, the settings saved with it, and a notice when the file is
+    damaged or cannot be read. Opens no database (`backtimer status` runs it)."""
+    path = state_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, None, None
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, None, f"breaks: cannot read {path}: {exc}"
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("state"), dict):
+            raise TypeError("not a saved schedule")
+        state = saved.load(BreakState, data["state"])
+    except (ValueError, TypeError, KeyError) as exc:
+        return None, None, f"breaks: ignoring a damaged saved schedule ({exc}); starting afresh"
+    settings = None
+    with contextlib.suppress(ValueError, TypeError, KeyError):
+        settings = saved.load(BreakSettings, data.get("settings"))
+    return state, settings, None
+
+
 class BreakStore:
     """Load/save the BreakState and record break events. Never raises; see .notice."""
 
-    def __init__(self, *, use_history: bool = True, create: bool = True) -> None:
-        self.notice: str | None = None
-        self._store: Any = None
-        self._json = state_file()
-        if use_history:
-            self._store = self._open_history(create)
-
-    @property
-    def backend(self) -> str:
-        return "history" if self._store is not None else "file"
-
-    def _open_history(self, create: bool) -> Any:
-        try:
-            from backtimer.history.store import Store, StoreError  # noqa: PLC0415 (optional)
-        except ImportError:
-            return None
-        try:
-            return Store(create=create)
-        except StoreError as exc:
-            if create or "no history yet" not in str(exc):
-                self.notice = f"breaks: history unavailable, keeping the schedule in a file: {exc}"
-            return None
+    def __init__(self, history: Store | None = None, *, notice: str | None = None) -> None:
+        """`history`: where break events are recorded (None: they are not)."""
+        self.notice = notice
+        self._file = state_file()
+        self._history = history
 
     # -- the schedule --------------------------------------------------------------
     def load(self) -> BreakState | None:
@@ -67,51 +72,20 @@ class BreakStore:
         return self.load_with_settings()[0]
 
     def load_with_settings(self) -> tuple[BreakState | None, BreakSettings | None]:
-        """The saved schedule and the settings the app ran with: the newer of the history
-        copy and the file copy (the file is used when the database was locked)."""
-        found = [
-            s for s in (self._parse(self._read_history()), self._parse(self._read_file())) if s
-        ]
-        if not found:
-            return None, None
-        return max(found, key=lambda pair: pair[0].last_seen)
-
-    def _parse(self, text: str | None) -> tuple[BreakState, BreakSettings | None] | None:
-        if text is None:
-            return None
-        try:
-            data = json.loads(text)
-            if not isinstance(data, dict) or not isinstance(data.get("state"), dict):
-                raise TypeError("not a saved schedule")
-            state = BreakState.from_dict(data["state"])
-        except (ValueError, TypeError, KeyError) as exc:
-            self.notice = f"breaks: ignoring a damaged saved schedule ({exc}); starting afresh"
-            return None
-        settings = None
-        if isinstance(data.get("settings"), dict):
-            try:
-                settings = settings_from_dict(data["settings"])
-            except (ValueError, TypeError, KeyError, IndexError):
-                settings = None
+        """The saved schedule and the settings the app ran with."""
+        state, settings, notice = read_schedule()
+        if notice is not None:
+            self.notice = notice
         return state, settings
 
     def save(self, state: BreakState, settings: BreakSettings | None = None) -> None:
-        payload: dict[str, object] = {"state": state.to_dict()}
+        payload: dict[str, object] = {"state": saved.dump(state)}
         if settings is not None:
-            payload["settings"] = settings_to_dict(settings)
-        text = json.dumps(payload, sort_keys=True)
-        if self._store is not None:
-            try:
-                self._store.set_state(STATE_KEY, text)
-            except Exception as exc:  # StoreError: locked, full, read-only
-                self.notice = f"breaks: could not save to history ({exc}); using {self._json}"
-                self._close_history()
-        # The file copy always: `backtimer status` reads it without opening the database.
+            payload["settings"] = saved.dump(settings)
         try:
-            write_atomic(self._json, text)
+            write_atomic(self._file, json.dumps(payload, sort_keys=True))
         except OSError as exc:
-            if self._store is None:
-                self.notice = f"breaks: could not save the schedule to {self._json}: {exc.strerror}"
+            self.notice = f"breaks: could not save the schedule to {self._file}: {exc.strerror}"
 
     def record(
         self,
@@ -122,38 +96,15 @@ class BreakStore:
         routine_id: str | None = None,
     ) -> None:
         """One break event in the history (nothing when there is no history store)."""
-        if self._store is None:
+        if self._history is None:
             return
         try:
-            self._store.record_break(kind, at, reason=reason or None, routine_id=routine_id)
-        except Exception as exc:
+            self._history.record_break(kind, at, reason=reason or None, routine_id=routine_id)
+        except Exception as exc:  # StoreError: locked, full, read-only
             self.notice = f"breaks: could not record the break in history: {exc}"
 
     def close(self) -> None:
-        self._close_history()
-
-    # -- internals --------------------------------------------------------------------
-    def _read_history(self) -> str | None:
-        if self._store is None:
-            return None
-        try:
-            value: str | None = self._store.get_state(STATE_KEY)
-        except Exception as exc:
-            self.notice = f"breaks: could not read the schedule from history: {exc}"
-            return None
-        return value
-
-    def _read_file(self) -> str | None:
-        try:
-            return self._json.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as exc:
-            self.notice = f"breaks: cannot read {self._json}: {exc}"
-            return None
-
-    def _close_history(self) -> None:
-        if self._store is not None:
-            with contextlib.suppress(Exception):
-                self._store.close()
-            self._store = None
+        if self._history is not None:
+            with contextlib.suppress(Exception):  # closing a broken database
+                self._history.close()
+            self._history = None

@@ -10,14 +10,21 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from backtimer.cli.main import UserError
+from backtimer.cli.command import add_command
+from backtimer.usecases.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "history",
-        help="recent sessions; --json / --csv export everything",
+        summary="recent sessions; --json / --csv export everything",
         description="Recent sessions: date, routine, status, minutes, exercises done / planned.",
+        examples=[
+            ("backtimer history", "the last 20 sessions"),
+            ("backtimer history --all", ""),
+            ("backtimer history --csv > history.csv", "every exercise, for a spreadsheet"),
+        ],
     )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="export every session, exercise and break")
@@ -28,10 +35,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--all", action="store_true", help="show every session in the table")
     p.set_defaults(handler=history_command)
 
-    s = sub.add_parser(
+    s = add_command(
+        sub,
         "stats",
-        help="this week and the last 4 weeks: sessions, minutes, breaks, streaks, bests",
+        summary="this week and the last 4 weeks: sessions, minutes, breaks, streaks, bests",
         description="Sessions, minutes, breaks taken vs due, streaks and hold bests.",
+        examples=[("backtimer stats", ""), ("backtimer stats --json", "for scripts")],
     )
     s.add_argument("--json", action="store_true", help="print the numbers as JSON")
     s.set_defaults(handler=stats_command)

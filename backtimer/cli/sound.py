@@ -8,13 +8,20 @@ import argparse
 import time
 from typing import Any
 
+from backtimer.cli.command import add_command
+
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "sound",
-        help="check the sound set-up and play cues",
+        summary="check the sound set-up and play cues",
         description="Show which sound backend is used (and why the better ones are not), "
         "and play cues by name.",
+        examples=[
+            ("backtimer sound", "the backend, then every cue"),
+            ("backtimer sound --play switch", ""),
+        ],
     )
     group = p.add_mutually_exclusive_group()
     group.add_argument(
@@ -29,11 +36,11 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from backtimer import paths
-    from backtimer.audio.cues import CUES
+    from backtimer.audio.cue_names import CUES
     from backtimer.audio.listener import AudioListener
     from backtimer.audio.settings import load, read_wav
-    from backtimer.cli.main import UserError
     from backtimer.config import ConfigError, did_you_mean
+    from backtimer.usecases.errors import UserError
 
     try:
         settings = load()

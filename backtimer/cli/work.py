@@ -1,29 +1,36 @@
-# ruff: noqa: PLC0415  (lazy imports keep `backtimer status` fast)
-"""`backtimer work` (the desk-break work mode, in the app) and `backtimer status` (one line
-for shell prompts and tmux status bars; fast: no Textual, no routine loading)."""
+"""`backtimer work`: the desk-break work mode, in the app."""
 
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
 from typing import Any
 
-from backtimer.cli.main import UserError
-
-# The running app saves its schedule at least this often; older = not running.
-HEARTBEAT = 30.0
-STALE = 3 * HEARTBEAT
+from backtimer.breaks.scheduler import BreakSettings
+from backtimer.breaks.settings import override, parse_hours
+from backtimer.cli.command import add_command
+from backtimer.cli.status import configured_breaks
+from backtimer.config import ConfigError
+from backtimer.routine import library
+from backtimer.routine.durations import parse_duration
+from backtimer.routine.errors import RoutineError
+from backtimer.usecases.errors import UserError
 
 
 def register(sub: Any) -> None:
-    work = sub.add_parser(
+    work = add_command(
+        sub,
         "work",
-        help="work mode: remind me to take a break every 2 hours and run the office routine",
+        summary="work mode: remind me to take a break every 2 hours and run the office routine",
         description=(
             "Leave this running (e.g. in a tmux pane). It counts down to the next break, "
             "reminds you (sound, bell, notification) and runs the break routine. "
             "Settings: the [breaks] table of config.toml; flags override them."
         ),
+        examples=[
+            ("backtimer work", ""),
+            ("backtimer work --every 90m --routine neck", ""),
+            ("backtimer work --hours 08:30-17:00", "only in working hours"),
+        ],
     )
     work.add_argument("--no-sound", action="store_true", help="no sounds (the bell still rings)")
     work.add_argument("--every", metavar="DURATION", help='time between breaks, "10m".."4h"')
@@ -42,25 +49,10 @@ def register(sub: Any) -> None:
     )
     work.set_defaults(handler=run_work)
 
-    status = sub.add_parser(
-        "status",
-        help="one line for prompts and tmux: 'break in 1h12m', 'break due', 'off hours'",
-    )
-    status.set_defaults(handler=run_status)
 
-
-def load_settings(args: argparse.Namespace | None = None) -> Any:
+def load_settings(args: argparse.Namespace) -> BreakSettings:
     """BreakSettings from config.toml and the flags. Raises UserError with the field."""
-    from backtimer.breaks.settings import break_settings, override, parse_hours
-    from backtimer.config import ConfigError, load_config
-    from backtimer.routine.durations import parse_duration
-
-    try:
-        settings = break_settings(load_config())
-    except ConfigError as exc:
-        raise UserError(str(exc), 2) from None
-    if args is None:
-        return settings
+    settings = configured_breaks()
     changes: dict[str, Any] = {}
     for flag in ("every", "snooze"):
         raw = getattr(args, flag, None)
@@ -90,62 +82,20 @@ def load_settings(args: argparse.Namespace | None = None) -> Any:
         raise UserError(str(exc), 2) from None
 
 
-def check_routines(settings: Any) -> None:
+def check_routines(settings: BreakSettings) -> None:
     """Every routine to offer exists and loads; else a UserError naming it."""
-    from backtimer.routine import library
-
     for ref in settings.routines:
         try:
             library.load(ref)
         except LookupError as exc:
             raise UserError(f"[breaks] routines: {exc.args[0] if exc.args else exc}", 2) from None
-        except Exception as exc:  # RoutineError: the routine file is broken
+        except RoutineError as exc:
             raise UserError(f"[breaks] routines: {ref}: {exc}", 2) from None
 
 
 def run_work(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     check_routines(settings)
-    from backtimer.ui.screens.work import launch_work
+    from backtimer.ui.work_app import launch_work  # noqa: PLC0415 - Textual only here
 
-    return int(launch_work(settings, no_sound=bool(args.no_sound)))
-
-
-def check_config() -> None:
-    """A broken config.toml (bad TOML, or a bad [breaks] setting) is a UserError naming the
-    file and the line or field, as `backtimer work` reports it. No file: nothing to read,
-    and none of the config modules are imported (status runs every few seconds)."""
-    from backtimer import paths
-
-    if paths.config_file().exists():
-        load_settings()
-
-
-def status_line() -> str:
-    """The text `backtimer status` prints. Reads the saved schedule and the settings the
-    running app saved with it (no routines, no Textual); config.toml only to check it."""
-    from backtimer.breaks.clock import local_tz, reading
-    from backtimer.breaks.scheduler import Scheduler, status_text
-    from backtimer.breaks.state import BreakStore
-
-    store = BreakStore(use_history=False)  # the file copy: no database to open
-    state, settings = store.load_with_settings()
-    if state is None:
-        store = BreakStore(create=False)
-        try:
-            state, settings = store.load_with_settings()
-        finally:
-            store.close()
-    now = reading()
-    if state is None or now.wall - state.last_seen > timedelta(seconds=STALE):
-        return "work mode off"
-    if settings is None:
-        settings = load_settings()
-    scheduler = Scheduler(settings, local_tz(), state)
-    return status_text(scheduler.peek(now), state)
-
-
-def run_status(args: argparse.Namespace) -> int:
-    check_config()  # else a broken file reads as "work mode off"
-    print(status_line())
-    return 0
+    return launch_work(settings, no_sound=bool(args.no_sound))

@@ -1,5 +1,5 @@
 """The history store: one SQLite file (paths.history_db()) with sessions, per-exercise
-results, desk-break events and a little key/value state.
+results and desk-break events.
 
 Crash-safety rules (docs/history.md):
 - WAL journal, synchronous=FULL: a committed transaction survives SIGKILL and power loss;
@@ -27,7 +27,7 @@ from typing import Any
 
 from backtimer import paths
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BREAK_KINDS = ("due", "started", "snoozed", "skipped", "natural")
 FINAL_STATUSES = ("completed", "stopped", "pain", "interrupted")
 
@@ -96,8 +96,11 @@ _SCHEMA_V1 = (
     )""",
 )
 
+# Version 2: the break schedule is kept in its own file (backtimer/breaks/state.py).
+_V2_NO_STATE_TABLE = ("DROP TABLE state",)
+
 # MIGRATIONS[n] takes the schema from user_version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _V2_NO_STATE_TABLE)
 
 
 class StoreError(Exception):
@@ -522,18 +525,6 @@ class Store:
             return None
         k, a, r, rid = rows[0]
         return BreakEvent(k, parse_utc(a), r, rid)
-
-    # ----------------------------------------------------------------- state
-    def get_state(self, key: str) -> str | None:
-        rows = self.query("SELECT value FROM state WHERE key = ?", (key,))
-        return str(rows[0][0]) if rows else None
-
-    def set_state(self, key: str, value: str) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO state (key, value, updated_at) VALUES (?, ?, ?)",
-                (key, value, utc_text(now_utc())),
-            )
 
     def integrity(self) -> str:
         return str(self.query("PRAGMA integrity_check")[0][0])
