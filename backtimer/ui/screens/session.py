@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
@@ -136,6 +137,7 @@ class SessionScreen(Screen["ev.Summary"]):
         self._hint = Label("", id="hint")
         self._breath = BreathGuide(id="breath")
         self._next_up = Static("", id="next-up", markup=False)
+        self._next_up_rows = 0  # rows of the next-up line as last laid out
         # the exercise's steps and caution: set from the first render, shown from _begin on
         self._steps = Static("", id="steps", markup=False)
         self._caution = Static("", id="caution", markup=False)
@@ -203,7 +205,15 @@ class SessionScreen(Screen["ev.Summary"]):
         self.render_now()
         self._schedule()
 
+    def _rows(self, text: str) -> int:
+        """Rows `text` takes in the next-up line at its width (centred, wrapped by words)."""
+        width = self._next_up.content_region.width or self.app.size.width - 2
+        if not text or width <= 0:
+            return 1
+        return max(1, len(Text(text).wrap(self.app.console, width)))
+
     def on_resize(self) -> None:
+        self._next_up_rows = 0  # laid out again at the new width
         size = self.app.size
         self._countdown.scale = countdown_scale(size.width, size.height)
 
@@ -253,15 +263,18 @@ class SessionScreen(Screen["ev.Summary"]):
                 self.refresh_bindings()
         self._top.show(new.state_word, new.exercise, new.detail)
         if old is None or new.instruction != old.instruction:
-            self._band.update(new.instruction)
+            self._band.update(new.instruction, layout=False)  # its size is the CSS's
         if old is None or new.clock != old.clock:
             self._countdown.update(new.clock)
         if old is None or new.breath != old.breath:
             self._breath.breath = new.breath
             _show(self._breath, new.breath is not None)
         if old is None or new.next_up != old.next_up:
-            self._next_up.update(new.next_up)
-            _show(self._next_up, bool(new.next_up))
+            # the row stays (blank in work), so a new line lays the screen out again only
+            # when it needs another number of rows
+            rows = self._rows(new.next_up)
+            self._next_up.update(new.next_up, layout=rows != self._next_up_rows)
+            self._next_up_rows = rows
         if old is None or new.steps != old.steps or new.caution != old.caution:
             self._steps.update("\n".join(f"{i}. {s}" for i, s in enumerate(new.steps, 1)))
             self._caution.update(f"Caution: {new.caution}" if new.caution else "")
