@@ -127,8 +127,12 @@ def stats() -> tuple[App[Any], Before]:
     return make_app(FakeClock()), before
 
 
-def work(due: bool) -> Callable[[], tuple[App[Any], Before]]:
+def work(stage: str) -> Callable[[], tuple[App[Any], Before]]:
+    """Work mode counting down ("working"), its reminder with the toasts that come with it
+    ("due"), and back from the break routine with its toast ("done")."""
+
     def scenario() -> tuple[App[Any], Before]:
+        from backtimer.ui.screens.session import SessionScreen
         from tests.test_work_ui import MONDAY_10, Clock, move
         from tests.test_work_ui import make_app as work_app
 
@@ -137,11 +141,18 @@ def work(due: bool) -> Callable[[], tuple[App[Any], Before]]:
         async def before(pilot: Any) -> None:
             await pilot.pause()
             await move(pilot, clock, 12 * 60 + 5)
-            if due:
+            if stage in ("due", "done"):
                 await move(pilot, clock, 18 * 60)
                 await pilot.app.workers.wait_for_complete()
                 await pilot.pause()
-                pilot.app.clear_notifications()  # the toasts come and go; the reminder stays
+            if stage == "done":
+                pilot.app.clear_notifications()
+                await pilot.press("s")
+                await pilot.pause()
+                for _ in range(120):
+                    if not isinstance(pilot.app.screen, SessionScreen):
+                        break
+                    await move(pilot, clock, 1)
             await pilot.pause()
 
         return work_app(clock, []), before
@@ -172,8 +183,9 @@ SCREENS: dict[str, Callable[[], tuple[App[Any], Before]]] = {
     "help": at(2.0, "question_mark"),
     "quit_dialog": at(2.0, "q"),
     "stats": stats,
-    "work_mode": work(due=False),
-    "work_reminder": work(due=True),
+    "work_mode": work("working"),
+    "work_reminder": work("due"),
+    "work_break_done": work("done"),
     "customise": customise,
 }
 
