@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -94,6 +95,7 @@ class SummaryScreen(Screen[str]):
 
     CSS_PATH = "summary.tcss"
     BINDINGS = bindings(SUMMARY_KEYS)  # type: ignore[assignment]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
 
     def __init__(self, summary: Summary, *, message: str = "", notices: tuple[str, ...] = ()):
         super().__init__()
