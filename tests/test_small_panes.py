@@ -27,7 +27,7 @@ async def test_footer_keys_are_whole_and_toasts_cover_no_button(
     name: str, size: tuple[int, int], isolated_dirs: Path
 ) -> None:
     app, before = SCREENS[name]()
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await before(pilot)
         screen = app.screen
         bottom = screen_lines(app)[-1]
@@ -50,7 +50,7 @@ async def test_a_rest_shows_state_digits_time_left_next_and_the_keys(
 ) -> None:
     clock = FakeClock()
     app = BacktimerApp(load("neck"), clock=clock, sound=False, record=False)
-    async with app.run_test(size=size) as pilot:
+    async with app.run_test(size=size, notifications=True) as pilot:
         await step(pilot, clock, 1.0)
         await pilot.press("N")  # the rest before the trapezius stretch, with the breath guide
         await step(pilot, clock, 1.0)
@@ -71,7 +71,7 @@ async def test_the_library_in_a_small_pane_lists_several_routines_with_their_tim
 ) -> None:
     for size, at_least in (((40, 12), 4), ((50, 16), 6)):
         app = BacktimerApp(clock=FakeClock(), sound=False, record=False)
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=True) as pilot:
             await pilot.pause()
             await pilot.pause()
             screen = app.screen
@@ -82,3 +82,28 @@ async def test_the_library_in_a_small_pane_lists_several_routines_with_their_tim
             ]
             assert len(visible) >= at_least, "\n".join(lines)
             assert all(line.rstrip().endswith(" min") for line in visible)  # never "~22 mi"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_a_long_notice_is_shown_whole_from_80_columns(size: tuple[int, int]) -> None:
+    notice = (
+        "sound: no sound device or player found, using the terminal bell (simpleaudio: "
+        "cannot open the sound device)"
+    )
+    clock = FakeClock()
+    app = BacktimerApp(load("neck"), clock=clock, sound=False, record=False)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await step(pilot, clock, 1.0)
+        screen = app.screen
+        assert screen.session is not None  # type: ignore[attr-defined]
+        screen.session.notices.append(notice)  # type: ignore[attr-defined]
+        await step(pilot, clock, 1.0)
+        await pilot.pause(0.1)
+        assert [n.message for n in app._notifications] == [notice]
+        toasts = list(screen.query(Toast))
+        assert len(toasts) == 1
+        region = toasts[0].region
+        assert region.right <= size[0] and region.bottom <= size[1] - 1
+        drawn = screen_lines(app)[region.y : region.bottom]
+        words = " ".join(line[region.x : region.right].strip(" ▌") for line in drawn).split()
+        assert " ".join(words) == notice

@@ -320,8 +320,13 @@ class SessionScreen(Screen["ev.Summary"]):
 
     def _show_notices(self) -> None:
         notices = list(self.session.notices) if self.session is not None else []
+        width = self.app.size.width
         for notice in notices[self.notices_shown :]:
-            self.notify(one_line(notice, max(24, self.app.size.width * 7 // 10 - 6)), timeout=6)
+            # whole (wrapped) from 80 columns; one short line in a smaller pane, where a
+            # longer toast would cover the session (the summary lists every notice in full)
+            short = one_line(notice, max(24, width * 7 // 10 - 6))
+            text = " ".join(notice.split()) if width >= 80 else short
+            self.notify(text, timeout=6)
         self.notices_shown = len(notices)
 
     def _finish(self, summary: ev.Summary, message: str) -> None:
