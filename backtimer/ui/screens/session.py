@@ -279,6 +279,11 @@ class SessionScreen(Screen["ev.Summary"]):
             self._steps.update("\n".join(f"{i}. {s}" for i, s in enumerate(new.steps, 1)))
             self._caution.update(f"Caution: {new.caution}" if new.caution else "")
             _show(self._caution, bool(new.caution))
+            # Another exercise: its lines are measured again. Textual counts a layout request
+            # only when none is pending, and its arrangement cache goes by that count, so a
+            # request made while one is pending could keep the old exercise's height.
+            for widget in (self._steps, self._caution):
+                widget._layout_updates += 1
         if old is None or new.progress != old.progress or new.time_left != old.time_left:
             self._progress.show(new.progress, new.time_left)
 
