@@ -18,6 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from backtimer.routine.model import Routine
@@ -273,17 +274,16 @@ class SessionScreen(Screen["ev.Summary"]):
             # the row stays (blank in work), so a new line lays the screen out again only
             # when it needs another number of rows
             rows = self._rows(new.next_up)
-            self._next_up.update(new.next_up, layout=rows != self._next_up_rows)
+            self._next_up.update(new.next_up, layout=False)
+            if rows != self._next_up_rows:
+                _measure_again(self._next_up)
             self._next_up_rows = rows
         if old is None or new.steps != old.steps or new.caution != old.caution:
             self._steps.update("\n".join(f"{i}. {s}" for i, s in enumerate(new.steps, 1)))
             self._caution.update(f"Caution: {new.caution}" if new.caution else "")
             _show(self._caution, bool(new.caution))
-            # Another exercise: its lines are measured again. Textual counts a layout request
-            # only when none is pending, and its arrangement cache goes by that count, so a
-            # request made while one is pending could keep the old exercise's height.
-            for widget in (self._steps, self._caution):
-                widget._layout_updates += 1
+            _measure_again(self._steps)  # another exercise: other lines
+            _measure_again(self._caution)
         if old is None or new.progress != old.progress or new.time_left != old.time_left:
             self._progress.show(new.progress, new.time_left)
 
@@ -481,6 +481,15 @@ class _Preview:
 
     def next_wakeup(self, now: float) -> float | None:
         return None
+
+
+def _measure_again(widget: Widget) -> None:
+    """Lay `widget` out again for new content of another height. Textual counts a layout
+    request only when none is pending, and the parent's arrangement cache goes by that
+    count, so a request made while one is pending could keep the old height (an extra or
+    a missing row until the next layout); the count is raised here in any case."""
+    widget.refresh(layout=True)
+    widget._layout_updates += 1
 
 
 def _show(widget: Any, shown: bool) -> None:
