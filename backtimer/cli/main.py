@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from backtimer import __version__
+from backtimer.text import visible
 from backtimer.usecases.errors import UserError
 
 # Every command and the module that registers it (`register(subparsers)`). A command
@@ -29,6 +30,7 @@ COMMANDS = {
     "edit": "backtimer.cli.authoring",
     "paths": "backtimer.cli.where",
     "completion": "backtimer.cli.completion",
+    "serve": "backtimer.cli.serve",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
@@ -50,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not words:
         # No command: `backtimer run` with no routine opens the app's library.
         words = ["run"]
+    if os.environ.get("BACKTIMER_SERVED_BY"):  # an app that `backtimer serve` started
+        from backtimer.cli.serve import die_with_server  # noqa: PLC0415
+
+        die_with_server()
     only = COMMANDS.get(words[0])
     parser = build_parser((only,) if only else COMMAND_MODULES)
     args = parser.parse_args(words)
@@ -58,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows up here, not in the interpreter's last flush
         return code
     except UserError as exc:
-        print(f"backtimer: {exc}", file=sys.stderr)
+        # a message may quote a routine's name, a file name or a stored value
+        message = visible(str(exc), keep="\n")
+        print(f"backtimer: {message}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("backtimer: interrupted", file=sys.stderr)

@@ -7,6 +7,7 @@ only then); with --plain, or when the app cannot start, the line-mode runner.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -50,7 +51,9 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     if not args.plain:
-        if not sys.stdout.isatty():
+        # TEXTUAL_DRIVER: Textual draws through that driver, not the terminal (`serve`
+        # starts the app with textual-serve's web driver, output to a pipe).
+        if not sys.stdout.isatty() and not os.environ.get("TEXTUAL_DRIVER"):
             print("backtimer: output is not a terminal; running in plain mode", file=sys.stderr)
         else:
             try:

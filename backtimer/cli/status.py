@@ -14,6 +14,7 @@ from backtimer.breaks.scheduler import BreakSettings, Scheduler, status_text
 from backtimer.breaks.state import HEARTBEAT, read_schedule
 from backtimer.cli.command import add_command
 from backtimer.config import ConfigError
+from backtimer.text import visible
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.settings import Settings
 
@@ -68,5 +69,5 @@ def status_line() -> str:
 
 def run_status(args: argparse.Namespace) -> int:
     check_config()  # else a broken file reads as "work mode off"
-    print(status_line())
+    print(visible(status_line()))  # tmux shows it: no raw control character
     return 0
