@@ -20,10 +20,11 @@ The `Scheduler` turns readings into what the work screen and `backtimer status` 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
+
+from backtimer.routine.durations import compact
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WAKE_GRACE = 120.0  # seconds between waking up and the earliest reminder
@@ -332,17 +333,6 @@ class Scheduler:
             state.skip_reasons = []
 
 
-def short(seconds: float) -> str:
-    """Compact time for status bars: "1h12m", "45m", "30s". Minutes round up."""
-    if seconds < 60:
-        return f"{max(0, math.ceil(seconds))}s"
-    minutes = math.ceil(seconds / 60 - 1e-9)
-    hours, mins = divmod(minutes, 60)
-    if hours:
-        return f"{hours}h{mins:02d}m"
-    return f"{mins}m"
-
-
 def status_text(tick: Tick, state: BreakState | None) -> str:
     """One line for shell prompts and tmux: "break in 1h12m", "break due (snoozed 1x)"."""
     if tick.mode == "off":
@@ -352,7 +342,7 @@ def status_text(tick: Tick, state: BreakState | None) -> str:
     if tick.mode == "due":
         snoozes = state.snoozes if state else 0
         return f"break due (snoozed {snoozes}x)" if snoozes else "break due"
-    return f"break in {short(tick.remaining)}"
+    return f"break in {compact(tick.remaining)}"
 
 
 def next_window_start(settings: BreakSettings, moment: datetime, tz: tzinfo) -> datetime | None:

@@ -14,6 +14,7 @@ notify = "auto"                    # auto | notify-send | osc9 | osc777 | bell |
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -94,6 +95,7 @@ def _full(prefix: str) -> str:
 
 def break_settings(config: Mapping[str, Any], path: Path | None = None) -> BreakSettings:
     """BreakSettings from a loaded config (load_config()). Raises ConfigError."""
+    # Any: the values of a TOML document, each checked here
     table = Table.of(config, "breaks", path)
     table.check_keys(KEYS)
     default = BreakSettings()
@@ -172,10 +174,32 @@ def _days(table: Table, default: frozenset[int]) -> frozenset[int]:
         ) from None
 
 
-def override(settings: BreakSettings, **changes: Any) -> BreakSettings:
+class Unset(enum.Enum):
+    """A flag not given, where None is a value (`--hours any`: all day)."""
+
+    UNSET = enum.auto()
+
+
+UNSET = Unset.UNSET
+
+
+def override(
+    settings: BreakSettings,
+    *,
+    every: float | None = None,
+    snooze: float | None = None,
+    hours: tuple[int, int] | Unset | None = UNSET,
+    routines: tuple[str, ...] | None = None,
+    notify: str | None = None,
+) -> BreakSettings:
     """Settings with command-line flags applied (None = not given); checks `every`."""
-    given = {k: v for k, v in changes.items() if v is not None}
-    every = given.get("every")
     if every is not None and not MIN_EVERY <= every <= MAX_EVERY:
         raise ConfigError("--every: expected a duration between 10m and 4h")
-    return replace(settings, **given)
+    return replace(
+        settings,
+        every=settings.every if every is None else every,
+        snooze=settings.snooze if snooze is None else snooze,
+        hours=settings.hours if isinstance(hours, Unset) else hours,
+        routines=settings.routines if routines is None else routines,
+        notify=settings.notify if notify is None else notify,
+    )

@@ -1,38 +1,34 @@
-"""`backtimer list | show | plan | validate`: load, check and explain routines (no running).
-
-Rich is imported lazily inside the handlers so `backtimer --help` stays quick."""
+"""`backtimer list | show | plan`: explain routines (no running), as tables and wrapped
+text (Rich) or JSON."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import textwrap
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from backtimer import paths
+from backtimer.cli.columns import layout
 from backtimer.cli.command import add_command
 from backtimer.cli.levels import add_level_argument
 from backtimer.describe import breath_text, open_note, rests_text, work_text
 from backtimer.routine.durations import clock, human
 from backtimer.routine.library import discover
-from backtimer.routine.loader import RoutineError, load_file
-from backtimer.routine.model import WorkKind
+from backtimer.routine.model import Routine, WorkKind
 from backtimer.routine.progression import level_text
 from backtimer.text import json_text, visible
+from backtimer.timeline import Segment, Timeline
 from backtimer.timeline import compile as compile_timeline
-from backtimer.usecases.errors import UserError
 from backtimer.usecases.levels import at_level, levels_json
 from backtimer.usecases.routines import find_entry
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from backtimer.routine.model import Routine
-    from backtimer.timeline import Segment, Timeline
-
+# Any: JSON values of several types (`list --json`, `plan --json`).
 
 # Work that shows the breath pacer (paced and phased reps do not; self-paced sets leave it be).
 PACER_KINDS = (WorkKind.HOLD, WorkKind.TIMED, WorkKind.MAX)
@@ -95,32 +91,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_level_argument(p)
     p.set_defaults(handler=cmd_plan)
 
-    p = add_command(
-        sub,
-        "validate",
-        summary="check routine files and print every problem",
-        description=(
-            "Check routine files (or every .toml in a folder) and print each problem with "
-            "its file, line and field. Exit status 0 when all are valid, 1 otherwise."
-        ),
-        examples=[
-            ("backtimer validate ./evening.toml", ""),
-            ("backtimer validate ~/.config/backtimer/routines/", "a whole folder"),
-        ],
-    )
-    p.add_argument("paths", metavar="PATH", nargs="+", help=".toml files or folders of them")
-    p.set_defaults(handler=cmd_validate)
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich's own handler exits 1; let cli.main stop quietly like every command.
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def _console() -> Console:
-    from rich.console import Console  # noqa: PLC0415
-
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:
-            # Rich's own handler exits 1; let cli.main stop quietly like every command.
-            self.quiet = True
-            raise BrokenPipeError
-
     return _Console(highlight=False, soft_wrap=False)
 
 
@@ -184,9 +163,6 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(json.dumps([{k: v for k, v in r.items() if k != "_total"} for r in rows], indent=2))
         return 0
 
-    from rich.table import Table  # noqa: PLC0415
-    from rich.text import Text  # noqa: PLC0415
-
     console = _console()
     if not rows:
         console.print(
@@ -248,7 +224,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from rich.text import Text  # noqa: PLC0415
 
     entry = find_entry(args.routine)
     assert entry.routine is not None
@@ -361,10 +336,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print(json_text(data))
         return 0
 
-    from rich.text import Text  # noqa: PLC0415
-
-    from backtimer.cli.columns import layout  # noqa: PLC0415
-
     console = _console()
     narrow = console.width < NARROW
     rows: list[list[str]] = []
@@ -405,46 +376,3 @@ def cmd_plan(args: argparse.Namespace) -> int:
     total = human(round(timeline.total))
     console.print(f"Total: {'about ' if timeline.has_estimates else ''}{total}")
     return 0
-
-
-# --- validate ------------------------------------------------------------------------------
-
-
-def _expand(raw: list[str]) -> list[Path]:
-    found: list[Path] = []
-    for item in raw:
-        path = Path(item).expanduser()
-        if path.is_dir():
-            # everything but folders: a FIFO or device named x.toml is reported, not skipped
-            found.extend(sorted(p for p in path.glob("*.toml") if not p.is_dir()))
-        else:
-            found.append(path)
-    return found
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-
-    bad = 0
-    files = _expand(args.paths)
-    if not files:
-        raise UserError(f"no .toml files in {visible(', '.join(args.paths))}")
-    for path in files:
-        if not path.exists():
-            print(f"{visible(str(path))}: no such file")
-            bad += 1
-            continue
-        try:
-            routine = load_file(path)
-            compile_timeline(routine)
-        except RoutineError as exc:
-            print(visible(str(exc), keep="\n"))
-            bad += 1
-            continue
-        except Exception as exc:  # one bad file never stops the others being checked
-            print(visible(f"{path}: cannot check this routine ({type(exc).__name__}: {exc})"))
-            bad += 1
-            continue
-        print(f"ok  {visible(str(path))}")
-    if bad and len(files) > 1:
-        print(f"{bad} of {len(files)} files have problems", file=sys.stderr)
-    return 1 if bad else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -19,7 +20,7 @@ COMMANDS = {
     "list": "backtimer.cli.inspect",
     "show": "backtimer.cli.inspect",
     "plan": "backtimer.cli.inspect",
-    "validate": "backtimer.cli.inspect",
+    "validate": "backtimer.cli.validate",
     "run": "backtimer.cli.run",
     "sound": "backtimer.cli.sound",
     "history": "backtimer.cli.history",
@@ -81,12 +82,17 @@ EXIT_BROKEN_PIPE = 141
 
 
 def _stdout_closed() -> int:
-    """The reader went away (`backtimer list | head -1`): stop quietly.
-
-    The recipe of the Python docs ("signal - Note on SIGPIPE"): point stdout at
-    /dev/null so the interpreter's final flush of what is still buffered does not
-    raise again and print "Exception ignored ... BrokenPipeError" on the way out.
-    """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    """The reader went away (`backtimer list | head -1`): stop quietly."""
+    silence_stdout()
     return EXIT_BROKEN_PIPE
+
+
+def silence_stdout() -> None:
+    """After the reader of standard output went away: the recipe of the Python docs
+    ("signal - Note on SIGPIPE"), point stdout at /dev/null so the interpreter's final
+    flush of what is still buffered does not raise again and print "Exception ignored ...
+    BrokenPipeError" on the way out."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

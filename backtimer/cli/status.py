@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import timedelta
-from typing import Any
 
 from backtimer import paths
 from backtimer.breaks.clock import local_tz, reading
@@ -21,7 +20,7 @@ from backtimer.usecases.settings import Settings
 STALE = 3 * HEARTBEAT  # the app saves at least every HEARTBEAT: older means not running
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     status = add_command(
         sub,
         "status",

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from backtimer.breaks.scheduler import BreakSettings
-from backtimer.breaks.settings import override, parse_hours
+from backtimer.breaks.settings import UNSET, Unset, override, parse_hours
 from backtimer.cli.command import add_command
 from backtimer.cli.status import configured_breaks
 from backtimer.config import ConfigError
@@ -16,7 +15,7 @@ from backtimer.routine.errors import RoutineError
 from backtimer.usecases.errors import UserError
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     work = add_command(
         sub,
         "work",
@@ -53,33 +52,39 @@ def register(sub: Any) -> None:
 def load_settings(args: argparse.Namespace) -> BreakSettings:
     """BreakSettings from config.toml and the flags. Raises UserError with the field."""
     settings = configured_breaks()
-    changes: dict[str, Any] = {}
-    for flag in ("every", "snooze"):
-        raw = getattr(args, flag, None)
-        if raw is None:
-            continue
+    every = _duration_flag("every", args.every)
+    snooze = _duration_flag("snooze", args.snooze)
+    if every is not None and snooze is None:
+        snooze = min(settings.snooze, every)
+    hours: tuple[int, int] | Unset | None = UNSET
+    if args.hours is not None:
         try:
-            changes[flag] = parse_duration(raw)
-        except ValueError:
-            message = f'--{flag}: expected a duration such as "45m" or "2h", got "{raw}"'
-            raise UserError(message, 2) from None
-    if getattr(args, "hours", None) is not None:
-        try:
-            changes["hours"] = parse_hours(args.hours)
+            hours = parse_hours(args.hours)
         except ValueError:
             raise UserError(
                 f'--hours: expected a range such as "09:00-18:00" or "any", got "{args.hours}"', 2
             ) from None
-    if getattr(args, "routine", None):
-        changes["routines"] = tuple(args.routine)
-    if getattr(args, "notify", None):
-        changes["notify"] = args.notify
-    if "every" in changes and "snooze" not in changes:
-        changes["snooze"] = min(settings.snooze, changes["every"])
     try:
-        return override(settings, **changes)
+        return override(
+            settings,
+            every=every,
+            snooze=snooze,
+            hours=hours,
+            routines=tuple(args.routine) if args.routine else None,
+            notify=args.notify or None,
+        )
     except ConfigError as exc:
         raise UserError(str(exc), 2) from None
+
+
+def _duration_flag(flag: str, raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        return parse_duration(raw)
+    except ValueError:
+        message = f'--{flag}: expected a duration such as "45m" or "2h", got "{raw}"'
+        raise UserError(message, 2) from None
 
 
 def check_routines(settings: BreakSettings) -> None:

@@ -5,13 +5,11 @@ Pure: tomllib and the model only. See docs/routines.md for the format.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
 import stat
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +33,9 @@ from backtimer.routine.model import (
 from backtimer.routine.size import exercise_segments, fullest, segment_count, total_seconds
 from backtimer.routine.source_lines import KeyLines, Table
 from backtimer.text import first_control
+from backtimer.toml_messages import did_you_mean, quoted, show, syntax_problem
 
-__all__ = ["Problem", "RoutineError", "load_bytes", "load_file", "load_text", "show"]
+__all__ = ["Problem", "RoutineError", "load_bytes", "load_file", "load_text"]
 
 DURATION = 'a duration such as 3, "3s" or "1m30s"'
 NO_WAY = 'expected one way of working: hold, duration, phases, reps, tempo = "self" or hold = "max"'
@@ -44,8 +43,8 @@ EMPTY = (
     "the file is empty: a routine needs a [routine] table with a name and at least one [[exercise]]"
 )
 
-_SYNTAX = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$", re.DOTALL)
-_SYNTAX_END = re.compile(r"^(?P<msg>.*) \(at end of document\)$", re.DOTALL)
+# Any: the values of a TOML document (tomllib types them Any), checked key by key.
+
 _EVERY_DAYS = re.compile(r"^\s*(\d+)\s*(d|days?|w|weeks?)\s*$", re.IGNORECASE)
 _EVERY_SESSIONS = re.compile(r"^\s*(\d+)\s*sessions?\s*$", re.IGNORECASE)
 
@@ -160,7 +159,7 @@ def _load_text(text: str, *, source: str, routine_id: str) -> Routine:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problem = _syntax_problem(source, str(exc), last_line=len(text.splitlines()) or 1)
+        problem = _syntax_problem(source, exc, text)
         raise RoutineError(source, [problem]) from None
     except RecursionError:
         problem = Problem(source, "the TOML is nested too deeply to read")
@@ -199,82 +198,13 @@ _SYNTAX_HINTS = {
 }
 
 
-def _syntax_problem(source: str, message: str, *, last_line: int) -> Problem:
-    line: int | None = None
-    column: int | None = None
-    match = _SYNTAX.match(message)
-    if match:
-        message, line, column = match["msg"], int(match["line"]), int(match["col"])
-    else:
-        match = _SYNTAX_END.match(message)
-        if match:
-            message, line = match["msg"], last_line
-    message = message[:1].lower() + message[1:]
-    hint = _SYNTAX_HINTS.get(message)
-    if match and column is None:
-        message += " at the end of the file"
-    if hint:
-        message = f"{message} ({hint})"
-    return Problem(source, message, line=line, column=column)
-
-
-_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\b": "\\b",
-    "\f": "\\f",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-}
-
-
-def quoted(text: str) -> str:
-    """`text` in double quotes, escaped as a TOML or JSON string (what json.dumps gives with
-    ensure_ascii=False, without importing json on every routine load)."""
-    return '"' + "".join(_escape(ch) for ch in text) + '"'
-
-
-def _escape(ch: str) -> str:
-    if ch in _ESCAPES:
-        return _ESCAPES[ch]
-    # every control character (C0, DEL, C1) and surrogate as \uXXXX, so a message never
-    # carries one to the terminal
-    if ch < " " or "\x7f" <= ch <= "\x9f" or "\ud800" <= ch <= "\udfff":
-        return f"\\u{ord(ch):04x}"
-    return ch
-
-
-def show(value: object) -> str:
-    """A value as the author wrote it, for "got ..." in messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "..."
-        return quoted(text)
-    if isinstance(value, int | float):
-        text = repr(value)
-        return text if len(text) <= 40 else f"a number of {len(text)} digits"
-    if isinstance(value, list):
-        if not value:
-            return "an empty list"
-        if len(value) <= 12 and all(isinstance(v, str | int | float) for v in value):
-            text = "[" + ", ".join(show(v) for v in value) + "]"
-            if len(text) <= 60:
-                return text
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, datetime | date | time):
-        return f"the date/time {value.isoformat()}"
-    return type(value).__name__
+def _syntax_problem(source: str, error: ValueError, text: str) -> Problem:
+    where = syntax_problem(error, text)
+    return Problem(source, where.worded(_SYNTAX_HINTS, lower=True), where.line, where.column)
 
 
 def _suggest(key: str, known: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    if close:
-        return f' (did you mean "{close[0]}"?)'
-    return f"; expected one of: {', '.join(known)}"
+    return did_you_mean(key, known) or f"; expected one of: {', '.join(known)}"
 
 
 def _join(items: list[str]) -> str:

@@ -26,6 +26,8 @@ from backtimer.routine.schema import (
     Field,
 )
 
+# Any: JSON Schema values of several types.
+
 SCHEMA_FILE = "docs/routine.schema.json"
 _DURATION_TEXT = r"^\s*(\d+(\.\d+)?\s*[hmsHMS]\s*)+$|^\s*\d+(\.\d+)?\s*$"
 _STEP_TEXT = r"^\s*\+?\s*((\d+(\.\d+)?\s*[hmsHMS]\s*)+|\d+(\.\d+)?)\s*$"

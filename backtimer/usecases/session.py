@@ -151,12 +151,11 @@ class Session:
             info = self.history.describe()
         except Exception:  # the end of a session must never fail on it
             return None
-        if not info.get("saved"):
+        if not info.saved:
             return None
-        count = int(info.get("exercises") or 0)
-        where = f" ({info['path']})" if info.get("path") else ""
-        noun = "exercise" if count == 1 else "exercises"
-        return f"Saved to history: {count} {noun}, {info.get('status')}{where}"
+        where = f" ({info.path})" if info.path else ""
+        noun = "exercise" if info.exercises == 1 else "exercises"
+        return f"Saved to history: {info.exercises} {noun}, {info.status}{where}"
 
     def __enter__(self) -> Session:
         return self

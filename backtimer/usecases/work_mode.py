@@ -24,12 +24,11 @@ from backtimer.breaks.scheduler import (
     Scheduler,
     Tick,
     next_window_start,
-    short,
 )
 from backtimer.breaks.state import HEARTBEAT, BreakStore
 from backtimer.events import Summary
 from backtimer.history.store import Store, StoreError
-from backtimer.routine.durations import duration_text, human
+from backtimer.routine.durations import compact, duration_text, human
 from backtimer.routine.model import Routine
 from backtimer.timeline import compile
 
@@ -159,7 +158,7 @@ class WorkMode:
             self._record("natural", now)
             self._say(f"Welcome back — {away} away counts as a break. The timer starts afresh.")
         if tick.warn:
-            self._say(f"A break in {short(tick.remaining)}: {self.offered_name()}", timeout=8)
+            self._say(f"A break in {compact(tick.remaining)}: {self.offered_name()}", timeout=8)
         if tick.alert:
             changed = True
             self._record("due", now)
@@ -201,7 +200,7 @@ class WorkMode:
         if snoozed:
             self._record("snoozed", now, routine_id=self.scheduler.offered)
             self._save(now)
-            self._say(f"Snoozed for {short(self.settings.snooze)}.")
+            self._say(f"Snoozed for {compact(self.settings.snooze)}.")
         else:
             self._say("No snoozes left: start or skip this break.", "warning")
         return snoozed
@@ -211,7 +210,7 @@ class WorkMode:
         self.scheduler.skip(now, reason)
         self._record("skipped", now, reason=reason, routine_id=offered)
         self._save(now)
-        self._say(f"Skipped ({reason}). The next break is in {short(self.settings.every)}.")
+        self._say(f"Skipped ({reason}). The next break is in {compact(self.settings.every)}.")
 
     def leave(self, now: Reading) -> None:
         self._save(now)

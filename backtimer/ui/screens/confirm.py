@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from backtimer.ui.widgets.footer import KeysFooter
+
 
 class QuitConfirm(ModalScreen[str]):
     """Dismisses with "quit", "summary" or "continue"."""
 
     CSS_PATH = "modal.tcss"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (60, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]  # noqa: RUF012
     # the dialog's own keys, in its own footer (not the session's underneath)
     BINDINGS = [  # noqa: RUF012
         Binding("n", "choose('continue')", "Keep going"),
@@ -26,8 +26,6 @@ class QuitConfirm(ModalScreen[str]):
     ]
 
     def compose(self) -> ComposeResult:
-        from backtimer.ui.widgets.footer import KeysFooter  # noqa: PLC0415
-
         yield KeysFooter(palette=False)
         with Vertical(id="dialog"):
             yield Label("Stop this session?", id="title")

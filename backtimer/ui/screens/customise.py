@@ -6,7 +6,6 @@ result as your own copy (a new id in your routines folder; the original stays as
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -106,7 +105,7 @@ class CustomiseScreen(Screen[str | None]):
     """Dismisses with the id of the saved copy, or None when left without saving."""
 
     CSS_PATH = "customise.tcss"
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
     BINDINGS = [  # noqa: RUF012
         Binding("up", "exercise(-1)", "Exercise", show=False),
         Binding("down", "exercise(1)", "Exercise", show=False),
@@ -119,7 +118,7 @@ class CustomiseScreen(Screen[str | None]):
         Binding("escape", "leave", "Back"),
     ]
     # the keys a small footer keeps, most important first (KeysFooter)
-    FOOTER_KEEP: ClassVar[tuple[str, ...]] = ("change(1)", "change(-1)", "save", "leave")
+    FOOTER_KEEP = ("change(1)", "change(-1)", "save", "leave")
 
     def __init__(self, routine: Routine) -> None:
         super().__init__()
@@ -193,10 +192,10 @@ class CustomiseScreen(Screen[str | None]):
 
         total = total_text(self.routine)
         was = total_text(self.original)
-        line = f"Total: {total}" + (f" (was {was})" if total != was else "")
+        total_line = f"Total: {total}" + (f" (was {was})" if total != was else "")
         if self.changed:
-            line += " · changed: s saves your copy"
-        self.query_one("#total", Static).update(line)
+            total_line += " · changed: s saves your copy"
+        self.query_one("#total", Static).update(total_line)
 
     def action_exercise(self, delta: int) -> None:
         field = self.current_field()

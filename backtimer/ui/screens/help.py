@@ -9,6 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from backtimer.ui.app import app_of
+from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.usecases.keymap import LIBRARY_KEYS, SESSION_KEYS, SUMMARY_KEYS
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (
@@ -62,10 +64,8 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)  # a session paused for help goes on (SessionScreen.open_modal)
 
     def compose(self) -> ComposeResult:
-        from backtimer.ui.widgets.footer import KeysFooter  # noqa: PLC0415
-
         yield KeysFooter(palette=False)
-        keymap = dict(getattr(self.app, "_keymap", {}))
+        keymap = app_of(self).keymap
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column(style="bold", no_wrap=True)
         table.add_column()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -13,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from backtimer.events import ExerciseResult, Summary
+from backtimer.history.stats import streak_now
 from backtimer.routine.durations import clock
 from backtimer.text import visible
 from backtimer.ui.keys import bindings
@@ -97,7 +97,7 @@ class SummaryScreen(Screen[str]):
 
     CSS_PATH = "summary.tcss"
     BINDINGS = bindings(SUMMARY_KEYS)  # type: ignore[assignment]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
 
     def __init__(self, summary: Summary, *, message: str = "", notices: tuple[str, ...] = ()):
         super().__init__()
@@ -135,8 +135,6 @@ class SummaryScreen(Screen[str]):
 
     def _streak(self) -> tuple[int, int] | None:
         """(current, longest) from the history store; None when it cannot be read."""
-        from backtimer.history.stats import streak_now  # noqa: PLC0415 - only after a save
-
         try:
             return streak_now()
         except Exception:  # the summary shows what it can; history says why elsewhere

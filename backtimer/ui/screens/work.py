@@ -28,10 +28,11 @@ from backtimer.audio.listener import AudioListener
 from backtimer.breaks.clock import local_tz
 from backtimer.breaks.clock import reading as real_reading
 from backtimer.breaks.notify import Notifier
-from backtimer.breaks.scheduler import BreakSettings, Reading, Tick, short
+from backtimer.breaks.scheduler import BreakSettings, Reading, Tick
 from backtimer.breaks.state import BreakStore
 from backtimer.config import ConfigError
 from backtimer.events import Summary
+from backtimer.routine.durations import clock, compact
 from backtimer.routine.library import load
 from backtimer.routine.model import Routine
 from backtimer.text import visible
@@ -44,14 +45,6 @@ from backtimer.usecases.work_mode import WorkMode, open_break_store, plan_text
 
 if TYPE_CHECKING:
     from backtimer.ui.app import BacktimerApp
-
-
-def digits_text(seconds: float) -> str:
-    """1:12:05 / 12:05 for the big countdown (seconds round up, like every timer here)."""
-    whole = max(0, int(-(-seconds // 1)))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 def terminal_writer(app: BacktimerApp) -> Callable[[str], None]:
@@ -77,12 +70,8 @@ class WorkScreen(Screen[None]):
     settings then come from config.toml."""
 
     CSS_PATH = "work.tcss"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (64, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
-        (0, "-tiny"),
-        (16, "-short"),
-        (22, "-tall"),
-    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (64, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (16, "-short"), (22, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("s", "start", "Start break"),
         Binding("z", "snooze", "Snooze"),
@@ -91,7 +80,7 @@ class WorkScreen(Screen[None]):
         Binding("q,escape", "leave", "Quit"),
     ]
     # the keys a small footer keeps, most important first (KeysFooter)
-    FOOTER_KEEP: ClassVar[tuple[str, ...]] = ("start", "snooze", "skip", "other", "leave")
+    FOOTER_KEEP = ("start", "snooze", "skip", "other", "leave")
 
     def __init__(
         self,
@@ -208,13 +197,13 @@ class WorkScreen(Screen[None]):
         }[tick.mode]
         self.query_one("#work-caption", Label).update(caption)
         self.query_one("#work-digits", Digits).update(
-            digits_text(tick.remaining) if tick.mode == "working" else "00:00"
+            clock(tick.remaining, two_digit_minutes=True) if tick.mode == "working" else "00:00"
         )
         name = mode.offered_name()
         # names come from routines and config.toml: plain text, control characters visible
         self.query_one("#work-routine", Label).update(Text(f"Break routine: {visible(name)}"))
         self.query_one("#work-worked", Label).update(
-            "" if tick.mode == "off" else f"Worked {short(tick.worked)} since your last break"
+            "" if tick.mode == "off" else f"Worked {compact(tick.worked)} since your last break"
         )
         self.query_one("#work-today", Label).update(
             f"Today: {state.taken} taken · {state.snoozed} snoozed · "
@@ -229,7 +218,7 @@ class WorkScreen(Screen[None]):
                 text += " — no snoozes left"
             self.query_one("#reminder-text", Label).update(Text(text))
             self.query_one("#snooze", Button).disabled = not tick.can_snooze
-            self.query_one("#snooze", Button).label = f"Snooze {short(mode.settings.snooze)} (z)"
+            self.query_one("#snooze", Button).label = f"Snooze {compact(mode.settings.snooze)} (z)"
         self.refresh_bindings()
 
     def _alert(self) -> None:
