@@ -197,7 +197,7 @@ def test_the_bell_is_its_own_setting_off_by_default() -> None:
 def _segment_events() -> list[object]:
     from backtimer.engine import Engine
     from backtimer.timeline import compile
-    from tests.engine_helpers import hold, routine
+    from tests.helpers.engine_helpers import hold, routine
 
     tl = compile(routine(hold("A", reps=2), prepare=1.0))
     engine = Engine(tl, max_gap=None)

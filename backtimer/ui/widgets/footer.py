@@ -50,6 +50,7 @@ class KeysFooter(Footer):
         super().__init__(show_command_palette=palette)
         self.palette = palette
         self._width: int | None = None
+        self._composed: tuple[int, bool, bool] | None = None  # width, compact, palette
 
     def compose(self) -> ComposeResult:
         made = list(super().compose())
@@ -60,6 +61,11 @@ class KeysFooter(Footer):
             width -= sum(key_width(w, False) for w in others if isinstance(w, FooterKey))
         keep = getattr(self.screen, "FOOTER_KEEP", ())
         shown = set(fitting(keys, width, keep, self.compact))
+        self._composed = (
+            self._width or self.app.size.width,
+            self.compact,
+            self.show_command_palette,
+        )
         yield from (key for i, key in enumerate(keys) if i in shown)
         yield from others
 
@@ -71,4 +77,5 @@ class KeysFooter(Footer):
         narrow = width < WIDE
         self.compact = narrow
         self.show_command_palette = self.palette and not narrow
-        self.refresh(recompose=True)
+        if self._composed != (width, self.compact, self.show_command_palette):
+            self.refresh(recompose=True)  # (a rebuild shows an empty footer for a frame)
