@@ -15,6 +15,7 @@ Every problem is a `ConfigError` whose message names the file and the line
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -133,6 +134,36 @@ class Table:
 
     def error(self, key: str, message: str) -> ConfigError:
         return ConfigError(message, path=self.path, field=f"[{self.name}] {key}")
+
+    def error_at_line(self, key: str, message: str) -> ConfigError:
+        """`error`, with the line of `key = ...` in the file when it can be found
+        (`config.toml:4: [sound] bell: expected true or false, got "yes"`)."""
+        return ConfigError(
+            message, path=self.path, line=self.line_of(key), field=f"[{self.name}] {key}"
+        )
+
+    def line_of(self, key: str) -> int | None:
+        """The line where `key` is set in this table ([name] then key = ..., or a dotted
+        name.key = ... line); None when the file cannot be read or the key is not found."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return None
+        header = re.compile(
+            r"\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, self.name.split("."))) + r"\s*\]"
+        )
+        setting = re.compile(r"\s*" + re.escape(key) + r"\s*=")
+        dotted = re.compile(
+            r"\s*" + r"\s*\.\s*".join(map(re.escape, [*self.name.split("."), key])) + r"\s*="
+        )
+        inside = False
+        for number, line in enumerate(lines, 1):
+            if re.match(r"\s*\[", line):
+                inside = bool(header.match(line))
+                continue
+            if (inside and setting.match(line)) or dotted.match(line):
+                return number
+        return None
 
     def __contains__(self, key: str) -> bool:
         return key in self.data

@@ -1,8 +1,10 @@
-"""CPU of the Textual app while a routine counts down, next to termdown, in the same run.
+"""CPU of the Textual app while a built-in routine counts down, next to termdown, in the
+same run.
 
-All run at the same time in their own tmux sessions at 100x30 for `--seconds` (60):
-    backtimer run <a 10-minute timed exercise>        (plain: no breath guide), or
-    backtimer run <the same with a 4 s / 4 s pacer>   (the breath guide animating)
+All run at the same time in their own tmux sessions at 100x30 for `--seconds` (40):
+    backtimer run neck           holds of 3 s and relaxes of 2 s (the get-ready skipped)
+    backtimer run office-chair   paced reps of 3 s, forwards then backwards
+    backtimer run gym-back       skipped to its 2-minute rest: next-up and the breath guide
     termdown 20m                                      (the reference)
     bench/bare_digits.py --tick                       (bare Textual: one Digits, set each second)
 CPU = on-CPU time of every thread of the process and its children (backtimer's audio
@@ -11,7 +13,7 @@ the window.
 
 Needs tmux and termdown in the venv (benchmark only, not a project dependency):
     .venv/bin/pip install termdown
-    .venv/bin/python bench/ui_cpu.py [--seconds 60] [--runs 3]
+    .venv/bin/python bench/ui_cpu.py [--seconds 40] [--runs 3]
 """
 
 from __future__ import annotations
@@ -30,25 +32,13 @@ BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
 TICKS = os.sysconf("SC_CLK_TCK")
 
-ROUTINE = """
-[routine]
-name = "Bench {kind}"
-
-[defaults]
-prepare = 0
-{breath}
-
-[[exercise]]
-name = "Long stretch"
-duration = "10m"
-"""
-
-
-def write_routine(folder: Path, kind: str) -> Path:
-    breath = 'breath = { inhale = "4s", exhale = "4s" }' if kind == "breath" else ""
-    path = folder / f"bench-{kind}.toml"
-    path.write_text(ROUTINE.format(kind=kind, breath=breath), encoding="utf-8")
-    return path
+# screen: (routine id, keys pressed once it shows, text the screen shows all window long)
+SCREENS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "neck": ("neck", ("n",), "Neck retraction"),
+    "office-chair": ("office-chair", ("n",), "Shoulder rotation"),
+    "rest with breath guide": ("gym-back", ("N",), "Next: Pull-down to the front"),
+}
+TARGET = 1.0  # at most termdown's CPU
 
 
 class Tmux:
@@ -136,10 +126,14 @@ def wait_for(tmux: Tmux, name: str, text: str, timeout: float = 20.0) -> None:
     raise SystemExit(f"{name}: {text!r} never appeared:\n{tmux.screen(name)}")
 
 
-def one_run(kind: str, seconds: float, home: Path) -> tuple[float, float, float]:
+def one_run(screen: str, seconds: float, home: Path) -> tuple[float, float, float]:
     """(backtimer, termdown, bare Textual) CPU seconds over the same `seconds`."""
-    routine = write_routine(home, kind)
-    env = {"BACKTIMER_CONFIG_DIR": str(home / "config"), "BACKTIMER_DATA_DIR": str(home / "data")}
+    routine, keys, shown = SCREENS[screen]
+    env = {
+        "BACKTIMER_CONFIG_DIR": str(home / "config"),
+        "BACKTIMER_DATA_DIR": str(home / "data"),
+        "HOME": str(home),
+    }
     tmux = Tmux()
     try:
         app = tmux.start("app", f"{BIN / 'backtimer'} run {routine}", env, (100, 30))
@@ -147,12 +141,16 @@ def one_run(kind: str, seconds: float, home: Path) -> tuple[float, float, float]
         bare = tmux.start(
             "bare", f"{sys.executable} {HERE / 'bare_digits.py'} --tick", env, (100, 30)
         )
-        wait_for(tmux, "app", "Long stretch")
+        wait_for(tmux, "app", "GET READY")
+        time.sleep(1.0)
+        for key in keys:
+            tmux.run("send-keys", "-t", "app", key)
+        wait_for(tmux, "app", shown)
         time.sleep(2.0)  # past start-up work on every side
         before = [cpu_seconds(p) for p in (app, ref, bare)]
         time.sleep(seconds)
         after = [cpu_seconds(p) for p in (app, ref, bare)]
-        if "Long stretch" not in tmux.screen("app"):
+        if shown not in tmux.screen("app"):
             raise SystemExit("the app stopped showing the routine:\n" + tmux.screen("app"))
         a, r, b = (y - x for x, y in zip(before, after, strict=True))
         return a, r, b
@@ -162,8 +160,11 @@ def one_run(kind: str, seconds: float, home: Path) -> tuple[float, float, float]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "screens", nargs="*", metavar="SCREEN", help=f"of {', '.join(SCREENS)} (default: all)"
+    )
     args = parser.parse_args()
     for tool in ("tmux",):
         if shutil.which(tool) is None:
@@ -175,7 +176,11 @@ def main() -> int:
     python = sys.version.split()[0]
     print(f"{args.runs} run(s) of {args.seconds:g} s each, 100x30 tmux, Python {python}")
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
-    for kind, target in (("plain", 0.5), ("breath", 1.0)):
+    unknown = [s for s in args.screens if s not in SCREENS]
+    if unknown:
+        parser.error(f"unknown screen {unknown[0]!r}; screens: {', '.join(SCREENS)}")
+    for kind in args.screens or list(SCREENS):
+        target = TARGET
         apps, refs, bares, ratios, bare_ratios = [], [], [], [], []
         for _ in range(args.runs):
             with tempfile.TemporaryDirectory() as tmp:

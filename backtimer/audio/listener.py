@@ -17,6 +17,7 @@ from backtimer.audio.cue_names import CUES
 from backtimer.audio.cues import cues_for
 from backtimer.audio.settings import SoundSettings
 from backtimer.audio.worker import WorkerClient
+from backtimer.events import SegmentStarted
 from backtimer.routine.model import Routine
 from backtimer.timeline import Timeline
 
@@ -140,11 +141,16 @@ class AudioListener:
             return
         try:
             batch = list(events)
-            if self._speak(batch):
-                return  # a phrase takes the place of the batch's cue
-            names = cues_for(batch, self.timeline, self.settings.audible)
+            spoken = self._speak(batch)  # a phrase takes the place of the batch's cue
+            names = [] if spoken else cues_for(batch, self.timeline, self.settings.audible)
             if names:
                 self.play(names[-1])  # a later cue would cut an earlier one anyway
+            # [sound] bell = true: the bell marks each change too (once, not twice when the
+            # bell is also what plays the cues)
+            rings = self.settings.bell and not self.settings.mute and self.tty
+            changed = any(isinstance(e, SegmentStarted) for e in batch)
+            if rings and changed and not (names and self.backend == "bell"):
+                self.bell()
         except Exception as exc:  # never into the session
             self._note(f"sound: {type(exc).__name__}: {exc}; sound is off")
             self.enabled = False

@@ -1,7 +1,9 @@
 """The [sound] table of config.toml, validated, and the cue WAV files.
 
     [sound]
-    mute = false          # everything off
+    mute = false          # everything off, the terminal bell too
+    bell = false          # also ring the terminal bell at each change (it always rings
+                          # in place of sound when no player works)
     volume = 80           # 0-100, overall
     backend = "auto"      # auto | simpleaudio | command | bell | none
     breath = false        # play the soft inhale / exhale tones
@@ -57,6 +59,7 @@ class CueSetting:
 @dataclass(frozen=True)
 class SoundSettings:
     mute: bool = False
+    bell: bool = False  # ring the terminal bell at each change, as well as the cues
     volume: int = 80
     backend: str = "auto"
     breath: bool = False
@@ -134,7 +137,11 @@ def from_config(
     plays) and its message kept in `problems`, so one bad file does not lose the rest."""
     source = paths.config_file() if path is None else path
     sound = Table.of(config, "sound", source)
-    sound.check_keys({"mute", "volume", "backend", "breath", "cues"})
+    sound.check_keys({"mute", "bell", "volume", "backend", "breath", "cues"})
+    bell = sound.get("bell", False)
+    if not isinstance(bell, bool):
+        shown = f'"{bell}"' if isinstance(bell, str) else repr(bell)
+        raise sound.error_at_line("bell", f"expected true or false, got {shown}")
     backend = sound.string("backend", "auto", choices=BACKENDS)
     cues_table = sound.table("cues")
     cues: dict[str, CueSetting] = {}
@@ -163,6 +170,7 @@ def from_config(
         )
     return SoundSettings(
         mute=sound.boolean("mute", False),
+        bell=bell,
         volume=sound.integer("volume", 80, lo=0, hi=100),
         backend=backend,
         breath=sound.boolean("breath", False),

@@ -161,6 +161,10 @@ class PlainRunner:
             return exc.code if isinstance(exc, Terminated) else 130
         finally:
             self.session.close()
+            self.show([])  # a problem met while closing (history, sound)
+            saved = self.session.saved_to_history()
+            if saved:
+                self.printer.write([saved])
             if self.printer.gone:
                 silence_stdout()
             else:

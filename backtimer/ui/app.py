@@ -206,7 +206,12 @@ class BacktimerApp(App[int]):
     def action_help(self) -> None:
         from backtimer.ui.screens.help import HelpScreen  # noqa: PLC0415
 
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            return
+        open_modal = getattr(self.screen, "open_modal", None)
+        if callable(open_modal):
+            open_modal(HelpScreen())  # a running session pauses while help is open
+        else:
             self.push_screen(HelpScreen())
 
     def action_stats(self) -> None:

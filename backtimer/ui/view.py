@@ -87,11 +87,17 @@ def band_text(seg: Segment) -> str:
     return text
 
 
-def detail(seg: Segment) -> str:
+def detail(seg: Segment, timeline: Timeline | None = None) -> str:
+    """ "Rep 3/10 · Set 1/2 · Left side". A short rest between reps keeps the count of the
+    rep just done, so it stays on screen from one rep to the next."""
     parts: list[str] = []
     counted = seg.kind == "work" and seg.rep and seg.reps and seg.reps > 1
     if counted and seg.work is not WorkKind.PACED:  # paced reps show "Rep 4/10" in the band
         parts.append(f"Rep {seg.rep}/{seg.reps}")
+    if seg.kind == "rest" and seg.reason == "rep" and timeline is not None and seg.index > 0:
+        done = timeline.segments[seg.index - 1]
+        if done.rep and done.reps and done.reps > 1:
+            parts.append(f"Rep {done.rep}/{done.reps}")
     if seg.kind != "prepare" and seg.sets > 1:
         parts.append(f"Set {seg.set}/{seg.sets}")
     if seg.side:
@@ -229,7 +235,7 @@ def session_view(
         # the routine's text: control characters shown visibly (docs/security.md)
         exercise=visible(ex.name if ex is not None else seg.exercise),
         instruction=visible(band_text(seg)),
-        detail=visible(detail(seg)),
+        detail=visible(detail(seg, timeline)),
         clock=shown,
         counting_up=counting_up,
         small_rest=seg.kind == "rest" and seg.reason == "rep",

@@ -165,6 +165,22 @@ class Session:
                 self._notice(f"{self._label(listener)}: failed while closing ({_reason(exc)})")
         self._collect_notices()
 
+    def saved_to_history(self) -> str | None:
+        """The line both front ends end with when the history recorder saved the session:
+        "Saved to history: 3 exercises, completed (/home/ann/.local/share/.../history.sqlite3)".
+        None when nothing was saved (record off, a database problem: see `notices`)."""
+        if self.history is None:
+            return None
+        try:
+            info = self.history.describe()
+        except Exception:  # the end of a session must never fail on it
+            return None
+        if not info.saved:
+            return None
+        where = f" ({info.path})" if info.path else ""
+        noun = "exercise" if info.exercises == 1 else "exercises"
+        return f"Saved to history: {info.exercises} {noun}, {info.status}{where}"
+
     def __enter__(self) -> Session:
         return self
 

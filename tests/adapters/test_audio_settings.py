@@ -167,3 +167,69 @@ def test_lenient_load_keeps_the_other_settings(tmp_path: Path) -> None:
     assert s.path("go") == paths.sounds_dir() / "go.wav"
     assert s.problems == (f"{p}: [sound.cues.go] file: {bad}: not a WAV file (file does not "
                           "start with RIFF id)",)  # fmt: skip
+
+
+BAD_BELL = "[sound] bell: expected true or false, got "
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('# mine\n[sound]\nvolume = 50\nbell = "yes"\n', f':4: {BAD_BELL}"yes"'),
+        ('[breaks]\nevery = "1h"\n\n[sound]\n  bell=1\n', f":5: {BAD_BELL}1"),
+        ("sound.bell = 0.5\n", f":1: {BAD_BELL}0.5"),
+    ],
+)
+def test_a_bad_bell_setting_names_its_line(text: str, message: str) -> None:
+    p = config(text)
+    with pytest.raises(ConfigError) as info:
+        load()
+    assert str(info.value) == str(p) + message
+
+
+def test_the_bell_is_its_own_setting_off_by_default() -> None:
+    config("[sound]\nmute = false\n")
+    assert load().bell is False
+    config("[sound]\nbell = true\n")
+    assert load().bell is True
+
+
+def _segment_events() -> list[object]:
+    from backtimer.engine import Engine
+    from backtimer.timeline import compile
+    from tests.helpers.engine_helpers import hold, routine
+
+    tl = compile(routine(hold("A", reps=2), prepare=1.0))
+    engine = Engine(tl, max_gap=None)
+    return [*engine.start(0.0), *engine.advance(100.0)]
+
+
+@pytest.mark.parametrize(
+    ("settings", "muted", "tty", "rings"),
+    [
+        ({"bell": True, "backend": "none"}, False, True, True),
+        ({"bell": True, "backend": "none"}, True, True, False),  # the m key: silent
+        ({"bell": True, "backend": "none", "mute": True}, False, True, False),  # [sound] mute
+        ({"bell": True, "backend": "none"}, False, False, False),  # no terminal
+        ({"bell": False, "backend": "none"}, False, True, False),
+    ],
+)
+def test_bell_true_rings_at_each_change_and_muted_is_silent(
+    settings: dict[str, object], muted: bool, tty: bool, rings: bool
+) -> None:
+    from backtimer.audio.listener import AudioListener
+    from backtimer.audio.settings import SoundSettings
+    from backtimer.events import SegmentStarted
+
+    rang: list[int] = []
+    lis = AudioListener(
+        None, None, True, settings=SoundSettings(**settings), tty=tty, bell=lambda: rang.append(1)
+    )
+    lis.muted = muted
+    events = _segment_events()
+    for event in events:
+        lis.handle([event])
+    lis.close()
+    started = sum(isinstance(e, SegmentStarted) for e in events)
+    assert started >= 3
+    assert len(rang) == (started if rings else 0)

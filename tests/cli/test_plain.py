@@ -165,7 +165,9 @@ def test_script_drives_a_self_paced_set_with_a_line(tiny: Path) -> None:
     assert "00:00 WORK  Chin tuck  rep 1/2  hold 0.2s" in out
     assert "00:00 WORK  Squats  5 reps at your own pace  send a line when the set is done" in out
     assert "  Squats     5/5 reps" in out
-    assert out[-3].startswith("Tiny: completed after 0 s")  # 0.9 s, rounded down
+    assert out[-4].startswith("Tiny: completed after 0 s")  # 0.9 s, rounded down
+    # the same last line as the app's summary, naming the database
+    assert re.fullmatch(r"Saved to history: 2 exercises, completed \(.*history.*\)", out[-1])
     assert time.monotonic() - started < 10
 
 

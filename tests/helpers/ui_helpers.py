@@ -114,3 +114,9 @@ def one_exercise_app(exercise: str) -> tuple[BacktimerApp, FakeClock]:
     )
     clock = FakeClock()
     return BacktimerApp(routine, clock=clock, sound=False, record=False), clock
+
+
+def screen_lines(app: BacktimerApp) -> list[str]:
+    """Every line of the terminal as the screen on top draws it, trailing spaces dropped."""
+    strips = app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip).rstrip() for strip in strips]

@@ -144,3 +144,24 @@ def test_given_listeners_are_handed_events_before_the_default_ones(
     s = make(listeners=[Named("display")], max_gap=None)
     s.start(0.0)
     assert order == ["display", "AudioListener", "HistoryRecorder"]
+
+
+def test_saved_to_history_is_the_line_both_front_ends_end_with(isolated_dirs: object) -> None:
+    r = routine(hold("A", reps=1), hold("B", reps=1), prepare=0)
+    s = Session(r, compile(r), sound=False, record=True, max_gap=None)
+    s.start(0.0)
+    s.advance(1000.0)
+    s.close()
+    line = s.saved_to_history()
+    assert line is not None
+    assert line.startswith("Saved to history: 2 exercises, completed (")
+    assert str(isolated_dirs) in line  # the database in this test's data folder
+
+
+def test_nothing_saved_no_line(isolated_dirs: object) -> None:
+    r = routine(hold("A", reps=1), prepare=0)
+    s = Session(r, compile(r), sound=False, record=False, max_gap=None)
+    s.start(0.0)
+    s.advance(1000.0)
+    s.close()
+    assert s.saved_to_history() is None

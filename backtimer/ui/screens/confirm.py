@@ -8,19 +8,25 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from backtimer.ui.widgets.footer import KeysFooter
+
 
 class QuitConfirm(ModalScreen[str]):
     """Dismisses with "quit", "summary" or "continue"."""
 
     CSS_PATH = "modal.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]  # noqa: RUF012
+    # the dialog's own keys, in its own footer (not the session's underneath)
     BINDINGS = [  # noqa: RUF012
-        Binding("escape,n,c", "choose('continue')", "Keep going"),
-        Binding("y,q,ctrl+c", "choose('quit')", "Quit"),
-        Binding("s", "choose('summary')", "Stop and see summary"),
+        Binding("n", "choose('continue')", "Keep going"),
+        Binding("escape,c", "choose('continue')", "Keep going", show=False),
+        Binding("s", "choose('summary')", "Summary"),
+        Binding("y", "choose('quit')", "Quit"),
+        Binding("q,ctrl+c", "choose('quit')", "Quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
+        yield KeysFooter(palette=False)
         with Vertical(id="dialog"):
             yield Label("Stop this session?", id="title")
             yield Label("The timer is paused.", classes="muted")

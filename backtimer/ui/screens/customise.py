@@ -117,6 +117,8 @@ class CustomiseScreen(Screen[str | None]):
         Binding("s", "save", "Save as my copy"),
         Binding("escape", "leave", "Back"),
     ]
+    # the keys a small footer keeps, most important first (KeysFooter)
+    FOOTER_KEEP = ("change(1)", "change(-1)", "save", "leave")
 
     def __init__(self, routine: Routine) -> None:
         super().__init__()

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from backtimer.ui.app import app_of
+from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.usecases.keymap import LIBRARY_KEYS, SESSION_KEYS, SUMMARY_KEYS
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (
@@ -21,7 +22,7 @@ HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("more_time", "Add 10 seconds"),
     ("less_time", "Take 10 seconds off"),
     ("done", "Done (self-paced sets and open-ended holds)"),
-    ("mute", "Sound on / off (the terminal bell rings instead)"),
+    ("mute", "Sound on / off (off is silent, the bell too)"),
     ("pain", "Stop now because it hurts"),
     ("quit", "Quit (asks first during a session)"),
     ("help", "This help"),
@@ -54,9 +55,16 @@ def keys_for(binding_id: str, keymap: dict[str, str], get_display: object) -> st
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "modal.tcss"
-    BINDINGS = [Binding("escape,q,question_mark,enter", "app.pop_screen", "Close")]  # noqa: RUF012
+    BINDINGS = [  # noqa: RUF012
+        Binding("escape", "close", "Close"),
+        Binding("q,question_mark,enter", "close", "Close", show=False),
+    ]
+
+    def action_close(self) -> None:
+        self.dismiss(None)  # a session paused for help goes on (SessionScreen.open_modal)
 
     def compose(self) -> ComposeResult:
+        yield KeysFooter(palette=False)
         keymap = app_of(self).keymap
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column(style="bold", no_wrap=True)

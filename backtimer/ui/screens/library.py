@@ -36,6 +36,10 @@ COMMANDS = frozenset(action for _id, _keys, action, _d, _s in LIBRARY_KEYS)
 HIDDEN_WHILE_FILTERED = frozenset({"stats", "work"})
 PLACEHOLDER = "/ to filter · Enter starts · ? keys · q quits"
 PLACEHOLDER_TYPING = "Type to filter · Enter/↓ to the list · Esc clears"
+# in a pane narrower than the long hints (the footer names the other keys)
+PLACEHOLDER_NARROW = "/ to filter · Enter starts"
+PLACEHOLDER_TYPING_NARROW = "Type to filter · Esc clears"
+NARROW_HINTS = 50
 
 
 KEYS_OFF = ("enter", "home", "end")  # the table's own: Enter starts (below), Home/End
@@ -74,12 +78,16 @@ class LibraryScreen(Screen[None]):
         Binding("f1", "app.help", "Help", show=False),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (92, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
+    # the keys a small footer keeps, most important first (KeysFooter)
+    FOOTER_KEEP = ("start", "filter", "help", "quit", "clear_filter")
 
     def __init__(self, entries: list[RoutineEntry] | None = None) -> None:
         super().__init__()
         self._entries = entries
         self.rows: list[Row] = []
         self.shown: list[Row] = []
+        self._cut: int | None = None  # the Routine column's width when names are cut
 
     def compose(self) -> ComposeResult:
         yield Label("backtimer — routines", id="title")
@@ -107,17 +115,50 @@ class LibraryScreen(Screen[None]):
         """The work mode entry."""
         return work_row(self.rows, app_of(self).settings)
 
+    def _name_width(self, rows: list[Row]) -> int | None:
+        """Cells the Routine column may take so that Place, Ex and Time fit whole beside
+        it (names are cut with "…" in a narrow pane); None when everything fits."""
+        table = self.query_one(DataTable)
+        width = self.app.size.width  # the list: the whole width when narrow, else 3/5 of it
+        if self.has_class("-wide"):
+            width = min(62, width * 3 // 5)
+        padding = 2 * table.cell_padding
+        others = sum(
+            max([len(header), *(len(getattr(r, field)) for r in rows)]) + padding
+            for header, field in (("Place", "place"), ("Ex", "exercises"), ("Time", "duration"))
+        )
+        room = width - others - padding - 2  # 2: the list's scroll bar
+        longest = max([len("Routine"), *(len(r.name) + 2 for r in rows)])
+        return None if longest <= room else max(8, room)
+
+    def on_resize(self) -> None:
+        self.query_one(Input).placeholder = self._placeholder()
+        if self.rows and self._cut != self._name_width(self.shown):
+            row = self.query_one(DataTable).cursor_row
+            self._fill(self.query_one(Input).value)
+            self.query_one(DataTable).move_cursor(row=row)
+
     def _fill(self, query: str) -> None:
         words = query.lower().split()
         rows = [*self.rows, self.work]
         self.shown = [r for r in rows if all(w in r.search_text for w in words)]
         table = self.query_one(DataTable)
         table.clear()
+        for column in table.columns.values():  # widths as the new rows make them
+            column.content_width = column.label.cell_len
+        self._cut = cut = self._name_width(self.shown)
+
+        def name_cell(text: str, style: str = "") -> Text:
+            cell = Text(text, style=style)
+            if cut is not None and cell.cell_len > cut:
+                cell.truncate(cut, overflow="ellipsis")
+            return cell
+
         for row in self.shown:
             if row.kind == "work":
                 style = "bold italic"
                 table.add_row(
-                    Text(row.name, style=style),
+                    name_cell(row.name, style),
                     Text(row.place, style="italic"),
                     "",
                     Text(row.duration, style="italic"),
@@ -126,9 +167,9 @@ class LibraryScreen(Screen[None]):
                 continue
             # text, never markup; an id is a file name: control characters shown visibly
             name = (
-                Text(visible(row.name))
+                name_cell(visible(row.name))
                 if row.routine
-                else Text("⚠ " + visible(row.id), style="bold")
+                else name_cell("⚠ " + visible(row.id), "bold")
             )
             if row.routine is None:
                 # the mark, and where the first problem is (the detail pane says what)
@@ -172,8 +213,14 @@ class LibraryScreen(Screen[None]):
 
     def on_descendant_focus(self) -> None:
         field = self.query_one(Input)
-        field.placeholder = PLACEHOLDER_TYPING if field.has_focus else PLACEHOLDER
+        field.placeholder = self._placeholder()
         self.refresh_bindings()
+
+    def _placeholder(self) -> str:
+        typing = self.query_one(Input).has_focus
+        if self.app.size.width < NARROW_HINTS:
+            return PLACEHOLDER_TYPING_NARROW if typing else PLACEHOLDER_NARROW
+        return PLACEHOLDER_TYPING if typing else PLACEHOLDER
 
     def on_descendant_blur(self) -> None:
         self.on_descendant_focus()

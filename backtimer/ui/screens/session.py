@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
@@ -50,7 +51,16 @@ if TYPE_CHECKING:  # the engine's events are imported after the first frame (see
 
 Clock = Callable[[], float]
 
-_STATE_CLASSES = ("-prepare", "-work", "-rest", "-paused", "-waiting", "-finished", "-relax")
+
+ModalResult = TypeVar("ModalResult")
+
+
+def kind_classes(state: str, small_rest: bool) -> str:
+    """The classes that style a kind of segment ("-work", "-rest -relax", "-paused"). They
+    sit on the three widgets that show the kind (top line, band, countdown), not on the
+    screen: a class change restyles the widget it is on and everything inside it, so on
+    the screen it would restyle every widget at each change of segment."""
+    return f"-{state} -relax" if small_rest else f"-{state}"
 
 
 def make_session(
@@ -74,6 +84,17 @@ class SessionScreen(Screen["ev.Summary"]):
 
     CSS_PATH = "session.tcss"
     BINDINGS = bindings(SESSION_KEYS)  # type: ignore[assignment]
+    # the keys a small footer keeps, most important first (KeysFooter)
+    FOOTER_KEEP = (
+        "pause",
+        "resume",
+        "done",
+        "pain",
+        "quit_session",
+        "next",
+        "app.help",
+        "back",
+    )
     HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - Textual declares it a class variable
         (0, "-w-tiny"),
         (46, "-w-small"),
@@ -100,9 +121,7 @@ class SessionScreen(Screen["ev.Summary"]):
     ) -> None:
         self.timeline = timeline or compile(routine)
         first = self.timeline.segments[0].kind if self.timeline.segments else "finished"
-        # styled right from the first frame: each later change of classes restyles the screen
-        classes = [f"-{first}", *self._breakpoint_classes()]
-        super().__init__(classes=" ".join(c for c in classes if c))
+        super().__init__(classes=" ".join(c for c in self._breakpoint_classes() if c))
         self.routine = routine
         self.clock: Clock = clock or time.monotonic
         self.sound = sound
@@ -123,13 +142,17 @@ class SessionScreen(Screen["ev.Summary"]):
         # routine's first segment) fills them before the first layout: the first frame is
         # then one full frame, not an empty layout followed by a repaint of what changed.
         # The author's text is never markup.
-        self._top = TopLine(routine.name, id="top")
-        self._band = Static("", id="band", markup=False)
-        self._countdown = Countdown("", id="countdown")
+        # styled for the first segment's kind right from the first frame
+        kind = kind_classes(first, small_rest=False)
+        self._top = TopLine(routine.name, id="top", classes=kind)
+        self._band = Static("", id="band", markup=False, classes=kind)
+        self._countdown = Countdown("", id="countdown", classes=kind)
+        self._kinds: tuple[Widget, ...] = (self._top, self._band, self._countdown)
         self._progress = RoutineProgress(id="progress")
         self._hint = Label("", id="hint")
         self._breath = BreathGuide(id="breath")
         self._next_up = Static("", id="next-up", markup=False)
+        self._next_up_rows = 0  # rows of the next-up line as last laid out
         # the exercise's steps and caution: set from the first render, shown from _begin on
         self._steps = Static("", id="steps", markup=False)
         self._caution = Static("", id="caution", markup=False)
@@ -200,7 +223,15 @@ class SessionScreen(Screen["ev.Summary"]):
         self.render_now()
         self._schedule()
 
+    def _rows(self, text: str) -> int:
+        """Rows `text` takes in the next-up line at its width (centred, wrapped by words)."""
+        width = self._next_up.content_region.width or self.app.size.width - 2
+        if not text or width <= 0:
+            return 1
+        return max(1, len(Text(text).wrap(self.app.console, width)))
+
     def on_resize(self) -> None:
+        self._next_up_rows = 0  # laid out again at the new width
         size = self.app.size
         self._countdown.scale = countdown_scale(size.width, size.height)
 
@@ -236,34 +267,41 @@ class SessionScreen(Screen["ev.Summary"]):
             return
         self.view = new
         if old is None or new.state != old.state or new.small_rest != old.small_rest:
-            # touch classes only on a change: each change restyles the whole screen
-            wanted = {f"-{new.state}"} | ({"-relax"} if new.small_rest else set())
-            stale = [c for c in _STATE_CLASSES if c not in wanted and self.has_class(c)]
-            if stale:
-                self.remove_class(*stale)
-            missing = [c for c in wanted if not self.has_class(c)]
-            if missing:
-                self.add_class(*missing)
+            # touch classes only on a change: each change restyles the widget
+            kind = kind_classes(new.state, new.small_rest)
+            for widget in self._kinds:
+                if " ".join(sorted(widget.classes)) != " ".join(sorted(kind.split())):
+                    widget.set_classes(kind)
             hint = _hint(new, app_of(self).keymap)
-            self._hint.update(hint)
-            _show(self._hint, bool(hint))
-            if self.is_attached:
+            if old is None or hint != _hint(old, app_of(self).keymap):
+                self._hint.update(hint)
+                _show(self._hint, bool(hint))
+            # the keys shown change only with pause / resume and open segments (d Done);
+            # a new set of keys rebuilds the whole footer
+            if self.is_attached and (old is None or _keys_state(new) != _keys_state(old)):
                 self.refresh_bindings()
         self._top.show(new.state_word, new.exercise, new.detail)
         if old is None or new.instruction != old.instruction:
-            self._band.update(new.instruction)
+            self._band.update(new.instruction, layout=False)  # its size is the CSS's
         if old is None or new.clock != old.clock:
             self._countdown.update(new.clock)
         if old is None or new.breath != old.breath:
             self._breath.breath = new.breath
             _show(self._breath, new.breath is not None)
         if old is None or new.next_up != old.next_up:
-            self._next_up.update(new.next_up)
-            _show(self._next_up, bool(new.next_up))
+            # the row stays (blank in work), so a new line lays the screen out again only
+            # when it needs another number of rows
+            rows = self._rows(new.next_up)
+            self._next_up.update(new.next_up, layout=False)
+            if rows != self._next_up_rows:
+                _measure_again(self._next_up)
+            self._next_up_rows = rows
         if old is None or new.steps != old.steps or new.caution != old.caution:
             self._steps.update("\n".join(f"{i}. {s}" for i, s in enumerate(new.steps, 1)))
             self._caution.update(f"Caution: {new.caution}" if new.caution else "")
             _show(self._caution, bool(new.caution))
+            _measure_again(self._steps)  # another exercise: other lines
+            _measure_again(self._caution)
         if old is None or new.progress != old.progress or new.time_left != old.time_left:
             self._progress.show(new.progress, new.time_left)
 
@@ -284,38 +322,35 @@ class SessionScreen(Screen["ev.Summary"]):
         self._show_notices()
 
     def _bell_wanted(self) -> bool:
-        """The terminal bell stands in for sound when it is muted here or cannot play.
-        With sound off (--no-sound) the session stays silent."""
-        if not self.sound:
+        """The terminal bell at each change of segment in place of sound when no player
+        works (`[sound] bell = true` rings it as well: the audio listener does that).
+        Muted (here, `[sound] mute`, --no-sound) is silent."""
+        if not self.sound or self.muted:
             return False
-        if self.muted:
-            return True
         audio = self._audio()
-        return audio is None or audio.backend is None
+        if audio is None:
+            return True
+        if audio.settings.mute or audio.settings.backend == "none":
+            return False
+        return audio.backend is None
 
     def _history_lines(self) -> list[str]:
         """What the history recorder saved, for the summary ("Saved to history ...")."""
-        history = self.session.history if self.session is not None else None
-        if history is None:
-            return []
-        try:
-            info = history.describe()
-        except Exception:  # a listener must never break the summary
-            return []
-        if info.saved:
-            count = info.exercises
-            where = f" ({info.path})" if info.path else ""
-            noun = "exercise" if count == 1 else "exercises"
-            return [f"Saved to history: {count} {noun}, {info.status}{where}"]
-        return []
+        line = self.session.saved_to_history() if self.session is not None else None
+        return [line] if line else []
 
     def _audio(self) -> AudioListener | None:
         return self.session.audio if self.session is not None else None
 
     def _show_notices(self) -> None:
         notices = list(self.session.notices) if self.session is not None else []
+        width = self.app.size.width
         for notice in notices[self.notices_shown :]:
-            self.notify(one_line(notice, max(24, self.app.size.width * 7 // 10 - 6)), timeout=6)
+            # whole (wrapped) from 80 columns; one short line in a smaller pane, where a
+            # longer toast would cover the session (the summary lists every notice in full)
+            short = one_line(notice, max(24, width * 7 // 10 - 6))
+            text = " ".join(notice.split()) if width >= 80 else short
+            self.notify(text, timeout=6)
         self.notices_shown = len(notices)
 
     def _finish(self, summary: ev.Summary, message: str) -> None:
@@ -416,7 +451,7 @@ class SessionScreen(Screen["ev.Summary"]):
         if audio is not None and audio.muted != muted:
             audio.toggle_mute()
         self.muted = muted
-        self.notify("Sound off: the terminal bell marks each change" if muted else "Sound on")
+        self.notify("Sound off" if muted else "Sound on")
         self.refresh_bindings()
 
     def action_pain(self) -> None:
@@ -426,23 +461,38 @@ class SessionScreen(Screen["ev.Summary"]):
         if self.summary is not None or self.session is None:
             self.app.exit()
             return
-        running = self.session.engine.state in ("running", "waiting")
-        if running:
-            self._control(lambda s, now: s.toggle_pause(now))
+        self.open_modal(QuitConfirm(), self._after_confirm)
+
+    def open_modal(
+        self, modal: Screen[ModalResult], then: Callable[[ModalResult | None], object] | None = None
+    ) -> None:
+        """Show `modal` over the session: a running session pauses while it is open and goes
+        on when it closes (unless `then`, called with the modal's result, ended it)."""
+        running = self.session is not None and self.session.engine.state in (
+            "running",
+            "waiting",
+        )
+        if running and self.summary is None:
+            self._control(lambda s, now: s.pause(now))
         self._paused_for_modal = running
-        self.app.push_screen(QuitConfirm(), self._after_confirm)
+
+        def closed(result: ModalResult | None) -> None:
+            try:
+                if then is not None:
+                    then(result)
+            finally:
+                paused_here, self._paused_for_modal = self._paused_for_modal, False
+                engine = self.session.engine if self.session is not None else None
+                if paused_here and self.summary is None and engine and engine.state == "paused":
+                    self._control(lambda s, now: s.resume(now))
+                self.refresh_bindings()
+
+        self.app.push_screen(modal, closed)
 
     def _after_confirm(self, choice: str | None) -> None:
         if choice in ("summary", "quit"):
             self.quit_requested = choice == "quit"
             self._control(lambda s, now: s.stop(now))
-        elif (
-            self._paused_for_modal
-            and self.session is not None
-            and self.session.engine.state == "paused"
-        ):
-            self._control(lambda s, now: s.toggle_pause(now))
-        self._paused_for_modal = False
 
     def on_unmount(self) -> None:
         if self.summary is None and self.session is not None:
@@ -452,10 +502,24 @@ class SessionScreen(Screen["ev.Summary"]):
                 self.session.close()
 
 
+def _measure_again(widget: Widget) -> None:
+    """Lay `widget` out again for new content of another height. Textual counts a layout
+    request only when none is pending, and the parent's arrangement cache goes by that
+    count, so a request made while one is pending could keep the old height (an extra or
+    a missing row until the next layout); the count is raised here in any case."""
+    widget.refresh(layout=True)
+    widget._layout_updates += 1
+
+
 def _show(widget: Widget, shown: bool) -> None:
     """Set display only on a change: setting it at all asks for a new layout."""
     if widget.display != shown:
         widget.display = shown
+
+
+def _keys_state(view: SessionView) -> tuple[bool, bool]:
+    """What the footer's keys depend on (check_action): paused, and an open segment."""
+    return view.state == "paused", view.counting_up
 
 
 def _hint(view: SessionView, keymap: Keymap) -> str:

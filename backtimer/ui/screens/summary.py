@@ -97,6 +97,7 @@ class SummaryScreen(Screen[str]):
 
     CSS_PATH = "summary.tcss"
     BINDINGS = bindings(SUMMARY_KEYS)  # type: ignore[assignment]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
 
     def __init__(self, summary: Summary, *, message: str = "", notices: tuple[str, ...] = ()):
         super().__init__()

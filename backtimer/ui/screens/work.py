@@ -74,7 +74,7 @@ class WorkScreen(Screen[None]):
 
     CSS_PATH = "work.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (64, "-wide")]  # noqa: RUF012
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-tiny"), (16, "-short"), (22, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("s", "start", "Start break"),
         Binding("z", "snooze", "Snooze"),
@@ -82,6 +82,8 @@ class WorkScreen(Screen[None]):
         Binding("o", "other", "Other routine"),
         Binding("q,escape", "leave", "Quit"),
     ]
+    # the keys a small footer keeps, most important first (KeysFooter)
+    FOOTER_KEEP = ("start", "snooze", "skip", "other", "leave")
 
     def __init__(
         self,
@@ -165,13 +167,17 @@ class WorkScreen(Screen[None]):
         tick = mode.tick(self.reading())
         if tick.alert:
             self._alert()
-        self._show_messages()
         self._show(tick)
+        self._show_messages()
 
     def _show_messages(self) -> None:
         if self.mode is None:
             return
+        reminder = self.query_one("#reminder")
+        shown = str(self.query_one("#reminder-text", Label).content) if reminder.display else ""
         for m in self.mode.take_messages():
+            if shown and m.text in shown:
+                continue  # the reminder on the screen says it already; a toast would cover it
             if m.title is not None:
                 self.notify(m.text, title=m.title, severity=m.severity, timeout=m.timeout)
             elif m.timeout is not None:

@@ -1,17 +1,47 @@
-"""The key footer: Textual's Footer, made to fit half-width terminals.
+"""The key footer: Textual's Footer, made to fit small terminals.
 
 Below `WIDE` columns it drops the command palette's key from the right-hand side (ctrl+p
-still works, and `?` lists every key) and uses Footer's compact spacing, so that a
-screen's own keys stay readable: at 50 columns the session's footer shows
-"space Pause n Next p Back ! It hurts q Quit ? Help" in full.
+still works, and `?` lists every key) and uses Footer's compact spacing. Whatever the
+width, it shows only the keys that fit whole, never a key cut mid-word: a screen names
+the actions that matter most in `FOOTER_KEEP` (most important first), and the footer keeps
+as many of those as fit, then the others in their order. At 40 columns the session's
+footer reads "space Pause n Next ! It hurts q Quit"; every key still works, and `?`
+lists them all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
+from rich.cells import cell_len
 from textual import events
+from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 WIDE = 70
+
+
+def key_width(key: FooterKey, compact: bool) -> int:
+    """Cells the key takes in the footer, with the space after it."""
+    text = cell_len(key.key_display) + (cell_len(key.description) + 1 if key.description else 0)
+    return text + 1 if compact else text + 2  # compact: a margin of 1; else padding 1 + 1
+
+
+def fitting(keys: Sequence[FooterKey], width: int, keep: Iterable[str], compact: bool) -> list[int]:
+    """Indexes of the keys to show in `width` cells: those whose action is in `keep` first
+    (in that order), then the rest from the left, each only if it still fits whole."""
+    rank = {action: i for i, action in enumerate(keep)}
+    order = sorted(range(len(keys)), key=lambda i: (rank.get(keys[i].action, len(rank)), i))
+    chosen: list[int] = []
+    used = 0
+    for i in order:
+        need = key_width(keys[i], compact)
+        if used + need - (1 if compact else 0) <= width:  # the last key's margin may hang out
+            chosen.append(i)
+            used += need
+    return sorted(chosen)
 
 
 class KeysFooter(Footer):
@@ -19,13 +49,33 @@ class KeysFooter(Footer):
         """`palette`: show the command palette's key when the terminal is wide enough."""
         super().__init__(show_command_palette=palette)
         self.palette = palette
-        self._narrow: bool | None = None
+        self._width: int | None = None
+        self._composed: tuple[int, bool, bool] | None = None  # width, compact, palette
+
+    def compose(self) -> ComposeResult:
+        made = list(super().compose())
+        keys = [w for w in made if isinstance(w, FooterKey) and "-command-palette" not in w.classes]
+        others: list[Widget] = [w for w in made if w not in keys]
+        width = self._width or self.app.size.width
+        if others:  # the palette's key, docked right
+            width -= sum(key_width(w, False) for w in others if isinstance(w, FooterKey))
+        keep = getattr(self.screen, "FOOTER_KEEP", ())
+        shown = set(fitting(keys, width, keep, self.compact))
+        self._composed = (
+            self._width or self.app.size.width,
+            self.compact,
+            self.show_command_palette,
+        )
+        yield from (key for i, key in enumerate(keys) if i in shown)
+        yield from others
 
     def on_resize(self, event: events.Resize) -> None:
-        narrow = event.size.width < WIDE
-        if narrow == self._narrow:
+        width = event.size.width
+        if width == self._width:
             return
-        self._narrow = narrow
+        self._width = width
+        narrow = width < WIDE
         self.compact = narrow
         self.show_command_palette = self.palette and not narrow
-        self.refresh(recompose=True)
+        if self._composed != (width, self.compact, self.show_command_palette):
+            self.refresh(recompose=True)  # (a rebuild shows an empty footer for a frame)

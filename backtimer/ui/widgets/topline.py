@@ -40,8 +40,10 @@ class TopLine(Widget):
     exercise: reactive[str] = reactive("")
     detail: reactive[str] = reactive("")
 
-    def __init__(self, exercise: str = "", *, id: str | None = None) -> None:
-        super().__init__(id=id)
+    def __init__(
+        self, exercise: str = "", *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
         self.set_reactive(TopLine.exercise, exercise)
 
     def show(self, state_word: str, exercise: str, detail: str) -> None:
