@@ -17,13 +17,52 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 def test_every_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run(["work", "--every", "5m"], capsys)
     assert code == 2
-    assert err == "backtimer: --every: expected a duration between 10m and 4h\n"
+    assert err == 'backtimer: --every: expected a duration between 10m and 4h, got "5m"\n'
 
 
 def test_every_not_a_duration(capsys: pytest.CaptureFixture[str]) -> None:
     code, err = run(["work", "--every", "soon"], capsys)
     assert code == 2
-    assert err == 'backtimer: --every: expected a duration such as "45m" or "2h", got "soon"\n'
+    assert err == 'backtimer: --every: expected a duration such as 90, "45m" or "2h", got "soon"\n'
+
+
+@pytest.mark.parametrize(
+    ("argv", "config", "message"),
+    [
+        (["--snooze", "0s"], 'snooze = "0s"', 'expected a duration between 1m and 2h, got "0s"'),
+        (["--snooze", "3h"], 'snooze = "3h"', 'expected a duration between 1m and 2h, got "3h"'),
+        (["--every", "5h"], 'every = "5h"', 'expected a duration between 10m and 4h, got "5h"'),
+        (["--hours", "25:00-26:00"], 'hours = "25:00-26:00"', "expected a time range"),
+        (["--days", "someday"], 'days = "someday"', "expected day names mon..sun"),
+        (["--notify", "pigeon"], 'notify = "pigeon"', "expected one of"),
+    ],
+)
+def test_options_are_checked_exactly_like_their_config_keys(
+    argv: list[str],
+    config: str,
+    message: str,
+    isolated_dirs: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, err = run(["work", *argv], capsys)
+    assert code == 2
+    option = argv[0]
+    assert err.startswith(f"backtimer: {option}: {message}"), err
+    path = isolated_dirs / "config" / "config.toml"
+    path.write_text(f"[breaks]\n{config}\n")
+    code, err = run(["work"], capsys)
+    assert code == 2
+    key = option[2:]
+    assert err.startswith(f"backtimer: {path}: [breaks] {key}: {message}"), err
+
+
+def test_first_is_range_checked(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = run(["work", "--first", "1s"], capsys)
+    assert code == 2
+    assert err == "backtimer: --first: expected a duration between 10s and 2h, got '1s'\n"
+    code, err = run(["work", "--every", "30m", "--first", "45m"], capsys)
+    assert code == 2
+    assert "between 10s and 30m" in err
 
 
 def test_unknown_routine_to_offer(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import stat
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,14 @@ from backtimer.files import write_atomic
 
 STATE_KEY = "breaks.state"
 STATE_FILE = "breaks-state.json"
+MAX_STATE = 64 * 1024  # a saved schedule is about 1 KiB; anything much larger is damage
+
+
+def one_line(text: str, limit: int = 120) -> str:
+    """Text from a damaged file, safe for one line of a terminal: control characters shown
+    as \\xNN, cut at `limit`."""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def state_file() -> Path:
@@ -40,6 +50,7 @@ class BreakStore:
 
     def __init__(self, *, use_history: bool = True, create: bool = True) -> None:
         self.notice: str | None = None
+        self.offered: tuple[str, str] | None = None  # (id, name) saved by the running app
         self._store: Any = None
         self._json = state_file()
         if use_history:
@@ -74,31 +85,52 @@ class BreakStore:
         ]
         if not found:
             return None, None
-        return max(found, key=lambda pair: pair[0].last_seen)
+        state, settings, offered = max(found, key=lambda saved: saved[0].last_seen)
+        self.offered = offered
+        return state, settings
 
-    def _parse(self, text: str | None) -> tuple[BreakState, BreakSettings | None] | None:
+    def _parse(
+        self, text: str | None
+    ) -> tuple[BreakState, BreakSettings | None, tuple[str, str] | None] | None:
         if text is None:
             return None
         try:
+            if len(text) > MAX_STATE:
+                raise ValueError(f"over {MAX_STATE // 1024} KiB")
             data = json.loads(text)
             if not isinstance(data, dict) or not isinstance(data.get("state"), dict):
                 raise TypeError("not a saved schedule")
             state = BreakState.from_dict(data["state"])
-        except (ValueError, TypeError, KeyError) as exc:
-            self.notice = f"breaks: ignoring a damaged saved schedule ({exc}); starting afresh"
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            why = one_line(str(exc) or type(exc).__name__)
+            self.notice = f"breaks: ignoring a damaged saved schedule ({why}); starting afresh"
             return None
         settings = None
         if isinstance(data.get("settings"), dict):
             try:
                 settings = settings_from_dict(data["settings"])
-            except (ValueError, TypeError, KeyError, IndexError):
+            except (ValueError, TypeError, KeyError, IndexError, RecursionError):
                 settings = None
-        return state, settings
+        offered = None
+        raw = data.get("offered")
+        if isinstance(raw, dict):
+            rid, name = raw.get("id"), raw.get("name")
+            if isinstance(rid, str) and isinstance(name, str) and len(rid + name) <= 1000:
+                offered = (rid, name)
+        return state, settings, offered
 
-    def save(self, state: BreakState, settings: BreakSettings | None = None) -> None:
+    def save(
+        self,
+        state: BreakState,
+        settings: BreakSettings | None = None,
+        offered: tuple[str, str] | None = None,
+    ) -> None:
+        """offered: (id, name) of the routine the next break offers, for `status --json`."""
         payload: dict[str, object] = {"state": state.to_dict()}
         if settings is not None:
             payload["settings"] = settings_to_dict(settings)
+        if offered is not None:
+            payload["offered"] = {"id": offered[0], "name": offered[1]}
         text = json.dumps(payload, sort_keys=True)
         if self._store is not None:
             try:
@@ -139,18 +171,33 @@ class BreakStore:
         try:
             value: str | None = self._store.get_state(STATE_KEY)
         except Exception as exc:
-            self.notice = f"breaks: could not read the schedule from history: {exc}"
+            self.notice = f"breaks: could not read the schedule from history: {one_line(str(exc))}"
+            return None
+        if value is not None and not isinstance(value, str):
             return None
         return value
 
     def _read_file(self) -> str | None:
+        """The file copy, read only when it is a regular file, at most MAX_STATE + 1 bytes
+        (so a FIFO or a huge file never hangs or fills memory)."""
         try:
-            return self._json.read_text(encoding="utf-8")
+            fd = os.open(self._json, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError) as exc:
-            self.notice = f"breaks: cannot read {self._json}: {exc}"
+        except OSError as exc:
+            self.notice = f"breaks: cannot read {self._json}: {exc.strerror or exc}"
             return None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                self.notice = f"breaks: {self._json} is not a regular file; starting afresh"
+                return None
+            raw = os.read(fd, MAX_STATE + 1)
+            return raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.notice = f"breaks: cannot read {self._json}: {one_line(str(exc))}"
+            return None
+        finally:
+            os.close(fd)
 
     def _close_history(self) -> None:
         if self._store is not None:

@@ -5,6 +5,7 @@ for shell prompts and tmux status bars; fast: no Textual, no routine loading).""
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import timedelta
 from typing import Any
 
@@ -36,9 +37,15 @@ def register(sub: Any) -> None:
     )
     work.add_argument("--hours", metavar="HH:MM-HH:MM", help='working hours, or "any"')
     work.add_argument(
-        "--notify",
-        choices=("auto", "notify-send", "osc9", "osc777", "bell", "off"),
-        help="how to show the desktop notification",
+        "--days", metavar="DAYS", help='working days, e.g. "mon-fri" or "mon,wed,fri" or "every day"'
+    )
+    work.add_argument(
+        "--first",
+        metavar="DURATION",
+        help='the first break after this long (e.g. "30s" to try it), then the normal interval',
+    )
+    work.add_argument(
+        "--notify", metavar="HOW", help="auto, notify-send, osc9, osc777, bell or off"
     )
     work.set_defaults(handler=run_work)
 
@@ -46,46 +53,28 @@ def register(sub: Any) -> None:
         "status",
         help="one line for prompts and tmux: 'break in 1h12m', 'break due', 'off hours'",
     )
+    status.add_argument(
+        "--json", action="store_true", help="the state as JSON for scripts (docs/breaks.md)"
+    )
     status.set_defaults(handler=run_status)
 
 
-def load_settings(args: argparse.Namespace | None = None) -> Any:
-    """BreakSettings from config.toml and the flags. Raises UserError with the field."""
-    from backtimer.breaks.settings import break_settings, override, parse_hours
-    from backtimer.config import ConfigError, load_config
-    from backtimer.routine.durations import parse_duration
+OPTIONS = ("every", "snooze", "hours", "days", "notify")
 
+
+def load_settings(args: argparse.Namespace | None = None) -> Any:
+    """BreakSettings from config.toml and the options, each option checked exactly like
+    its config key. Raises UserError naming the field or the option."""
+    from backtimer.breaks.settings import break_settings
+    from backtimer.config import ConfigError, load_config
+
+    options: dict[str, Any] = {}
+    if args is not None:
+        options = {key: getattr(args, key, None) for key in OPTIONS}
+        if getattr(args, "routine", None):
+            options["routines"] = list(args.routine)
     try:
-        settings = break_settings(load_config())
-    except ConfigError as exc:
-        raise UserError(str(exc), 2) from None
-    if args is None:
-        return settings
-    changes: dict[str, Any] = {}
-    for flag in ("every", "snooze"):
-        raw = getattr(args, flag, None)
-        if raw is None:
-            continue
-        try:
-            changes[flag] = parse_duration(raw)
-        except ValueError:
-            message = f'--{flag}: expected a duration such as "45m" or "2h", got "{raw}"'
-            raise UserError(message, 2) from None
-    if getattr(args, "hours", None) is not None:
-        try:
-            changes["hours"] = parse_hours(args.hours)
-        except ValueError:
-            raise UserError(
-                f'--hours: expected a range such as "09:00-18:00" or "any", got "{args.hours}"', 2
-            ) from None
-    if getattr(args, "routine", None):
-        changes["routines"] = tuple(args.routine)
-    if getattr(args, "notify", None):
-        changes["notify"] = args.notify
-    if "every" in changes and "snooze" not in changes:
-        changes["snooze"] = min(settings.snooze, changes["every"])
-    try:
-        return override(settings, **changes)
+        return break_settings(load_config(), options=options)
     except ConfigError as exc:
         raise UserError(str(exc), 2) from None
 
@@ -104,11 +93,31 @@ def check_routines(settings: Any) -> None:
 
 
 def run_work(args: argparse.Namespace) -> int:
-    settings = load_settings(args)
-    check_routines(settings)
-    from backtimer.ui.screens.work import launch_work
+    from backtimer.breaks.lock import AlreadyRunning, WorkLock
+    from backtimer.breaks.settings import first_delay
+    from backtimer.config import ConfigError
 
-    return int(launch_work(settings, no_sound=bool(args.no_sound)))
+    settings = load_settings(args)
+    first = None
+    if getattr(args, "first", None) is not None:
+        try:
+            first = first_delay(args.first, settings)
+        except ConfigError as exc:
+            raise UserError(str(exc), 2) from None
+    check_routines(settings)
+    lock = WorkLock()
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        raise UserError(str(exc), 1) from None
+    except OSError as exc:
+        raise UserError(f"work mode: cannot lock {lock.path}: {exc.strerror or exc}", 1) from None
+    try:
+        from backtimer.ui.screens.work import launch_work
+
+        return int(launch_work(settings, no_sound=bool(args.no_sound), first=first))
+    finally:
+        lock.release()
 
 
 def check_config() -> None:
@@ -121,11 +130,12 @@ def check_config() -> None:
         load_settings()
 
 
-def status_line() -> str:
-    """The text `backtimer status` prints. Reads the saved schedule and the settings the
-    running app saved with it (no routines, no Textual); config.toml only to check it."""
+def saved_status() -> tuple[Any, Any, Any, Any, Any]:
+    """(scheduler, tick, state, offered, notice) from the saved schedule; scheduler None
+    when work mode is off. Reads no routines and no Textual; config.toml only when the
+    running app did not save its settings."""
     from backtimer.breaks.clock import local_tz, reading
-    from backtimer.breaks.scheduler import Scheduler, status_text
+    from backtimer.breaks.scheduler import Scheduler
     from backtimer.breaks.state import BreakStore
 
     store = BreakStore(use_history=False)  # the file copy: no database to open
@@ -138,14 +148,65 @@ def status_line() -> str:
             store.close()
     now = reading()
     if state is None or now.wall - state.last_seen > timedelta(seconds=STALE):
-        return "work mode off"
+        return None, None, None, None, store.notice
     if settings is None:
         settings = load_settings()
     scheduler = Scheduler(settings, local_tz(), state)
-    return status_text(scheduler.peek(now), state)
+    tick = scheduler.peek(now)
+    return scheduler, tick, state, store.offered, scheduler.notice or store.notice
+
+
+def status_line() -> str:
+    """The text `backtimer status` prints."""
+    from backtimer.breaks.clock import reading
+    from backtimer.breaks.scheduler import status_text
+
+    scheduler, tick, state, _, _ = saved_status()
+    if scheduler is None:
+        return "work mode off"
+    return str(status_text(tick, state, reading().wall, scheduler.tz))
+
+
+def status_json() -> str:
+    """The JSON `backtimer status --json` prints (docs/breaks.md)."""
+    import json
+
+    from backtimer.breaks.report import off_report, report
+
+    scheduler, tick, state, offered, _ = saved_status()
+    if scheduler is None:
+        return json.dumps(off_report())
+    return json.dumps(report(tick, state, scheduler.tz, offered))
 
 
 def run_status(args: argparse.Namespace) -> int:
-    check_config()  # else a broken file reads as "work mode off"
-    print(status_line())
-    return 0
+    """Never a traceback: tmux runs this every few seconds, so a problem is also one
+    short line on stdout, where the status bar shows it."""
+    as_json = bool(getattr(args, "json", False))
+    try:
+        check_config()  # else a broken file reads as "work mode off"
+        print(status_json() if as_json else status_line())
+        return 0
+    except UserError as exc:
+        code, message = exc.code, str(exc)
+    except Exception as exc:  # a bug or a damaged file: still one line, never a traceback
+        code, message = 1, f"status failed: {type(exc).__name__}: {exc}"
+    from backtimer.breaks.state import one_line
+
+    print(f"backtimer: {one_line(message, 400)}", file=sys.stderr)
+    if as_json:
+        import json
+
+        print(json.dumps({"state": "error", "error": one_line(message, 400)}))
+    else:
+        print(f"backtimer: {_status_problem(message)}")
+    return code
+
+
+def _status_problem(message: str) -> str:
+    """A few words for a status bar: "config.toml error", else the start of the message."""
+    from backtimer.breaks.state import one_line
+
+    if "config.toml" in message:
+        return "config.toml error (run backtimer status)"
+    return one_line(message, 40)

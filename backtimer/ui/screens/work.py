@@ -166,6 +166,7 @@ class WorkScreen(Screen[None]):
         choices: Callable[[], list[tuple[str, str]]] | None = None,
         sound: bool | None = None,
         exit_on_leave: bool = False,
+        first: float | None = None,
     ) -> None:
         super().__init__()
         self._settings = settings
@@ -177,6 +178,7 @@ class WorkScreen(Screen[None]):
         self.choices = choices or _routine_choices
         self.sound = sound
         self.exit_on_leave = exit_on_leave
+        self.first = first
         self.scheduler: Scheduler | None = None
         self.tick_result: Tick | None = None
         self._names: dict[str, str] = {}  # routine ref -> "Name · 3 min"
@@ -214,7 +216,7 @@ class WorkScreen(Screen[None]):
         if self.store is None:
             self.store = BreakStore()
         state, _ = self.store.load_with_settings()
-        self.scheduler = Scheduler(settings, tz, state)
+        self.scheduler = Scheduler(settings, tz, state, first=self.first)
         if self.notifier is None:
             self.notifier = Notifier(settings.notify, _terminal_writer(self))
         if self.sound is None:
@@ -580,6 +582,7 @@ def launch_work(
     *,
     no_sound: bool = False,
     reading: Callable[[], Reading] | None = None,
+    first: float | None = None,
 ) -> int:
     """`backtimer work`. Raises UserError for a bad [keys] table."""
     from backtimer.cli.main import UserError  # noqa: PLC0415
@@ -591,7 +594,9 @@ def launch_work(
         raise UserError(str(exc), 1) from None
 
     def make() -> WorkScreen:
-        return WorkScreen(settings, reading=reading, sound=not no_sound, exit_on_leave=True)
+        return WorkScreen(
+            settings, reading=reading, sound=not no_sound, exit_on_leave=True, first=first
+        )
 
     app = WorkApp(make, sound=not no_sound, keymap=keymap)
     return int(app.run() or 0)
