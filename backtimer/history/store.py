@@ -27,9 +27,10 @@ from typing import Any
 
 from backtimer import paths
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BREAK_KINDS = ("due", "started", "snoozed", "skipped", "natural")
-FINAL_STATUSES = ("completed", "stopped", "pain", "interrupted")
+# partial: ran to its end with at least one exercise skipped
+FINAL_STATUSES = ("completed", "partial", "stopped", "pain", "interrupted")
 
 _SCHEMA_V1 = (
     """CREATE TABLE sessions (
@@ -96,8 +97,37 @@ _SCHEMA_V1 = (
     )""",
 )
 
+# Version 2: sessions may be "partial". SQLite cannot change a CHECK constraint, so the
+# table is rebuilt (https://sqlite.org/lang_altertable.html, "other kinds of table schema
+# changes"), with foreign keys off for the copy; the rows keep their ids.
+_SCHEMA_V2 = (
+    """CREATE TABLE sessions_v2 (
+        id INTEGER PRIMARY KEY,
+        routine_id TEXT NOT NULL,
+        routine_name TEXT NOT NULL,
+        source_hash TEXT NOT NULL DEFAULT '',
+        started_at TEXT NOT NULL,
+        local_day TEXT NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL DEFAULT 'running' CHECK (status IN
+            ('running', 'completed', 'partial', 'stopped', 'pain', 'interrupted')),
+        planned_seconds REAL NOT NULL DEFAULT 0,
+        worked_seconds REAL NOT NULL DEFAULT 0,
+        duration_seconds REAL NOT NULL DEFAULT 0,
+        paused_seconds REAL NOT NULL DEFAULT 0,
+        exercises_planned INTEGER NOT NULL DEFAULT 0,
+        pid INTEGER
+    )""",
+    "INSERT INTO sessions_v2 SELECT * FROM sessions",
+    "DROP TABLE sessions",
+    "ALTER TABLE sessions_v2 RENAME TO sessions",
+    "CREATE INDEX sessions_started ON sessions (started_at)",
+    "CREATE INDEX sessions_routine ON sessions (routine_id, started_at)",
+    "CREATE INDEX sessions_days ON sessions (status, local_day)",
+)
+
 # MIGRATIONS[n] takes the schema from user_version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _SCHEMA_V2)
 
 
 class StoreError(Exception):
@@ -255,12 +285,23 @@ class Store:
             return list(self.conn.execute(sql, params))
 
     def _migrate(self) -> None:
-        with self.transaction() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            for step in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[step]:
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # Rebuilding a table that others reference needs foreign keys off (outside the
+        # transaction: the pragma is a no-op inside one); checked before the commit.
+        with self._errors():
+            self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.transaction() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[step]:
+                        conn.execute(statement)
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise sqlite3.IntegrityError(f"foreign keys broken by the upgrade: {broken[:3]}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            with self._errors():
+                self.conn.execute("PRAGMA foreign_keys = ON")
 
     def _close_orphans(self) -> None:
         """Mark sessions left "running" by a process that is gone as interrupted."""
