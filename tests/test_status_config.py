@@ -9,7 +9,6 @@ import pytest
 
 from backtimer.cli.main import main
 
-
 # tmux shows stdout only: a broken config is visible in the status bar too.
 STATUS_BAR_LINE = "backtimer: config.toml error (run backtimer status)\n"
 

@@ -19,7 +19,9 @@ class PauseError(ValueError):
     """str() is the one-line message for the person."""
 
 
-def pause_end(text: str, now: datetime, tz: tzinfo, settings: BreakSettings) -> tuple[datetime, bool]:
+def pause_end(
+    text: str, now: datetime, tz: tzinfo, settings: BreakSettings
+) -> tuple[datetime, bool]:
     """(when the pause ends, whether that is a wall-clock time). A length ("30m", "1h30m",
     1 minute to 24 hours) is elapsed time; "until 14:30" is the next 14:30 on the local
     clock; "tomorrow" is when working hours begin after today. Raises PauseError."""
@@ -41,9 +43,9 @@ def pause_end(text: str, now: datetime, tz: tzinfo, settings: BreakSettings) -> 
             end = datetime.combine(local.date() + timedelta(days=1), time(hour, minute), tzinfo=tz)
         return end, True
     if words.startswith("until "):
-        raise PauseError(f"pause: expected a time such as \"until 14:30\", got {text!r}")
+        raise PauseError(f'pause: expected a time such as "until 14:30", got {text!r}')
     if re.fullmatch(r"[\d.]+", words):  # a bare number: seconds? minutes? say which
-        raise PauseError(f"pause: give a unit, for example \"{words}m\"; expected {EXAMPLES}")
+        raise PauseError(f'pause: give a unit, for example "{words}m"; expected {EXAMPLES}')
     try:
         seconds = parse_duration(words)
     except ValueError:

@@ -249,7 +249,8 @@ class Scheduler:
             if hold:  # quietly: no alert, no warning; offered after they are back
                 just = state.held != hold
                 state.held, state.warned = hold, True
-                return replace(base, mode=hold, held=hold, hold=just)
+                mode: Mode = "away" if hold == "away" else "meeting"
+                return replace(base, mode=mode, held=hold, hold=just)
         if remaining <= 0:
             alert = not state.alerted
             state.alerted = state.warned = True
@@ -259,11 +260,15 @@ class Scheduler:
             return replace(base, mode="away")
         if state.in_meeting:
             return replace(base, mode="meeting")
-        quiet = state.away_since is not None
-        if self.settings.warn > 0 and remaining <= self.settings.warn and not state.warned:
-            if not quiet:
-                state.warned = True
-                return replace(base, warn=True)
+        quiet = state.away_since is not None  # nobody there to read a warning
+        if (
+            self.settings.warn > 0
+            and remaining <= self.settings.warn
+            and not state.warned
+            and not quiet
+        ):
+            state.warned = True
+            return replace(base, warn=True)
         return base
 
     def peek(self, reading: Reading) -> Tick:
@@ -439,9 +444,7 @@ class Scheduler:
         state = self._require()
         if presence is None and self._peeking:
             return 0.0  # `status`: what the running app last knew stands
-        meeting = (
-            presence is not None and presence.meeting and self.settings.meetings == "hold"
-        )
+        meeting = presence is not None and presence.meeting and self.settings.meetings == "hold"
         if state.held == "meeting" and not meeting:
             self._offer_later(now)
         state.in_meeting = meeting

@@ -173,8 +173,6 @@ class BreakStore:
         except Exception as exc:
             self.notice = f"breaks: could not read the schedule from history: {one_line(str(exc))}"
             return None
-        if value is not None and not isinstance(value, str):
-            return None
         return value
 
     def _read_file(self) -> str | None:

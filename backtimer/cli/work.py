@@ -37,7 +37,9 @@ def register(sub: Any) -> None:
     )
     work.add_argument("--hours", metavar="HH:MM-HH:MM", help='working hours, or "any"')
     work.add_argument(
-        "--days", metavar="DAYS", help='working days, e.g. "mon-fri" or "mon,wed,fri" or "every day"'
+        "--days",
+        metavar="DAYS",
+        help='working days, e.g. "mon-fri" or "mon,wed,fri" or "every day"',
     )
     work.add_argument(
         "--first",

@@ -16,6 +16,7 @@ Times are stored as UTC text, "2026-11-22T08:30:00.000Z" (fixed width, so it sor
 from __future__ import annotations
 
 import json
+import math
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -152,6 +153,20 @@ def parse_utc(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
+def _maybe_utc(text: object) -> datetime | None:
+    """A stored time, or None when it is missing or not in the store's format."""
+    try:
+        return parse_utc(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return max(0.0, float(value))
+    return 0.0
+
+
 def local_day(moment: datetime) -> str:
     """The local calendar day of `moment` (naive = local), "2026-11-22": the day the person
     lived it, stored with each session so streaks do not depend on later time-zone moves."""
@@ -167,6 +182,15 @@ def local_day_bounds(day: date) -> tuple[str, str]:
     start = datetime.combine(day, time()).astimezone()
     end = datetime.combine(day + timedelta(days=1), time()).astimezone()
     return utc_text(start), utc_text(end)
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    id: int
+    routine_id: str
+    status: str  # "running" until it ends
+    worked_seconds: float
+    ended_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -297,7 +321,9 @@ class Store:
                         conn.execute(statement)
                 broken = conn.execute("PRAGMA foreign_key_check").fetchall()
                 if broken:
-                    raise sqlite3.IntegrityError(f"foreign keys broken by the upgrade: {broken[:3]}")
+                    raise sqlite3.IntegrityError(
+                        f"foreign keys broken by the upgrade: {broken[:3]}"
+                    )
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         finally:
             with self._errors():
@@ -505,6 +531,22 @@ class Store:
                 item["skipped"] = bool(item["skipped"])
                 out.append(item)
             return out
+
+    def sessions_after(self, after_id: int, limit: int = 50) -> list[SessionEnd]:
+        """Sessions with an id above `after_id`, oldest first: what work mode needs to
+        count a routine run elsewhere as a break (one indexed range read: cheap)."""
+        rows = self.query(
+            """SELECT id, routine_id, status, worked_seconds, ended_at FROM sessions
+               WHERE id > ? ORDER BY id LIMIT ?""",
+            (after_id, limit),
+        )
+        return [
+            SessionEnd(int(i), str(rid), str(st), _seconds(w), _maybe_utc(e))
+            for i, rid, st, w, e in rows
+        ]
+
+    def last_session_id(self) -> int:
+        return int(self.query("SELECT coalesce(max(id), 0) FROM sessions")[0][0])
 
     def completed_starts(self, routine_id: str) -> list[datetime]:
         rows = self.query(
