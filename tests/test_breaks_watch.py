@@ -27,26 +27,40 @@ class FakeIdle:
         self.polls = 0
         self.broken = False
 
-    def poll(self, now: float) -> IdleNow:
+    def poll(self, now: Reading) -> IdleNow:
         self.polls += 1
         if self.broken:
             raise OSError("the bus went away")
         return IdleNow(self.idle, self.locked)
 
 
+@dataclass(frozen=True)
+class MeetingNow:
+    in_meeting: bool
+
+
 class FakeMeetings:
+    """A meeting monitor: says what the test sets."""
+
     def __init__(self) -> None:
         self.on = False
 
-    def in_meeting(self, now: float) -> bool:
-        return self.on
+    def poll(self, now: Reading) -> MeetingNow:
+        return MeetingNow(self.on)
+
+
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def at(mono: float) -> Reading:
+    return Reading(T0 + timedelta(seconds=mono), mono)
 
 
 def test_sources_are_polled_at_most_every_few_seconds() -> None:
     idle = FakeIdle()
     watch = PresenceWatch(idle, FakeMeetings(), poll=5.0)
     for second in range(60):
-        watch.presence(100.0 + second)
+        watch.presence(at(100.0 + second))
     assert idle.polls == 12
 
 
@@ -54,8 +68,8 @@ def test_between_polls_the_idle_time_grows_with_the_clock() -> None:
     idle = FakeIdle()
     idle.idle = 100.0
     watch = PresenceWatch(idle, poll=5.0)
-    assert watch.presence(10.0).idle == 100.0  # type: ignore[union-attr]
-    presence = watch.presence(13.0)
+    assert watch.presence(at(10.0)).idle == 100.0  # type: ignore[union-attr]
+    presence = watch.presence(at(13.0))
     assert presence is not None and presence.idle == 103.0
 
 
@@ -65,34 +79,33 @@ def test_a_failing_source_is_silent_with_one_notice() -> None:
     meetings = FakeMeetings()
     meetings.on = True
     watch = PresenceWatch(idle, meetings, poll=1.0)
-    presence = watch.presence(0.0)
+    presence = watch.presence(at(0.0))
     assert presence is not None
     assert presence.idle is None and presence.meeting
     assert watch.notice is not None and "the bus went away" in watch.notice
     watch.notice = None
-    watch.presence(5.0)
+    watch.presence(at(5.0))
     assert watch.notice is None  # said once
 
 
 def test_no_sources_means_nothing_is_known() -> None:
-    assert PresenceWatch().presence(0.0) is None
+    assert PresenceWatch().presence(at(0.0)) is None
 
 
 def test_a_locked_screen_through_the_watch_becomes_an_away_break() -> None:
     idle = FakeIdle()
     watch = PresenceWatch(idle, poll=5.0)
-    start = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # Monday 10:30 in Berlin
     sched = Scheduler(BreakSettings(break_length=300.0), UTC)
     mono = 0.0
-    sched.check(Reading(start, mono), watch.presence(mono))
+    sched.check(at(mono), watch.presence(at(mono)))
     idle.locked = True
     for _ in range(10 * 60):
         mono += 1.0
-        tick = sched.check(Reading(start + timedelta(seconds=mono), mono), watch.presence(mono))
+        tick = sched.check(at(mono), watch.presence(at(mono)))
     assert tick.mode == "away"
     idle.locked = False
     mono += 5.0
-    back = sched.check(Reading(start + timedelta(seconds=mono), mono), watch.presence(mono))
+    back = sched.check(at(mono), watch.presence(at(mono)))
     assert back.natural_kind == "away"
     assert back.natural_break >= 600.0
 

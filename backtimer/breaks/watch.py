@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from backtimer.breaks.model import Presence
+from backtimer.breaks.model import Presence, Reading
 
 POLL = 5.0  # seconds between looks at the idle and meeting sources
 HISTORY_POLL = 30.0  # seconds between looks at the history for routines run elsewhere
@@ -32,16 +32,25 @@ class IdleReading(Protocol):
 
 
 class IdleSource(Protocol):
-    def poll(self, now: float) -> IdleReading | None: ...
+    """The away monitor (breaks/idle.py: IdleMonitor)."""
+
+    def poll(self, now: Reading) -> IdleReading | None: ...
+
+
+class MeetingReading(Protocol):
+    @property
+    def in_meeting(self) -> bool: ...
 
 
 class MeetingSource(Protocol):
-    def in_meeting(self, now: float) -> bool: ...
+    """The meeting monitor (breaks/meetings.py: MeetingMonitor)."""
+
+    def poll(self, now: Reading) -> MeetingReading | None: ...
 
 
 class PresenceWatch:
-    """Turns the sources into the scheduler's Presence. `presence(now)` with the
-    monotonic clock; between polls the idle time grows with the clock."""
+    """Turns the sources into the scheduler's Presence; between polls the idle time grows
+    with the monotonic clock."""
 
     def __init__(
         self,
@@ -64,19 +73,20 @@ class PresenceWatch:
     def active(self) -> bool:
         return self.idle is not None or self.meetings is not None
 
-    def presence(self, now: float) -> Presence | None:
+    def presence(self, reading: Reading) -> Presence | None:
         if not self.active:
             return None
+        now = reading.mono
         if self._polled_at is None or now - self._polled_at >= self.poll or now < self._polled_at:
-            self._read(now)
+            self._read(reading)
         assert self._polled_at is not None
         idle = self._idle
         if idle is not None:
             idle += max(0.0, now - self._polled_at)
         return Presence(idle=idle, locked=self._locked, meeting=self._meeting)
 
-    def _read(self, now: float) -> None:
-        self._polled_at = now
+    def _read(self, now: Reading) -> None:
+        self._polled_at = now.mono
         self._idle, self._locked = None, False
         if self.idle is not None:
             try:
@@ -92,7 +102,8 @@ class PresenceWatch:
         self._meeting = False
         if self.meetings is not None:
             try:
-                self._meeting = bool(self.meetings.in_meeting(now))
+                signal = self.meetings.poll(now)
+                self._meeting = signal is not None and bool(signal.in_meeting)
             except Exception as exc:
                 self._fail("meetings", exc)
 
