@@ -2,7 +2,9 @@
 
 All run at the same time in their own tmux sessions at 100x30 for `--seconds` (60):
     backtimer run <a 10-minute timed exercise>        (plain: no breath guide), or
-    backtimer run <the same with a 4 s / 4 s pacer>   (the breath guide animating)
+    backtimer run <the same with a 4 s / 4 s pacer>   (the breath guide animating), or
+    backtimer work --hours any --days "every day"     (work: the work screen counting down
+                                                       to a break, away detection on)
     termdown 20m                                      (the reference)
     bench/bare_digits.py --tick                       (bare Textual: one Digits, set each second)
 CPU = on-CPU time of every thread of the process and its children (backtimer's audio
@@ -11,7 +13,7 @@ the window.
 
 Needs tmux and termdown in the venv (benchmark only, not a project dependency):
     .venv/bin/pip install termdown
-    .venv/bin/python bench/ui_cpu.py [--seconds 60] [--runs 3]
+    .venv/bin/python bench/ui_cpu.py [--seconds 60] [--runs 3] [--kinds plain,breath,work]
 """
 
 from __future__ import annotations
@@ -136,23 +138,37 @@ def wait_for(tmux: Tmux, name: str, text: str, timeout: float = 20.0) -> None:
     raise SystemExit(f"{name}: {text!r} never appeared:\n{tmux.screen(name)}")
 
 
+# kind -> (target ratio to termdown, the text that shows the app is counting down)
+KINDS = {
+    "plain": (0.5, "Long stretch"),
+    "breath": (1.0, "Long stretch"),
+    "work": (0.5, "Next break"),
+}
+
+
+def app_command(kind: str, home: Path) -> str:
+    if kind == "work":  # idle = "auto" (the default): the away sources are polled
+        return f"{BIN / 'backtimer'} work --hours any --days 'every day' --no-sound"
+    return f"{BIN / 'backtimer'} run {write_routine(home, kind)}"
+
+
 def one_run(kind: str, seconds: float, home: Path) -> tuple[float, float, float]:
     """(backtimer, termdown, bare Textual) CPU seconds over the same `seconds`."""
-    routine = write_routine(home, kind)
+    shown = KINDS[kind][1]
     env = {"BACKTIMER_CONFIG_DIR": str(home / "config"), "BACKTIMER_DATA_DIR": str(home / "data")}
     tmux = Tmux()
     try:
-        app = tmux.start("app", f"{BIN / 'backtimer'} run {routine}", env, (100, 30))
+        app = tmux.start("app", app_command(kind, home), env, (100, 30))
         ref = tmux.start("ref", f"{BIN / 'termdown'} 20m", env, (100, 30))
         bare = tmux.start(
             "bare", f"{sys.executable} {HERE / 'bare_digits.py'} --tick", env, (100, 30)
         )
-        wait_for(tmux, "app", "Long stretch")
+        wait_for(tmux, "app", shown)
         time.sleep(2.0)  # past start-up work on every side
         before = [cpu_seconds(p) for p in (app, ref, bare)]
         time.sleep(seconds)
         after = [cpu_seconds(p) for p in (app, ref, bare)]
-        if "Long stretch" not in tmux.screen("app"):
+        if shown not in tmux.screen("app"):
             raise SystemExit("the app stopped showing the routine:\n" + tmux.screen("app"))
         a, r, b = (y - x for x, y in zip(before, after, strict=True))
         return a, r, b
@@ -164,7 +180,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--kinds", default="plain,breath,work", help="comma-separated")
     args = parser.parse_args()
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        parser.error(f"unknown kind {unknown[0]!r}; known: {', '.join(KINDS)}")
     for tool in ("tmux",):
         if shutil.which(tool) is None:
             print(f"{tool} is not installed", file=sys.stderr)
@@ -175,7 +196,8 @@ def main() -> int:
     python = sys.version.split()[0]
     print(f"{args.runs} run(s) of {args.seconds:g} s each, 100x30 tmux, Python {python}")
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
-    for kind, target in (("plain", 0.5), ("breath", 1.0)):
+    for kind in kinds:
+        target = KINDS[kind][0]
         apps, refs, bares, ratios, bare_ratios = [], [], [], [], []
         for _ in range(args.runs):
             with tempfile.TemporaryDirectory() as tmp:
