@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from backtimer.routine.durations import human
 from backtimer.routine.model import Breath, Exercise, WorkKind
-from backtimer.timeline import OPEN_HOLD_ESTIMATE
+from backtimer.timeline import open_hold_estimate
 
 DEFAULT_SIDES = ("left", "right")
 
@@ -117,6 +117,6 @@ def open_note(ex: Exercise) -> str:
     if ex.kind is WorkKind.MAX:
         return (
             f"counts up until you end it; the time is recorded "
-            f"(planned as {human(OPEN_HOLD_ESTIMATE)} each)"
+            f"(planned as {human(open_hold_estimate(ex))} each)"
         )
     return ""

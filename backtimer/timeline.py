@@ -21,8 +21,9 @@ Rules (documented in docs/routines.md):
 - a halfway cue sits in the middle of holds and timed work of 20 s or more;
 - open segments (self-paced sets, open-ended holds) have duration None and count
   towards totals by an estimate: reps x tempo for a self-paced set (reps x sides when
-  the set alternates sides; the exercise's tempo, else the routine's default tempo),
-  30 s for an open-ended hold.
+  the set alternates sides; the exercise's tempo, else the routine's default tempo);
+  an open-ended hold counts as its `expect` (the length its source or author expects),
+  30 s when it has none.
 """
 
 from __future__ import annotations
@@ -213,6 +214,11 @@ def self_paced_estimate(ex: Exercise, tempo: float) -> float:
     return ex.reps * sides * per_rep
 
 
+def open_hold_estimate(ex: Exercise) -> float:
+    """Seconds one open-ended hold is counted as: its `expect`, else 30 s."""
+    return ex.expect if ex.expect is not None else OPEN_HOLD_ESTIMATE
+
+
 def _work(
     b: _Builder, *, i: int, ex: Exercise, rep: int | None, set_no: int, side: str | None
 ) -> None:
@@ -274,7 +280,7 @@ def _work(
             rep=rep,
             reps=ex.reps,
             duration=None,
-            estimate=OPEN_HOLD_ESTIMATE,
+            estimate=open_hold_estimate(ex),
             pacer=ex.breath,
         )
 

@@ -84,6 +84,8 @@ def exercises(draw: st.DrawFn, defaults: Defaults) -> Exercise:
         fields["tempo"] = draw(st.just(defaults.tempo) | st.integers(1, 6).map(float))
     elif kind is WorkKind.SELF:
         fields["tempo"] = defaults.tempo  # the loader keeps the default tempo for estimates
+    elif kind is WorkKind.MAX:
+        fields["expect"] = draw(st.none() | work_seconds)
     fields["reps"] = 1 if kind is WorkKind.TIMED else draw(st.integers(1, 5))
 
     sides = draw(st.sampled_from(["none", "both", "alternate", "labels"]))

@@ -3,7 +3,8 @@ to cues exactly as the app's AudioListener does."""
 
 from __future__ import annotations
 
-from backtimer.audio.cues import CUES, PRIORITY, cues_for
+from backtimer.audio.cue_names import CUES
+from backtimer.audio.cues import PRIORITY, cues_for
 from backtimer.audio.settings import CueSetting, SoundSettings
 from backtimer.engine import Engine
 from backtimer.routine.model import Breath

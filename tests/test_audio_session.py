@@ -11,8 +11,8 @@ import pytest
 from backtimer import paths
 from backtimer.audio.cues import cues_for
 from backtimer.audio.listener import AudioListener
-from backtimer.session import Session
 from backtimer.timeline import compile
+from backtimer.usecases.session import Session
 from tests.audio_helpers import NO_DEVICE, alsa_home, cue_frames, wait_for
 from tests.engine_helpers import hold, routine
 

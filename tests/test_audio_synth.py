@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from backtimer import paths
-from backtimer.audio.cues import CUES
+from backtimer.audio.cue_names import CUES
 from backtimer.audio.synth import RECIPES
 
 SOUNDS = paths.sounds_dir()

@@ -15,6 +15,8 @@ from backtimer.cli.main import main
 from backtimer.routine import load_file
 from backtimer.routine.model import WorkKind
 from backtimer.routine.schema_json import schema_text
+from backtimer.usecases import user_routines
+from backtimer.usecases.errors import UserError
 
 FAKE_EDITOR = """\
 #!{python}
@@ -221,18 +223,24 @@ def test_editor_line_argument_only_for_editors_that_take_it(
 ) -> None:
     path = tmp_path / "r.toml"
     monkeypatch.setenv("VISUAL", "code --wait")
-    assert authoring.editor_command(path, 12) == ["code", "--wait", str(path)]
+    assert user_routines.editor_command(path, 12) == ["code", "--wait", str(path)]
     monkeypatch.setenv("VISUAL", "/usr/bin/nvim -u NONE")
-    assert authoring.editor_command(path, 12) == ["/usr/bin/nvim", "-u", "NONE", "+12", str(path)]
-    assert authoring.editor_command(path) == ["/usr/bin/nvim", "-u", "NONE", str(path)]
+    assert user_routines.editor_command(path, 12) == [
+        "/usr/bin/nvim",
+        "-u",
+        "NONE",
+        "+12",
+        str(path),
+    ]
+    assert user_routines.editor_command(path) == ["/usr/bin/nvim", "-u", "NONE", str(path)]
 
 
 def test_no_editor_at_all_is_explained(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(authoring.UserError, match="no text editor found: set \\$EDITOR"):
-        authoring.editor_argv()
+    with pytest.raises(UserError, match="no text editor found: set \\$EDITOR"):
+        user_routines.editor_argv()
 
 
 def test_an_editor_that_cannot_start_is_explained(

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from backtimer.breaks import saved
 from backtimer.breaks.scheduler import (
     WAKE_GRACE,
     BreakSettings,
@@ -305,12 +306,12 @@ def test_restart_from_stored_state_keeps_the_clock() -> None:
     sched.check(clock.reading())
     sched.check(clock.run(HOUR))
     assert sched.state is not None
-    stored = sched.state.to_dict()
+    stored = saved.dump(sched.state)
 
     # Quit and restart two minutes later: a new process, new monotonic clock.
     clock.wall += timedelta(minutes=2)
     clock.mono, clock.boot = 10.0, 20.0
-    again = Scheduler(settings, BERLIN, BreakState.from_dict(stored))
+    again = Scheduler(settings, BERLIN, saved.load(BreakState, stored))
     tick = again.check(clock.reading())
     assert tick.natural_break == 0
     assert tick.remaining == HOUR - 2 * MIN
@@ -324,9 +325,9 @@ def test_restart_after_a_long_absence_is_a_natural_break() -> None:
     sched.check(clock.reading())
     sched.check(clock.run(HOUR))
     assert sched.state is not None
-    stored = sched.state.to_dict()
+    stored = saved.dump(sched.state)
     clock.wall += timedelta(minutes=20)
-    again = Scheduler(settings, BERLIN, BreakState.from_dict(stored))
+    again = Scheduler(settings, BERLIN, saved.load(BreakState, stored))
     tick = again.check(clock.reading())
     assert tick.natural_break == 20 * MIN
     assert tick.remaining == 2 * HOUR
@@ -354,24 +355,24 @@ def test_peek_does_not_change_the_state() -> None:
     sched = Scheduler(BreakSettings(every=HOUR), BERLIN)
     sched.check(clock.reading())
     assert sched.state is not None
-    before = sched.state.to_dict()
+    before = saved.dump(sched.state)
     tick = sched.peek(clock.run(HOUR + 1))
     assert tick.mode == "due"
-    assert sched.state.to_dict() == before
+    assert saved.dump(sched.state) == before
 
 
 def test_state_rejects_malformed_data() -> None:
     good = Scheduler(BreakSettings(), BERLIN)
     good.check(Reading(MONDAY_10, 0.0))
     assert good.state is not None
-    data = good.state.to_dict()
-    assert BreakState.from_dict(data) == good.state
+    data = saved.dump(good.state)
+    assert saved.load(BreakState, data) == good.state
     with pytest.raises(TypeError):
-        BreakState.from_dict({**data, "taken": "two"})
+        saved.load(BreakState, {**data, "taken": "two"})
     with pytest.raises(ValueError):
-        BreakState.from_dict({**data, "due": "tomorrow"})
+        saved.load(BreakState, {**data, "due": "tomorrow"})
     with pytest.raises(KeyError):
-        BreakState.from_dict({k: v for k, v in data.items() if k != "due"})
+        saved.load(BreakState, {k: v for k, v in data.items() if k != "due"})
 
 
 def test_restart_shortly_before_the_due_time_keeps_it() -> None:
@@ -381,9 +382,9 @@ def test_restart_shortly_before_the_due_time_keeps_it() -> None:
     sched.check(clock.reading())
     sched.check(clock.run(HOUR - 90))
     assert sched.state is not None
-    stored = sched.state.to_dict()
+    stored = saved.dump(sched.state)
     clock.wall += timedelta(seconds=20)  # quit and started again
-    again = Scheduler(settings, BERLIN, BreakState.from_dict(stored))
+    again = Scheduler(settings, BERLIN, saved.load(BreakState, stored))
     assert again.check(clock.reading()).remaining == 70
 
 
@@ -394,9 +395,9 @@ def test_restart_after_the_due_time_passed_while_closed_waits_the_grace() -> Non
     sched.check(clock.reading())
     sched.check(clock.run(HOUR - 30))
     assert sched.state is not None
-    stored = sched.state.to_dict()
+    stored = saved.dump(sched.state)
     clock.wall += timedelta(minutes=2)  # closed for 2 min, over the due time
-    again = Scheduler(settings, BERLIN, BreakState.from_dict(stored))
+    again = Scheduler(settings, BERLIN, saved.load(BreakState, stored))
     tick = again.check(clock.reading())
     assert tick.mode == "working"
     assert tick.remaining == WAKE_GRACE
@@ -404,7 +405,7 @@ def test_restart_after_the_due_time_passed_while_closed_waits_the_grace() -> Non
     assert again.state is not None
     again.state.last_seen = clock.wall - timedelta(seconds=10)  # its last save
     again.state.due = clock.wall - timedelta(seconds=3)  # fell due since
-    peeked = Scheduler(settings, BERLIN, BreakState.from_dict(again.state.to_dict()))
+    peeked = Scheduler(settings, BERLIN, saved.load(BreakState, saved.dump(again.state)))
     assert peeked.peek(clock.reading()).mode == "due"
 
 

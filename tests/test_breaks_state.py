@@ -1,4 +1,4 @@
-"""The saved break schedule (history store or JSON file) and `backtimer status`."""
+"""The saved break schedule (one JSON file) and `backtimer status`."""
 
 from __future__ import annotations
 
@@ -31,11 +31,12 @@ def schedule(now: datetime, settings: BreakSettings = ALWAYS) -> Scheduler:
     return sched
 
 
-def test_schedule_round_trips_through_the_history_store(dirs: Path) -> None:
+def test_the_schedule_and_its_settings_are_saved_in_one_file_written_atomically(
+    dirs: Path,
+) -> None:
     now = datetime.now(UTC)
     sched = schedule(now)
     store = BreakStore()
-    assert store.backend == "history"
     store.save(sched.state, sched.settings)  # type: ignore[arg-type]
     store.close()
     again = BreakStore()
@@ -43,46 +44,21 @@ def test_schedule_round_trips_through_the_history_store(dirs: Path) -> None:
     again.close()
     assert state == sched.state
     assert settings == ALWAYS
-    # Both copies: the database (for history) and the file (for `backtimer status`).
-    from backtimer.history.store import Store
-
-    with Store() as db:
-        stored = db.get_state("breaks.state")
-    assert stored is not None
-    assert json.loads(stored) == json.loads((dirs / "data" / STATE_FILE).read_text())
-
-
-def test_without_history_the_schedule_is_a_json_file_written_atomically(dirs: Path) -> None:
-    now = datetime.now(UTC)
-    sched = schedule(now)
-    store = BreakStore(use_history=False)
-    store.save(sched.state)  # type: ignore[arg-type]
     folder = dirs / "data"
-    assert [p.name for p in folder.iterdir()] == [STATE_FILE]  # no temp file left over
+    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".json") == [STATE_FILE]
+    assert not [p for p in folder.iterdir() if ".tmp" in p.name]  # no temp file left over
     data = json.loads((folder / STATE_FILE).read_text())
     assert data["state"]["due"] == (now + timedelta(hours=2)).isoformat()
-    assert BreakStore(use_history=False).load() == sched.state
 
 
 def test_a_damaged_state_file_is_reported_and_ignored(dirs: Path) -> None:
     folder = dirs / "data"
     folder.mkdir()
     (folder / STATE_FILE).write_text("{not json")
-    store = BreakStore(use_history=False)
+    store = BreakStore()
     assert store.load() is None
     assert store.notice is not None
     assert "damaged saved schedule" in store.notice
-
-
-def test_the_newer_copy_wins_when_the_database_was_locked_at_the_last_save(dirs: Path) -> None:
-    now = datetime.now(UTC)
-    old = schedule(now - timedelta(minutes=30))
-    store = BreakStore()
-    store.save(old.state)  # type: ignore[arg-type]
-    store.close()
-    new = schedule(now)
-    BreakStore(use_history=False).save(new.state)  # type: ignore[arg-type]
-    assert BreakStore().load() == new.state
 
 
 def test_restart_keeps_the_two_hour_clock(dirs: Path) -> None:

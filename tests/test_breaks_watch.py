@@ -33,6 +33,9 @@ class FakeIdle:
             raise OSError("the bus went away")
         return IdleNow(self.idle, self.locked)
 
+    def close(self) -> None:
+        pass
+
 
 @dataclass(frozen=True)
 class MeetingNow:
@@ -47,6 +50,9 @@ class FakeMeetings:
 
     def poll(self, now: Reading) -> MeetingNow:
         return MeetingNow(self.on)
+
+    def close(self) -> None:
+        pass
 
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)

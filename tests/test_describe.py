@@ -89,4 +89,5 @@ def test_breath_and_open_notes() -> None:
     assert breath_text(None) == ""
     assert "say when each set is done" in open_note(Exercise("Row", WorkKind.SELF, reps=8))
     assert "planned as 30 s" in open_note(Exercise("Boat", WorkKind.MAX))
+    assert "planned as 3 min each" in open_note(Exercise("Pillar", WorkKind.MAX, expect=180.0))
     assert open_note(Exercise("Plank", WorkKind.TIMED, duration=60.0)) == ""

@@ -37,7 +37,7 @@ DRIVER = """\
 import sys, time
 from pathlib import Path
 from backtimer.routine.loader import load_file
-from backtimer.session import Session
+from backtimer.usecases.session import Session
 from backtimer.timeline import compile
 
 routine = load_file(Path(sys.argv[1]))

@@ -351,7 +351,7 @@ def test_real_engine_stopped_after_the_first_exercise(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ through the Session facade
 def _session_run(clock_step: float = 0.5) -> list[str]:
-    from backtimer.session import Session
+    from backtimer.usecases.session import Session
 
     short = Routine(
         id="short",

@@ -83,6 +83,7 @@ def test_backtimers_own_defaults_apply_without_a_defaults_table() -> None:
         ('hold = "3s"', WorkKind.HOLD, {"hold": 3.0, "reps": 1}),
         ("hold = 1.5\nreps = 4", WorkKind.HOLD, {"hold": 1.5, "reps": 4}),
         ('hold = "max"\nreps = 10', WorkKind.MAX, {"hold": None, "reps": 10}),
+        ('hold = "max"\nexpect = "3m"', WorkKind.MAX, {"expect": 180.0, "reps": 1}),
         ('duration = "1m30s"\nsets = 3', WorkKind.TIMED, {"duration": 90.0, "sets": 3}),
         ("reps = 10", WorkKind.PACED, {"tempo": 3.0, "reps": 10}),
         ('reps = 10\ntempo = "2s"', WorkKind.PACED, {"tempo": 2.0}),

@@ -165,7 +165,7 @@ CASES: list[tuple[str, str, list[str]]] = [
         ex("hold = 3\nwobble = 1"),
         [
             f'neck.toml:7: {EX1}: unknown key "wobble"; expected one of: name, steps, caution, '
-            "hold, duration, phases, tempo, reps, sets, sides, rest, rep_rest, set_rest, "
+            "hold, expect, duration, phases, tempo, reps, sets, sides, rest, rep_rest, set_rest, "
             "side_rest, breath, progress"
         ],
     ),
@@ -248,6 +248,22 @@ CASES: list[tuple[str, str, list[str]]] = [
         [
             f'neck.toml:7: {EX1}: sides: expected "both" for a timed exercise with sets (timed '
             'work has no reps to alternate), got "alternate"'
+        ],
+    ),
+    (
+        "expect-not-a-duration",
+        ex('hold = "max"\nexpect = "a few minutes"'),
+        [
+            f'neck.toml:7: {EX1}: expect: expected a duration such as 3, "3s" or "1m30s", got '
+            '"a few minutes"'
+        ],
+    ),
+    (
+        "expect-without-an-open-ended-hold",
+        ex('hold = "10s"\nexpect = "3m"'),
+        [
+            f'neck.toml:7: {EX1}: expect: expected expect only with hold = "max" (it is the usual '
+            'length of an open-ended hold), got "3m"'
         ],
     ),
     (

@@ -355,7 +355,7 @@ def test_a_stopped_process_pauses_itself_where_it_stopped(tmp_path: Path) -> Non
         assert line.startswith("00:0")
         assert "PAUSED  the computer was asleep or this program was stopped for " in line
         assert re.search(r"stopped for [67] s;", line), line
-        assert line.rstrip().endswith("send p to resume")
+        assert line.rstrip().endswith("send pause to resume")
         proc.stdin.write("q\n")
         proc.stdin.flush()
         out, _err = proc.communicate(timeout=10)

@@ -167,7 +167,7 @@ def record(statuses: list[str]) -> None:
 
 
 def test_levels_come_from_the_history_of_completed_sessions() -> None:
-    from backtimer.cli.levels import at_level, level_lines
+    from backtimer.usecases.levels import at_level, level_lines
 
     today = date(2026, 11, 20)
     assert at_level(ROUTINE, today=today).routine == ROUTINE  # no history yet: base values

@@ -39,7 +39,7 @@ def expected_seconds(ex: Exercise) -> float:
         WorkKind.PHASED: sum(p.secs for p in ex.phases),
         WorkKind.PACED: ex.tempo,
         WorkKind.SELF: ex.reps * (ex.tempo or 0.0) * (sides if ex.alternate else 1),
-        WorkKind.MAX: OPEN_HOLD_ESTIMATE,
+        WorkKind.MAX: OPEN_HOLD_ESTIMATE if ex.expect is None else ex.expect,
     }[ex.kind]
     assert work is not None
     rep_rest = ex.rep_rest if ex.kind in (WorkKind.HOLD, WorkKind.TIMED, WorkKind.MAX) else 0.0

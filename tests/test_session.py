@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from backtimer import session as session_mod
 from backtimer.events import Event, SegmentStarted, SessionFinished, SessionStopped
-from backtimer.session import Session
 from backtimer.timeline import compile
+from backtimer.usecases import session as session_mod
+from backtimer.usecases.session import Session
 from tests.engine_helpers import hold, routine
 
 
@@ -18,6 +18,7 @@ class Recorder:
         self.batches: list[list[Event]] = []
         self.closed = 0
         self.notice: str | None = None
+        self.notices: list[str] = []  # as AudioListener keeps them
 
     def handle(self, events: list[Event]) -> None:
         self.batches.append(list(events))
@@ -31,16 +32,23 @@ class Broken(Recorder):
         raise RuntimeError("device unplugged")
 
 
+def stand_in(name: str, made: list[str], cls: type[Recorder] = Recorder) -> Any:
+    """A stand-in for one of the default listeners' classes: records that it was made."""
+
+    def make(*args: Any, **kwargs: Any) -> Recorder:
+        made.append(name)
+        return cls()
+
+    return make
+
+
 @pytest.fixture
 def no_defaults(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The default listeners' modules are 'not written yet'."""
-    asked: list[str] = []
-
-    def missing(module: str, name: str, *args: Any, **kwargs: Any) -> None:
-        asked.append(module)
-
-    monkeypatch.setattr(session_mod, "_create", missing)
-    return asked
+    """Quiet stand-ins for the default listeners (sound, history); the names of those made."""
+    made: list[str] = []
+    monkeypatch.setattr(session_mod, "AudioListener", stand_in("AudioListener", made))
+    monkeypatch.setattr(session_mod, "HistoryRecorder", stand_in("HistoryRecorder", made))
+    return made
 
 
 def make(**kw: Any) -> Session:
@@ -51,7 +59,7 @@ def make(**kw: Any) -> Session:
 def test_every_listener_gets_every_event_in_order(no_defaults: list[str]) -> None:
     rec = Recorder()
     s = make(listeners=[rec], max_gap=None)
-    assert no_defaults == ["backtimer.audio.listener", "backtimer.history.recorder"]
+    assert no_defaults == ["AudioListener", "HistoryRecorder"]
     out = s.start(0.0) + s.advance(3.0) + s.toggle_pause(3.0) + s.toggle_pause(10.0)
     out += s.skip(10.0) + s.advance(1000.0)
     assert [e for batch in rec.batches for e in batch] == out
@@ -63,8 +71,9 @@ def test_every_listener_gets_every_event_in_order(no_defaults: list[str]) -> Non
 
 
 def test_record_false_leaves_history_out(no_defaults: list[str]) -> None:
-    make(record=False)
-    assert no_defaults == ["backtimer.audio.listener"]
+    s = make(record=False)
+    assert no_defaults == ["AudioListener"]
+    assert s.history is None
 
 
 def test_a_listener_that_raises_is_switched_off_with_a_notice(no_defaults: list[str]) -> None:
@@ -73,7 +82,7 @@ def test_a_listener_that_raises_is_switched_off_with_a_notice(no_defaults: list[
     s.start(0.0)
     assert s.notices == ["Broken: switched off after an error (RuntimeError: device unplugged)"]
     assert bad.closed == 1
-    assert s.listeners == (good,)
+    assert bad not in s.listeners and good in s.listeners
     events = s.stop(4.0)
     assert isinstance(events[-1], SessionStopped)
     assert good.batches[-1] == events
@@ -92,10 +101,11 @@ def test_listener_notices_are_collected_once(no_defaults: list[str]) -> None:
 def test_a_listener_that_cannot_start_does_not_stop_the_session(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def explode(module: str, name: str, *args: Any, **kwargs: Any) -> None:
+    def explode(*args: Any, **kwargs: Any) -> None:
         raise OSError("no such device")
 
-    monkeypatch.setattr(session_mod, "_create", explode)
+    monkeypatch.setattr(session_mod, "AudioListener", explode)
+    monkeypatch.setattr(session_mod, "HistoryRecorder", explode)
     s = make(max_gap=None)
     assert s.notices == [
         "sound: off (OSError: no such device)",
@@ -104,26 +114,11 @@ def test_a_listener_that_cannot_start_does_not_stop_the_session(
     assert isinstance(s.start(0.0)[0], SegmentStarted)
 
 
-def test_missing_module_is_skipped_but_a_broken_import_is_not_hidden() -> None:
-    assert session_mod._create("backtimer.no_such_module", "X") is None
-    with pytest.raises(AttributeError):
-        session_mod._create("backtimer.engine", "NoSuchListener")
-
-
 def test_real_default_listeners_with_sound_off(isolated_dirs: object) -> None:
     r = routine(hold("A", reps=1), prepare=0)
     s = Session(r, compile(r), sound=False, record=True, max_gap=None)
-    names = sorted(type(x).__name__ for x in s.listeners)
-    # Each one that exists in this checkout is there; none raised.
-    for module, name in (
-        ("backtimer.audio.listener", "AudioListener"),
-        ("backtimer.history.recorder", "HistoryRecorder"),
-    ):
-        try:
-            __import__(module)
-        except ModuleNotFoundError:
-            continue
-        assert name in names
+    assert s.listeners == (s.audio, s.history)
+    assert s.audio is not None and s.history is not None
     s.start(0.0)
     s.advance(10.0)
     s.close()
@@ -143,10 +138,8 @@ def test_given_listeners_are_handed_events_before_the_default_ones(
         def handle(self, events: list[Event]) -> None:
             order.append(self.name)
 
-    def fake(module: str, name: str, *args: Any, **kwargs: Any) -> Named:
-        return Named(name)
-
-    monkeypatch.setattr(session_mod, "_create", fake)
+    monkeypatch.setattr(session_mod, "AudioListener", lambda *a, **k: Named("AudioListener"))
+    monkeypatch.setattr(session_mod, "HistoryRecorder", lambda *a, **k: Named("HistoryRecorder"))
     s = make(listeners=[Named("display")], max_gap=None)
     s.start(0.0)
     assert order == ["display", "AudioListener", "HistoryRecorder"]

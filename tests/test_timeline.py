@@ -285,6 +285,16 @@ def test_open_ended_holds_count_by_the_open_hold_estimate() -> None:
     assert tl.total == 3 * OPEN_HOLD_ESTIMATE + 10.0
 
 
+def test_an_open_ended_hold_counts_as_its_expected_length() -> None:
+    ex = Exercise(name="Pillar", kind=WorkKind.MAX, expect=180.0, rest=0.0)
+    tl = compile(routine(ex, hold(reps=1), prepare=10.0))
+    (pillar,) = [s for s in tl.of_exercise(0) if s.kind == "work"]
+    assert pillar.is_open and pillar.estimate == 180.0
+    assert tl.segments[-1].start == 10.0 + 180.0  # the next exercise starts after it
+    assert tl.total == 10.0 + 180.0 + 3.0
+    assert tl.has_estimates  # the person still ends it: the total stays an estimate
+
+
 def test_fixed_routine_has_no_estimates() -> None:
     tl = compile(routine(hold(reps=3), prepare=5.0))
     assert not tl.has_estimates

@@ -309,8 +309,8 @@ async def test_small_terminals_keep_countdown_and_instruction(size: tuple[int, i
 
 
 async def test_the_bell_rings_at_segment_boundaries_when_no_sound_can_play() -> None:
-    from backtimer.session import Session
     from backtimer.timeline import compile
+    from backtimer.usecases.session import Session
 
     clock = FakeClock()
     routine = load_file(SAMPLE, routine_id="ui-sample")
@@ -502,16 +502,16 @@ async def test_command_palette_offers_the_session_actions() -> None:
 
 
 def test_keys_table_in_config(isolated_dirs: Path) -> None:
-    from backtimer.cli.main import UserError
     from backtimer.ui.app import launch
-    from backtimer.ui.keys import KeymapError, keymap_from_config
+    from backtimer.usecases.errors import UserError
+    from backtimer.usecases.settings import ConfigError, Settings
 
     config = isolated_dirs / "config" / "config.toml"
     config.write_text('[keys]\npause = "k"\nnext = ["l", "right"]\n', encoding="utf-8")
-    assert keymap_from_config() == {"pause": "k", "next": "l,right"}
+    assert Settings.load().keys == {"pause": "k", "next": "l,right"}
     config.write_text('[keys]\njump = "j"\n', encoding="utf-8")
-    with pytest.raises(KeymapError) as err:
-        keymap_from_config()
+    with pytest.raises(ConfigError) as err:
+        _ = Settings.load().keys
     assert str(err.value).startswith(f"{config}: [keys] jump: unknown action; known: ")
     config.write_text("[keys]\npause = 3\n", encoding="utf-8")
     with pytest.raises(UserError) as user_err:
@@ -520,8 +520,8 @@ def test_keys_table_in_config(isolated_dirs: Path) -> None:
 
 
 def test_launch_names_an_unknown_routine() -> None:
-    from backtimer.cli.main import UserError
     from backtimer.ui.app import launch
+    from backtimer.usecases.errors import UserError
 
     with pytest.raises(UserError) as err:
         launch("no-such-routine")
@@ -535,8 +535,8 @@ async def test_the_summary_says_what_history_saved_and_the_streak(isolated_dirs:
     from datetime import UTC, datetime, timedelta
 
     from backtimer.history.store import Store
-    from backtimer.session import Session
     from backtimer.timeline import compile
+    from backtimer.usecases.session import Session
 
     yesterday = datetime.now(UTC) - timedelta(days=1)
     with Store() as store:
@@ -574,8 +574,8 @@ async def test_the_summary_says_what_history_saved_and_the_streak(isolated_dirs:
 async def test_the_summary_of_a_stopped_session_shows_the_streak_so_far(
     isolated_dirs: Path,
 ) -> None:
-    from backtimer.session import Session
     from backtimer.timeline import compile
+    from backtimer.usecases.session import Session
 
     clock = FakeClock()
     routine = load_file(SAMPLE, routine_id="ui-sample")

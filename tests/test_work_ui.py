@@ -19,12 +19,14 @@ from textual.widgets import Button, Digits, Label
 
 from backtimer.breaks.notify import Notifier
 from backtimer.breaks.scheduler import BreakSettings, Reading
-from backtimer.engine import Engine
 from backtimer.routine.loader import load_text
 from backtimer.routine.model import Routine
 from backtimer.timeline import compile
 from backtimer.ui.screens.session import SessionScreen
-from backtimer.ui.screens.work import PickRoutine, SkipReason, WorkApp, WorkScreen
+from backtimer.ui.screens.work import WorkScreen
+from backtimer.ui.screens.work_dialogs import PickRoutine, SkipReason
+from backtimer.ui.work_app import WorkApp
+from backtimer.usecases.session import Session
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY_10 = datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN)
@@ -76,18 +78,9 @@ class Clock:
         self.boot += seconds
 
 
-class EngineSession:
-    """The part of the Session facade the session screen uses, without sound or history."""
-
-    def __init__(self, routine: Routine) -> None:
-        self.engine = Engine(compile(routine))
-        self.notices: list[str] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.engine, name)
-
-    def close(self) -> None:
-        pass
+def EngineSession(routine: Routine) -> Session:
+    """A session without sound or history."""
+    return Session(routine, compile(routine), sound=False, record=False)
 
 
 SETTINGS = BreakSettings(
@@ -139,12 +132,12 @@ async def until_due(pilot: Any, clock: Clock) -> WorkScreen:
     """Jump to the due time (two steps: one just before, one onto it)."""
     screen = pilot.app.screen
     assert isinstance(screen, WorkScreen)
-    tick = screen.tick_result
+    tick = screen.mode.last
     assert tick is not None and tick.mode == "working"
     await move(pilot, clock, tick.remaining - 1)
-    assert screen.tick_result is not None and screen.tick_result.mode == "working"
+    assert screen.mode.last is not None and screen.mode.last.mode == "working"
     await move(pilot, clock, 1)
-    assert screen.tick_result is not None and screen.tick_result.mode == "due"
+    assert screen.mode.last is not None and screen.mode.last.mode == "due"
     await pilot.app.workers.wait_for_complete()
     return screen
 
@@ -252,8 +245,8 @@ async def test_skip_asks_why_and_starts_the_next_period() -> None:
         assert not screen.query_one("#reminder").display
         assert digits(app) == "30:00"
         assert label(app, "#work-today") == "Today: 0 taken · 0 snoozed · 1 skipped · 0 away"
-        assert screen.scheduler is not None and screen.scheduler.state is not None
-        assert screen.scheduler.state.skip_reasons == ["in a call"]
+        assert screen.mode.scheduler is not None and screen.mode.scheduler.state is not None
+        assert screen.mode.scheduler.state.skip_reasons == ["in a call"]
 
 
 async def test_pick_another_routine_for_the_break() -> None:
@@ -330,8 +323,8 @@ async def test_the_library_opens_work_mode_with_the_config_settings() -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, WorkScreen)
-        assert screen.scheduler is not None
-        assert screen.scheduler.settings == BreakSettings()
+        assert screen.mode.scheduler is not None
+        assert screen.mode.scheduler.settings == BreakSettings()
         await pilot.press("q")  # back to the library, not out of the app
         await pilot.pause()
         assert not isinstance(app.screen, WorkScreen)

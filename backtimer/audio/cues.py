@@ -25,21 +25,6 @@ from collections.abc import Callable, Iterable
 from backtimer import events as ev
 from backtimer.timeline import Segment, Timeline
 
-CUES: tuple[str, ...] = (
-    "tick",
-    "go",
-    "rest",
-    "switch",
-    "rep",
-    "inhale",
-    "exhale",
-    "halfway",
-    "exercise_done",
-    "routine_done",
-    "break_due",
-)
-OFF_BY_DEFAULT = frozenset({"inhale", "exhale"})
-
 # higher wins when several cues fall at the same moment
 PRIORITY: dict[str, int] = {
     "routine_done": 100,

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from backtimer import paths
-from backtimer.audio.cues import CUES, cues_for
+from backtimer.audio.cue_names import CUES
+from backtimer.audio.cues import cues_for
 from backtimer.audio.settings import MAX_SECONDS, SoundSettings, load, read_wav
 from backtimer.audio.worker import WorkerClient
 from backtimer.config import ConfigError

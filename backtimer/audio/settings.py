@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from backtimer import paths
-from backtimer.audio.cues import CUES, OFF_BY_DEFAULT
+from backtimer.audio.cue_names import CUES, OFF_BY_DEFAULT
 from backtimer.config import ConfigError, Table, did_you_mean, load_config
 
 BACKENDS = ("auto", "simpleaudio", "command", "bell", "none")

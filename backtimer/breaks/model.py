@@ -1,17 +1,17 @@
 """The values the break scheduler works with: settings, clock readings, what is known of the
 person (idle, locked, in a meeting), the saved schedule and the outcome of one check.
 
-Everything here is plain data. `BreakState.from_dict` and `settings_from_dict` read saved
-data, which is untrusted: anything that does not parse or is out of range raises
-ValueError (or TypeError/KeyError), and the caller starts afresh.
+Everything here is plain data. Saved data is untrusted: breaks/saved.py reads it back
+with its types checked, and `check_state` / `check_settings` check the ranges (a
+ValueError: the caller starts afresh).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any, Literal
+from datetime import date, datetime
+from typing import Literal
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NOTIFY_CHOICES = ("auto", "notify-send", "osc9", "osc777", "bell", "off")
@@ -48,7 +48,6 @@ class BreakSettings:
     days: frozenset[int] = frozenset(range(5))  # 0 = Monday
     break_length: float = 300.0  # away at least this long = a natural break
     notify: str = "auto"
-    sound: bool = True
     idle: str = "auto"  # "off": input idle is not looked at
     meetings: str = "hold"  # "ignore": reminders come during meetings too
 
@@ -113,116 +112,6 @@ class BreakState:
     def rested_at(self) -> datetime:
         return self.last_break or self.work_start
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in self.__dict__.items():
-            if isinstance(value, datetime | date):
-                out[key] = value.isoformat()
-            elif isinstance(value, list):
-                out[key] = list(value)
-            else:
-                out[key] = value
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> BreakState:
-        """Raises ValueError/KeyError/TypeError for anything malformed or out of range."""
-        if not isinstance(data, dict):
-            raise TypeError("expected a table")
-
-        def when(key: str) -> datetime | None:
-            raw = data.get(key)
-            if raw is None:
-                return None
-            if not isinstance(raw, str) or len(raw) > 40:
-                raise TypeError(f"{key}: expected a time")
-            value = datetime.fromisoformat(raw)
-            if value.tzinfo is None or value.utcoffset() is None:
-                raise ValueError(f"{key}: not an aware time")
-            if not _YEARS[0] <= value.year <= _YEARS[1]:
-                raise ValueError(f"{key}: {raw} is out of range")
-            return value.astimezone(UTC)
-
-        def need(key: str) -> datetime:
-            value = when(key)
-            if value is None:
-                raise KeyError(key)
-            return value
-
-        def count(key: str, most: int = _MAX_COUNT) -> int:
-            value = data.get(key, 0)
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise TypeError(f"{key}: expected a count, got {_shown(value)}")
-            if not 0 <= value <= most:
-                raise ValueError(f"{key}: {value} is out of range")
-            return value
-
-        def flag(key: str) -> bool:
-            value = data.get(key, False)
-            if not isinstance(value, bool):
-                raise TypeError(f"{key}: expected true or false, got {_shown(value)}")
-            return value
-
-        def text(key: str, choices: tuple[str, ...] | None = None) -> str:
-            value = data.get(key, "")
-            if not isinstance(value, str) or len(value) > _MAX_TEXT:
-                raise TypeError(f"{key}: expected text")
-            if choices is not None and value not in choices:
-                raise ValueError(f"{key}: {_shown(value)} is not one of {choices}")
-            return value
-
-        reasons = data.get("skip_reasons", [])
-        if (
-            not isinstance(reasons, list)
-            or len(reasons) > _MAX_REASONS
-            or not all(isinstance(r, str) and len(r) <= _MAX_TEXT for r in reasons)
-        ):
-            raise TypeError("skip_reasons: expected a list of short texts")
-        day_raw = data["day"]
-        if not isinstance(day_raw, str) or len(day_raw) > 10:
-            raise TypeError("day: expected a date")
-        day = date.fromisoformat(day_raw)
-        if not _YEARS[0] <= day.year <= _YEARS[1]:
-            raise ValueError(f"day: {day_raw} is out of range")
-        boot_id = data.get("boot_id")
-        if boot_id is not None and (not isinstance(boot_id, str) or len(boot_id) > 64):
-            raise TypeError("boot_id: expected a short text")
-        last_boot = data.get("last_boot")
-        if last_boot is not None and (
-            isinstance(last_boot, bool)
-            or not isinstance(last_boot, int | float)
-            or not math.isfinite(last_boot)
-            or not 0 <= last_boot < 1e10
-        ):
-            raise ValueError(f"last_boot: expected seconds since boot, got {_shown(last_boot)}")
-        return cls(
-            day=day,
-            work_start=need("work_start"),
-            due=need("due"),
-            last_seen=need("last_seen"),
-            window_start=when("window_start"),
-            window_end=when("window_end"),
-            snoozes=count("snoozes", MAX_SNOOZES),
-            taken=count("taken"),
-            snoozed=count("snoozed"),
-            skipped=count("skipped"),
-            away=count("away"),
-            skip_reasons=list(reasons),
-            rotation=count("rotation"),
-            warned=flag("warned"),
-            alerted=flag("alerted"),
-            in_break=flag("in_break"),
-            last_break=when("last_break"),
-            paused_until=when("paused_until"),
-            pause_wall=flag("pause_wall"),
-            held=text("held", ("", "away", "meeting")),
-            away_since=when("away_since"),
-            in_meeting=flag("in_meeting"),
-            seen_session=count("seen_session", 2**62),
-            boot_id=boot_id,
-            last_boot=None if last_boot is None else float(last_boot),
-        )
-
 
 Mode = Literal["off", "working", "due", "break", "away", "paused", "meeting"]
 
@@ -247,84 +136,66 @@ class Tick:
     resumed: bool = False  # a pause just ended; the clock started afresh
 
 
-def settings_to_dict(settings: BreakSettings) -> dict[str, Any]:
-    """JSON-able; saved with the state so `backtimer status` sees what the app uses."""
-    return {
-        "every": settings.every,
-        "routines": list(settings.routines),
-        "snooze": settings.snooze,
-        "max_snoozes": settings.max_snoozes,
-        "warn": settings.warn,
-        "hours": list(settings.hours) if settings.hours else None,
-        "days": sorted(settings.days),
-        "break_length": settings.break_length,
-        "notify": settings.notify,
-        "idle": settings.idle,
-        "meetings": settings.meetings,
-    }
+def check_state(state: BreakState) -> None:
+    """A saved BreakState (read by saved.load, which checks the types) is within range:
+    no date arithmetic on it can overflow, no list or text is unbounded. Raises ValueError."""
+    for name in ("work_start", "due", "last_seen", "window_start", "window_end",
+                 "last_break", "paused_until", "away_since"):  # fmt: skip
+        moment = getattr(state, name)
+        if moment is not None and not _YEARS[0] <= moment.year <= _YEARS[1]:
+            raise ValueError(f"{name}: {moment.isoformat()} is out of range")
+    if not _YEARS[0] <= state.day.year <= _YEARS[1]:
+        raise ValueError(f"day: {state.day.isoformat()} is out of range")
+    for name in ("taken", "snoozed", "skipped", "away", "rotation"):
+        if getattr(state, name) > _MAX_COUNT:
+            raise ValueError(f"{name}: {getattr(state, name)} is out of range")
+    if state.snoozes > MAX_SNOOZES:
+        raise ValueError(f"snoozes: {state.snoozes} is out of range")
+    if state.seen_session > 2**62:
+        raise ValueError("seen_session: out of range")
+    if len(state.skip_reasons) > _MAX_REASONS or any(
+        len(r) > _MAX_TEXT for r in state.skip_reasons
+    ):
+        raise ValueError("skip_reasons: too many or too long")
+    if state.held not in ("", "away", "meeting"):
+        raise ValueError(f"held: {_shown(state.held)} is not away or meeting")
+    if state.boot_id is not None and len(state.boot_id) > 64:
+        raise ValueError("boot_id: too long")
+    boot = state.last_boot
+    if boot is not None and not (math.isfinite(boot) and 0 <= boot < 1e10):
+        raise ValueError(f"last_boot: {boot!r} is out of range")
 
 
-def settings_from_dict(data: dict[str, Any]) -> BreakSettings:
-    """Raises ValueError/TypeError/KeyError for malformed or out-of-range data."""
+def check_settings(settings: BreakSettings) -> None:
+    """Saved settings are within the ranges config.toml allows. Raises ValueError."""
 
-    def seconds(key: str, lo: float, hi: float) -> float:
-        value = data[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"{key}: expected seconds")
+    def within(name: str, value: float, lo: float, hi: float) -> None:
         if not (math.isfinite(value) and lo <= value <= hi):
-            raise ValueError(f"{key}: {value} is out of range")
-        return float(value)
+            raise ValueError(f"{name}: {value!r} is out of range")
 
-    every = seconds("every", MIN_EVERY, MAX_EVERY)
-    max_snoozes = data["max_snoozes"]
-    if isinstance(max_snoozes, bool) or not isinstance(max_snoozes, int):
-        raise TypeError("max_snoozes: expected a whole number")
-    if not 0 <= max_snoozes <= MAX_SNOOZES:
+    within("every", settings.every, MIN_EVERY, MAX_EVERY)
+    within("snooze", settings.snooze, MIN_SNOOZE, settings.every)
+    within("warn", settings.warn, 0.0, min(MAX_WARN, settings.every / 2))
+    within("break_length", settings.break_length, MIN_BREAK_LENGTH, MAX_BREAK_LENGTH)
+    if settings.max_snoozes > MAX_SNOOZES:
         raise ValueError("max_snoozes: out of range")
-    routines = data["routines"]
-    if (
-        not isinstance(routines, list)
-        or not 0 < len(routines) <= 100
-        or not all(isinstance(r, str) and 0 < len(r) <= 1000 for r in routines)
+    if not 0 < len(settings.routines) <= 100 or any(
+        not 0 < len(r) <= 1000 for r in settings.routines
     ):
-        raise TypeError("routines: expected a list of routine ids")
-    hours = data["hours"]
-    pair: tuple[int, int] | None = None
-    if hours is not None:
-        if (
-            not isinstance(hours, list)
-            or len(hours) != 2
-            or not all(isinstance(h, int) and not isinstance(h, bool) for h in hours)
-        ):
-            raise TypeError("hours: expected two minute counts")
-        if not (0 <= hours[0] < 24 * 60 and 0 <= hours[1] <= 24 * 60 and hours[0] != hours[1]):
-            raise ValueError("hours: out of range")
-        pair = (hours[0], hours[1])
-    days = data["days"]
-    if not isinstance(days, list) or not all(
-        isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in days
-    ):
+        raise ValueError("routines: expected 1 to 100 routine ids")
+    if settings.hours is not None:
+        start, end = settings.hours
+        if not (0 <= start < 24 * 60 and 0 <= end <= 24 * 60 and start != end):
+            raise ValueError(f"hours: {settings.hours!r} is out of range")
+    if any(not 0 <= d <= 6 for d in settings.days):
         raise ValueError("days: expected day numbers 0..6")
-    choices = {"notify": NOTIFY_CHOICES, "idle": IDLE_CHOICES, "meetings": MEETING_CHOICES}
-    picked = {}
-    for key, allowed in choices.items():
-        value = data.get(key, allowed[0])
+    for name, value, allowed in (
+        ("notify", settings.notify, NOTIFY_CHOICES),
+        ("idle", settings.idle, IDLE_CHOICES),
+        ("meetings", settings.meetings, MEETING_CHOICES),
+    ):
         if value not in allowed:
-            raise ValueError(f"{key}: {_shown(value)} is not one of {allowed}")
-        picked[key] = str(value)
-    return BreakSettings(
-        every=every,
-        routines=tuple(routines),
-        snooze=seconds("snooze", MIN_SNOOZE, every),
-        max_snoozes=max_snoozes,
-        warn=seconds("warn", 0.0, min(MAX_WARN, every / 2)),
-        hours=pair,
-        days=frozenset(days),
-        break_length=seconds("break_length", MIN_BREAK_LENGTH, MAX_BREAK_LENGTH),
-        notify=picked["notify"],
-        idle=picked["idle"],
-        meetings=picked["meetings"],
-    )
+            raise ValueError(f"{name}: {_shown(value)} is not one of {allowed}")
 
 
 def _shown(value: object) -> str:

@@ -41,8 +41,6 @@ from backtimer.breaks.model import (
     Presence,
     Reading,
     Tick,
-    settings_from_dict,
-    settings_to_dict,
 )
 
 __all__ = [
@@ -60,8 +58,6 @@ __all__ = [
     "Tick",
     "counts_as_break",
     "next_window_start",
-    "settings_from_dict",
-    "settings_to_dict",
     "short",
     "sleep_between",
     "status_text",

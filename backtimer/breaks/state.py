@@ -1,11 +1,9 @@
 """The persisted break schedule, so quitting and restarting keeps the 2-hour clock.
 
-Where it lives:
-- in the history store (history.sqlite3, table `state`, key "breaks.state"), which also
-  gets one row per break event (due, started, snoozed, skipped, natural) for stats;
-- and in `breaks-state.json` in the data directory, written atomically (temp file in the
-  same folder + os.replace): the only copy when there is no usable history database, and
-  what `backtimer status` reads without opening the database. Loading takes the newer.
+The schedule (and the settings the app runs with, for `backtimer status`) lives in one
+file, `breaks-state.json` in the data directory, written atomically (temp file in the
+same folder + os.replace). Break events (due, started, snoozed, skipped, natural) go to
+the history database, one row each, for stats.
 
 Nothing here raises into the app: problems become one-line `.notice` text.
 """
@@ -18,20 +16,27 @@ import os
 import stat
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from backtimer import paths
-from backtimer.breaks.scheduler import (
-    BreakSettings,
-    BreakState,
-    settings_from_dict,
-    settings_to_dict,
-)
+from backtimer.breaks import saved
+from backtimer.breaks.model import BreakSettings, BreakState, check_settings, check_state
 from backtimer.files import write_atomic
 
-STATE_KEY = "breaks.state"
+if TYPE_CHECKING:  # the store is handed in: `backtimer status` reads the file without SQLite
+    from backtimer.history.store import Store
+
 STATE_FILE = "breaks-state.json"
+# The running app saves the schedule at least this often (seconds), so a schedule not
+# saved for a few heartbeats means work mode is not running (`backtimer status`).
+HEARTBEAT = 30.0
 MAX_STATE = 64 * 1024  # a saved schedule is about 1 KiB; anything much larger is damage
+
+Offered = tuple[str, str]  # (id, name) of the routine the next break offers
+
+
+def state_file() -> Path:
+    return paths.data_dir() / STATE_FILE
 
 
 def one_line(text: str, limit: int = 120) -> str:
@@ -41,36 +46,73 @@ def one_line(text: str, limit: int = 120) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def state_file() -> Path:
-    return paths.data_dir() / STATE_FILE
+def _read_small(path: Path) -> str | None:
+    """The file's text when it is a regular file of at most MAX_STATE bytes (a FIFO never
+    hangs, a huge file is never read whole). None when it does not exist."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("not a regular file")
+        raw = os.read(fd, MAX_STATE + 1)
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_STATE:
+        raise ValueError(f"over {MAX_STATE // 1024} KiB")
+    return raw.decode("utf-8")
+
+
+def read_saved() -> tuple[BreakState | None, BreakSettings | None, Offered | None, str | None]:
+    """The saved schedule, the settings and offered routine saved with it, and a one-line
+    notice when the file is damaged or cannot be read (then a fresh schedule starts).
+    Opens no database (`backtimer status` runs it)."""
+    path = state_file()
+    try:
+        text = _read_small(path)
+    except (OSError, ValueError) as exc:
+        why = one_line(getattr(exc, "strerror", None) or str(exc))
+        return None, None, None, f"breaks: ignoring {path} ({why}); starting afresh"
+    if text is None:
+        return None, None, None, None
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("state"), dict):
+            raise TypeError("not a saved schedule")
+        state = saved.load(BreakState, data["state"])
+        check_state(state)
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        why = one_line(str(exc) or type(exc).__name__)
+        return None, None, None, f"breaks: ignoring a damaged saved schedule ({why}); starting afresh"
+    settings = None
+    with contextlib.suppress(ValueError, TypeError, KeyError, RecursionError):
+        candidate = saved.load(BreakSettings, data.get("settings"))
+        check_settings(candidate)
+        settings = candidate
+    offered = None
+    raw = data.get("offered")
+    if isinstance(raw, dict):
+        rid, name = raw.get("id"), raw.get("name")
+        if isinstance(rid, str) and isinstance(name, str) and len(rid) + len(name) <= 1000:
+            offered = (rid, name)
+    return state, settings, offered, None
+
+
+def read_schedule() -> tuple[BreakState | None, BreakSettings | None, str | None]:
+    """The saved schedule, the settings saved with it, and a notice (see read_saved)."""
+    state, settings, _offered, notice = read_saved()
+    return state, settings, notice
 
 
 class BreakStore:
     """Load/save the BreakState and record break events. Never raises; see .notice."""
 
-    def __init__(self, *, use_history: bool = True, create: bool = True) -> None:
-        self.notice: str | None = None
-        self.offered: tuple[str, str] | None = None  # (id, name) saved by the running app
-        self._store: Any = None
-        self._json = state_file()
-        if use_history:
-            self._store = self._open_history(create)
-
-    @property
-    def backend(self) -> str:
-        return "history" if self._store is not None else "file"
-
-    def _open_history(self, create: bool) -> Any:
-        try:
-            from backtimer.history.store import Store, StoreError  # noqa: PLC0415 (optional)
-        except ImportError:
-            return None
-        try:
-            return Store(create=create)
-        except StoreError as exc:
-            if create or "no history yet" not in str(exc):
-                self.notice = f"breaks: history unavailable, keeping the schedule in a file: {exc}"
-            return None
+    def __init__(self, history: Store | None = None, *, notice: str | None = None) -> None:
+        """`history`: where break events are recorded (None: they are not)."""
+        self.notice = notice
+        self._file = state_file()
+        self._history = history
 
     # -- the schedule --------------------------------------------------------------
     def load(self) -> BreakState | None:
@@ -78,72 +120,28 @@ class BreakStore:
         return self.load_with_settings()[0]
 
     def load_with_settings(self) -> tuple[BreakState | None, BreakSettings | None]:
-        """The saved schedule and the settings the app ran with: the newer of the history
-        copy and the file copy (the file is used when the database was locked)."""
-        found = [
-            s for s in (self._parse(self._read_history()), self._parse(self._read_file())) if s
-        ]
-        if not found:
-            return None, None
-        state, settings, offered = max(found, key=lambda saved: saved[0].last_seen)
-        self.offered = offered
+        """The saved schedule and the settings the app ran with."""
+        state, settings, notice = read_schedule()
+        if notice is not None:
+            self.notice = notice
         return state, settings
-
-    def _parse(
-        self, text: str | None
-    ) -> tuple[BreakState, BreakSettings | None, tuple[str, str] | None] | None:
-        if text is None:
-            return None
-        try:
-            if len(text) > MAX_STATE:
-                raise ValueError(f"over {MAX_STATE // 1024} KiB")
-            data = json.loads(text)
-            if not isinstance(data, dict) or not isinstance(data.get("state"), dict):
-                raise TypeError("not a saved schedule")
-            state = BreakState.from_dict(data["state"])
-        except (ValueError, TypeError, KeyError, RecursionError) as exc:
-            why = one_line(str(exc) or type(exc).__name__)
-            self.notice = f"breaks: ignoring a damaged saved schedule ({why}); starting afresh"
-            return None
-        settings = None
-        if isinstance(data.get("settings"), dict):
-            try:
-                settings = settings_from_dict(data["settings"])
-            except (ValueError, TypeError, KeyError, IndexError, RecursionError):
-                settings = None
-        offered = None
-        raw = data.get("offered")
-        if isinstance(raw, dict):
-            rid, name = raw.get("id"), raw.get("name")
-            if isinstance(rid, str) and isinstance(name, str) and len(rid + name) <= 1000:
-                offered = (rid, name)
-        return state, settings, offered
 
     def save(
         self,
         state: BreakState,
         settings: BreakSettings | None = None,
-        offered: tuple[str, str] | None = None,
+        offered: Offered | None = None,
     ) -> None:
         """offered: (id, name) of the routine the next break offers, for `status --json`."""
-        payload: dict[str, object] = {"state": state.to_dict()}
+        payload: dict[str, object] = {"state": saved.dump(state)}
         if settings is not None:
-            payload["settings"] = settings_to_dict(settings)
+            payload["settings"] = saved.dump(settings)
         if offered is not None:
             payload["offered"] = {"id": offered[0], "name": offered[1]}
-        text = json.dumps(payload, sort_keys=True)
-        if self._store is not None:
-            try:
-                self._store.set_state(STATE_KEY, text)
-            except Exception as exc:  # StoreError: locked, full, read-only
-                self.notice = f"breaks: could not save to history ({exc}); using {self._json}"
-                self._close_history()
-        # The file copy always: `backtimer status` reads it without opening the database.
         try:
-            write_atomic(self._json, text)
+            write_atomic(self._file, json.dumps(payload, sort_keys=True))
         except OSError as exc:
-            if self._store is None:
-                self.notice = f"breaks: could not save the schedule to {self._json}: {exc.strerror}"
+            self.notice = f"breaks: could not save the schedule to {self._file}: {exc.strerror}"
 
     def record(
         self,
@@ -154,51 +152,15 @@ class BreakStore:
         routine_id: str | None = None,
     ) -> None:
         """One break event in the history (nothing when there is no history store)."""
-        if self._store is None:
+        if self._history is None:
             return
         try:
-            self._store.record_break(kind, at, reason=reason or None, routine_id=routine_id)
-        except Exception as exc:
+            self._history.record_break(kind, at, reason=reason or None, routine_id=routine_id)
+        except Exception as exc:  # StoreError: locked, full, read-only
             self.notice = f"breaks: could not record the break in history: {exc}"
 
     def close(self) -> None:
-        self._close_history()
-
-    # -- internals --------------------------------------------------------------------
-    def _read_history(self) -> str | None:
-        if self._store is None:
-            return None
-        try:
-            value: str | None = self._store.get_state(STATE_KEY)
-        except Exception as exc:
-            self.notice = f"breaks: could not read the schedule from history: {one_line(str(exc))}"
-            return None
-        return value
-
-    def _read_file(self) -> str | None:
-        """The file copy, read only when it is a regular file, at most MAX_STATE + 1 bytes
-        (so a FIFO or a huge file never hangs or fills memory)."""
-        try:
-            fd = os.open(self._json, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            self.notice = f"breaks: cannot read {self._json}: {exc.strerror or exc}"
-            return None
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                self.notice = f"breaks: {self._json} is not a regular file; starting afresh"
-                return None
-            raw = os.read(fd, MAX_STATE + 1)
-            return raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            self.notice = f"breaks: cannot read {self._json}: {one_line(str(exc))}"
-            return None
-        finally:
-            os.close(fd)
-
-    def _close_history(self) -> None:
-        if self._store is not None:
-            with contextlib.suppress(Exception):
-                self._store.close()
-            self._store = None
+        if self._history is not None:
+            with contextlib.suppress(Exception):  # closing a broken database
+                self._history.close()
+            self._history = None

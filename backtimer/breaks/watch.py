@@ -36,6 +36,8 @@ class IdleSource(Protocol):
 
     def poll(self, now: Reading) -> IdleReading | None: ...
 
+    def close(self) -> None: ...
+
 
 class MeetingReading(Protocol):
     @property
@@ -46,6 +48,8 @@ class MeetingSource(Protocol):
     """The meeting monitor (breaks/meetings.py: MeetingMonitor)."""
 
     def poll(self, now: Reading) -> MeetingReading | None: ...
+
+    def close(self) -> None: ...
 
 
 class PresenceWatch:
@@ -68,6 +72,15 @@ class PresenceWatch:
         self._locked = False
         self._meeting = False
         self._failed: set[str] = set()
+
+    def close(self) -> None:
+        """Let the sources go (their D-Bus connections)."""
+        for source in (self.idle, self.meetings):
+            if source is not None:
+                try:
+                    source.close()
+                except Exception as exc:  # closing a dead connection: nothing to keep
+                    self._fail("closing", exc)
 
     @property
     def active(self) -> bool:

@@ -4,33 +4,23 @@ new  writes an annotated template (or a copy of a routine) into your routines fo
 edit opens your copy in $VISUAL / $EDITOR (copying a built-in first), checks it when the
      editor exits, and offers to reopen it at the first problem's line.
 
-The helpers (user_copy, editor_command, ensure_schema) are used by the app's library too.
+The file handling is backtimer.usecases.user_routines, shared with the app's library.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
-import shlex
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from backtimer import paths
-from backtimer.cli.main import UserError
 from backtimer.files import write_atomic
 from backtimer.routine.errors import RoutineError
 from backtimer.routine.library import RoutineEntry, resolve
 from backtimer.routine.loader import load_file
-from backtimer.routine.template import SCHEMA_NAME, render
-
-ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-# Editors that open a file at a line with `+LINE FILE`.
-LINE_EDITORS = {"vi", "vim", "nvim", "view", "nano", "emacs", "emacsclient", "micro", "kak",
-                "hx", "helix", "mg", "joe", "jed", "ne", "pico"}  # fmt: skip
-FALLBACK_EDITORS = ("nano", "vi")
+from backtimer.usecases.errors import UserError
+from backtimer.usecases.user_routines import ID_RE, new_routine_text, run_editor, user_copy
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,86 +40,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def ensure_schema(folder: Path) -> Path:
-    """Write the JSON Schema next to the user's routines (kept current), for editors."""
-    from backtimer.routine.schema_json import schema_text  # noqa: PLC0415
-
-    path = folder / SCHEMA_NAME
-    text = schema_text()
-    try:
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    except OSError:
-        pass  # editors then just do without completion; the routine itself is what matters
-    return path
-
-
-def schema_directive(target: Path) -> str:
-    """The `#:schema` target for a routine file: next to it in the routines folder, else the
-    absolute path of the copy kept in the routines folder."""
-    schema = ensure_schema(paths.user_routines_dir())
-    if target.parent.resolve() == schema.parent.resolve():
-        return f"./{SCHEMA_NAME}"
-    return str(schema.resolve())
-
-
-def with_directive(text: str, target: Path) -> str:
-    if text.lstrip().startswith("#:schema"):
-        return text
-    return f"#:schema {schema_directive(target)}\n{text}"
-
-
 def _resolve(ref: str) -> RoutineEntry:
     try:
         return resolve(ref)
     except LookupError as exc:
         raise UserError(str(exc)) from None
-
-
-def user_copy(entry: RoutineEntry) -> tuple[Path, bool]:
-    """The file to edit for this entry: a user routine or a path is edited in place; a
-    built-in is first copied into the user's routines folder. Returns (path, copied)."""
-    if entry.origin != "built-in":
-        return entry.path, False
-    target = paths.user_routines_dir() / f"{entry.id}.toml"
-    text = entry.path.read_text(encoding="utf-8")
-    write_atomic(target, with_directive(text, target))
-    return target, True
-
-
-def editor_argv() -> list[str]:
-    """$VISUAL, else $EDITOR, else nano or vi; UserError when there is none."""
-    for var in ("VISUAL", "EDITOR"):
-        value = os.environ.get(var, "").strip()
-        if value:
-            try:
-                argv = shlex.split(value)
-            except ValueError:
-                raise UserError(f"${var} cannot be read as a command: {value!r}") from None
-            if argv:
-                return argv
-    for name in FALLBACK_EDITORS:
-        found = shutil.which(name)
-        if found:
-            return [found]
-    raise UserError("no text editor found: set $EDITOR, e.g. export EDITOR=nano")
-
-
-def editor_command(path: Path, line: int | None = None) -> list[str]:
-    """The command that opens `path` (at `line` for editors that accept +LINE)."""
-    argv = editor_argv()
-    if line is not None and Path(argv[0]).name in LINE_EDITORS:
-        return [*argv, f"+{line}", str(path)]
-    return [*argv, str(path)]
-
-
-def run_editor(path: Path, line: int | None = None) -> int:
-    command = editor_command(path, line)
-    try:
-        return subprocess.run(command, check=False).returncode
-    except OSError as exc:
-        raise UserError(f"cannot start the editor {command[0]!r}: {exc.strerror or exc}") from None
 
 
 def _interactive() -> bool:
@@ -168,12 +83,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     target = _target(routine_id, args.path)
     if target.exists() and not args.force:
         raise UserError(f"{target} already exists; add --force to overwrite it")
-    if args.source:
-        entry = _resolve(args.source)
-        text = with_directive(entry.path.read_text(encoding="utf-8"), target)
-        what = f"a copy of {entry.id!r} ({entry.origin})"
+    source = _resolve(args.source) if args.source else None
+    text = new_routine_text(routine_id, target, source)
+    if source is not None:
+        what = f"a copy of {source.id!r} ({source.origin})"
     else:
-        text = render(routine_id, schema_directive(target))
         what = "a new routine from the template"
     try:
         write_atomic(target, text)

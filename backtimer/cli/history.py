@@ -10,7 +10,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from backtimer.cli.main import UserError
+from backtimer.usecases.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -13,15 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backtimer import paths
-from backtimer.cli.levels import add_level_argument, at_level, levels_json
-from backtimer.cli.main import UserError
+from backtimer.cli.levels import add_level_argument
 from backtimer.describe import breath_text, open_note, rests_text, work_text
 from backtimer.routine.durations import clock, human
-from backtimer.routine.library import RoutineEntry, discover, resolve
+from backtimer.routine.library import discover
 from backtimer.routine.loader import RoutineError, load_file
 from backtimer.routine.model import WorkKind
 from backtimer.routine.progression import level_text
 from backtimer.timeline import compile as compile_timeline
+from backtimer.usecases.errors import UserError
+from backtimer.usecases.levels import at_level, levels_json
+from backtimer.usecases.routines import find_entry
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -68,19 +70,8 @@ def _console() -> Console:
     return _Console(highlight=False, soft_wrap=False)
 
 
-def _entry(ref: str) -> RoutineEntry:
-    """The loaded routine for an id or path; a user's mistake becomes a UserError."""
-    try:
-        entry = resolve(ref)
-    except LookupError as exc:
-        raise UserError(str(exc)) from None
-    if entry.error is not None:
-        raise UserError(str(entry.error))
-    return entry
-
-
 def _load(ref: str) -> Routine:
-    routine = _entry(ref).routine
+    routine = find_entry(ref).routine
     assert routine is not None
     return routine
 
@@ -189,7 +180,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from rich.text import Text  # noqa: PLC0415
 
-    entry = _entry(args.routine)
+    entry = find_entry(args.routine)
     assert entry.routine is not None
     levels = at_level(entry.routine, args.level)  # progression (docs/authoring.md)
     routine = levels.routine

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from backtimer import __version__
+from backtimer.usecases.errors import UserError
 
 # Every command and the module that registers it (`register(subparsers)`). A command
 # imports only its own module, so quick ones (`status`, `list`) stay quick; `--help`
@@ -23,19 +24,11 @@ COMMANDS = {
     "history": "backtimer.cli.history",
     "stats": "backtimer.cli.history",
     "work": "backtimer.cli.work",
-    "status": "backtimer.cli.work",
+    "status": "backtimer.cli.status",
     "new": "backtimer.cli.authoring",
     "edit": "backtimer.cli.authoring",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
-
-
-class UserError(Exception):
-    """A mistake of the user's (bad routine, bad config, unknown id): printed, exit code 1/2."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:

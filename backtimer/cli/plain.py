@@ -4,12 +4,14 @@ happens; a summary at the end.
 
 One loop drives the session: it sleeps until the engine's next deadline (or a key / a
 line on standard input, or at most MAX_SLEEP), so it costs almost no CPU and wakes on
-time. Keys when standard input is a terminal (cbreak mode, restored on every way out):
-space/p pause-resume, n skip, b back, d/Enter done, +/- add or remove 10 s, q stop,
-! it hurts (stop). Otherwise standard input is read as lines: an empty line, "d" or
-"done" marks the next self-paced set / open-ended hold done (lines sent ahead are kept
-for the next one), "n", "b", "p", "q", "!" as the keys; at end of input open segments
-are skipped, and with `auto` they are skipped at once.
+time. The commands are the app's (backtimer.usecases.keymap, remapped by [keys]): when
+standard input is a terminal (cbreak mode, restored on every way out) their single-key
+bindings, by default space pause/resume, n next, N skip exercise, p back, r restart,
++/- 10 s, d/Enter done, m mute, ! it hurts, q stop, ? the keys. Otherwise standard input
+is read as lines: an empty line, "d" or "done" marks the next self-paced set /
+open-ended hold done (lines sent ahead are kept for the next one); any other line names
+an action ("pause", "next", "back", "quit") or is one of its keys. At end of input open
+segments are skipped, and with `auto` they are skipped at once.
 """
 
 from __future__ import annotations
@@ -44,17 +46,12 @@ from backtimer.events import (
 )
 from backtimer.routine.durations import duration_text, human
 from backtimer.routine.model import Breath, Exercise, Routine, WorkKind
-from backtimer.session import Session
 from backtimer.timeline import Segment, Timeline, compile
+from backtimer.usecases.keymap import PlainCommands
+from backtimer.usecases.session import Session
+from backtimer.usecases.settings import Settings
 
 MAX_SLEEP = 1.0  # wake at least this often: the engine's suspend rule (max_gap 5 s) needs it
-KEYS_HELP = (
-    "keys: space pause/resume, n skip, b back, d or Enter done, +/- 10 s, q stop, ! it hurts"
-)
-LINES_HELP = (
-    "input lines: empty or d = done (self-paced), n skip, b back, p pause/resume, q stop,"
-    " ! it hurts"
-)
 
 
 def stamp(seconds: float) -> str:
@@ -78,11 +75,20 @@ def pacer_text(p: Breath | None) -> str:
 class Formatter:
     """Turns engine events into the lines the plain runner prints."""
 
-    def __init__(self, routine: Routine, timeline: Timeline, *, tty: bool, auto: bool) -> None:
+    def __init__(
+        self,
+        routine: Routine,
+        timeline: Timeline,
+        *,
+        tty: bool,
+        auto: bool,
+        commands: PlainCommands | None = None,
+    ) -> None:
         self.routine = routine
         self.timeline = timeline
         self.tty = tty
         self.auto = auto
+        self.commands = commands or PlainCommands()
         self._announced: int | None = None  # exercise announced by a NEXT line
 
     def header(self) -> list[str]:
@@ -92,8 +98,11 @@ class Formatter:
         about = "about " if self.timeline.has_estimates else ""
         lines = [f"{r.name}: {count} exercise{'s' if count != 1 else ''}, {about}{total}"]
         lines += [f"  ! {c}" for c in r.cautions]
-        lines.append(KEYS_HELP if self.tty else LINES_HELP)
+        lines.append(self.help())
         return lines
+
+    def help(self) -> str:
+        return self.commands.key_help() if self.tty else self.commands.line_help()
 
     def exercise(self, index: int) -> Exercise | None:
         if 0 <= index < len(self.routine.exercises):
@@ -187,7 +196,7 @@ class Formatter:
         if isinstance(ev, WaitingForUser):
             return []
         if isinstance(ev, Paused):
-            again = "press space to resume" if self.tty else "send p to resume"
+            again = self.commands.resume_hint(self.tty)
             if ev.reason == "suspend":
                 return [
                     f"{stamp(ev.at)} PAUSED  the computer was asleep or this program was "
@@ -336,7 +345,8 @@ class PlainRunner:
         self._buffer = b""
         self._eof = stdin_fd is None
         self._pending_done = 0
-        self._commands: list[str] = []
+        self._commands: list[str] = []  # actions to run
+        self.keys = printer.fmt.commands
 
     def show(self, events: list[Event]) -> None:
         """The events were printed by the printer; here: new notices from listeners."""
@@ -432,7 +442,9 @@ class PlainRunner:
     def _take(self, chunk: bytes) -> None:
         if self.tty:
             for ch in chunk.decode(errors="replace"):
-                self._commands.append(ch)
+                action = self.keys.for_key(ch)
+                if action is not None:
+                    self._commands.append(action)
             return
         self._buffer += chunk
         *lines, self._buffer = self._buffer.split(b"\n")
@@ -445,36 +457,53 @@ class PlainRunner:
         self._buffer = b""
 
     def _line(self, text: str) -> None:
-        word = text.strip().lower()
-        if word in ("", "d", "done"):
+        action = self.keys.for_line(text)
+        if action == "done":
             self._pending_done += 1
-        else:
-            self._commands.append(word[:1] if word not in ("+", "-") else word)
+        elif action is not None:
+            self._commands.append(action)
 
     def _run_commands(self) -> None:
         while self._commands:
-            key = self._commands.pop(0)
+            action = self._commands.pop(0)
             now, _ = self.read_clock()
             s = self.session
-            if key in (" ", "p"):
+            if action == "pause":
                 self.show(s.toggle_pause(now))
-            elif key == "n":
+            elif action == "next":
                 self.show(s.skip(now))
-            elif key == "b":
+            elif action == "skip_exercise":
+                self.show(s.skip_exercise(now))
+            elif action == "back":
                 self.show(s.back(now))
-            elif key in ("d", "\n", "\r"):
+            elif action == "restart":
+                self.show(s.restart_exercise(now))
+            elif action == "done":
                 self.show(s.done(now))
-            elif key in ("+", "=", "-"):
-                self.show(s.adjust(now, -10.0 if key == "-" else 10.0))
+            elif action in ("more_time", "less_time"):
+                less = action == "less_time"
+                self.show(s.adjust(now, -10.0 if less else 10.0))
                 left = self.engine.remaining(now)
                 if left is not None:
-                    sign = "-" if key == "-" else "+"
+                    sign = "-" if less else "+"
                     at = stamp(self.engine.session_elapsed(now))
                     self.printer.write([f"{at} {sign}10s  {duration_text(round(left, 1))} left"])
-            elif key == "q":
+            elif action == "mute":
+                self._toggle_mute()
+            elif action == "quit":
                 self.show(s.stop(now))
-            elif key == "!":
+            elif action == "pain":
                 self.show(s.pain(now))
+            elif action == "help":
+                self.printer.write([self.printer.fmt.help()])
+
+    def _toggle_mute(self) -> None:
+        audio = self.session.audio
+        if audio is None or audio.backend is None:
+            self.printer.write(["sound is off"])
+            return
+        audio.toggle_mute()
+        self.printer.write(["sound muted" if audio.muted else "sound on"])
 
 
 def _silence_stdout() -> None:
@@ -486,7 +515,13 @@ def _silence_stdout() -> None:
 
 
 def run_plain(
-    routine: Routine, *, sound: bool, auto: bool, record: bool = True, out: TextIO | None = None
+    routine: Routine,
+    *,
+    sound: bool,
+    auto: bool,
+    record: bool = True,
+    out: TextIO | None = None,
+    settings: Settings | None = None,
 ) -> int:
     timeline = compile(routine)
     stdin = sys.stdin
@@ -496,7 +531,12 @@ def run_plain(
     except (OSError, ValueError):
         fd = None
     tty = fd is not None and os.isatty(fd)
-    printer = LinePrinter(Formatter(routine, timeline, tty=tty, auto=auto), out or sys.stdout)
-    session = Session(routine, timeline, sound=sound, record=record, listeners=[printer])
+    settings = settings or Settings()
+    commands = PlainCommands(settings.keys)
+    fmt = Formatter(routine, timeline, tty=tty, auto=auto, commands=commands)
+    printer = LinePrinter(fmt, out or sys.stdout)
+    session = Session(
+        routine, timeline, sound=sound, record=record, listeners=[printer], settings=settings
+    )
     runner = PlainRunner(session, printer, stdin_fd=fd, tty=tty, auto=auto)
     return runner.run()

@@ -10,8 +10,10 @@ import argparse
 import sys
 from typing import Any
 
-from backtimer.cli.levels import add_level_argument, at_level
-from backtimer.cli.main import UserError
+from backtimer.cli.levels import add_level_argument
+from backtimer.usecases.levels import at_level
+from backtimer.usecases.routines import load_routine, need_routine
+from backtimer.usecases.settings import settings_with_keys
 
 
 def register(sub: Any) -> None:
@@ -39,29 +41,6 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=handle)
 
 
-def _load(ref: str) -> Any:
-    from backtimer.routine.library import load  # noqa: PLC0415 - lazy: CLI start-up
-    from backtimer.routine.loader import RoutineError  # noqa: PLC0415
-
-    try:
-        return load(ref)
-    except LookupError as exc:
-        raise UserError(str(exc.args[0] if exc.args else exc), 2) from None
-    except RoutineError as exc:
-        raise UserError(str(exc), 1) from None
-
-
-def _need_routine(why: str) -> UserError:
-    try:
-        from backtimer.routine.library import known_ids  # noqa: PLC0415
-
-        ids = ", ".join(known_ids())
-    except Exception:
-        ids = ""
-    known = f"; known: {ids}" if ids else ""
-    return UserError(f"{why} needs a routine: backtimer run ID --plain{known}", 2)
-
-
 def handle(args: argparse.Namespace) -> int:
     if not args.plain:
         if not sys.stdout.isatty():
@@ -77,8 +56,9 @@ def handle(args: argparse.Namespace) -> int:
             else:
                 return launch(args.routine, no_sound=args.no_sound, level=args.level)
     if args.routine is None:
-        raise _need_routine("plain mode")
-    routine = at_level(_load(args.routine), args.level).routine  # progression
+        raise need_routine("plain mode")
+    routine = at_level(load_routine(args.routine), args.level).routine  # progression
+    settings = settings_with_keys()
     from backtimer.cli.plain import run_plain  # noqa: PLC0415
 
-    return run_plain(routine, sound=not args.no_sound, auto=args.auto)
+    return run_plain(routine, sound=not args.no_sound, auto=args.auto, settings=settings)

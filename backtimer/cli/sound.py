@@ -29,11 +29,11 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from backtimer import paths
-    from backtimer.audio.cues import CUES
+    from backtimer.audio.cue_names import CUES
     from backtimer.audio.listener import AudioListener
     from backtimer.audio.settings import load, read_wav
-    from backtimer.cli.main import UserError
     from backtimer.config import ConfigError, did_you_mean
+    from backtimer.usecases.errors import UserError
 
     try:
         settings = load()

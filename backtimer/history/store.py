@@ -1,5 +1,5 @@
 """The history store: one SQLite file (paths.history_db()) with sessions, per-exercise
-results, desk-break events and a little key/value state.
+results and desk-break events.
 
 Crash-safety rules (docs/history.md):
 - WAL journal, synchronous=FULL: a committed transaction survives SIGKILL and power loss;
@@ -28,7 +28,7 @@ from typing import Any
 
 from backtimer import paths
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BREAK_KINDS = ("due", "started", "snoozed", "skipped", "natural")
 # partial: ran to its end with at least one exercise skipped
 FINAL_STATUSES = ("completed", "partial", "stopped", "pain", "interrupted")
@@ -98,11 +98,14 @@ _SCHEMA_V1 = (
     )""",
 )
 
-# Version 2: sessions may be "partial". SQLite cannot change a CHECK constraint, so the
+# Version 2: the break schedule is kept in its own file (backtimer/breaks/state.py).
+_V2_NO_STATE_TABLE = ("DROP TABLE state",)
+
+# Version 3: sessions may be "partial". SQLite cannot change a CHECK constraint, so the
 # table is rebuilt (https://sqlite.org/lang_altertable.html, "other kinds of table schema
 # changes"), with foreign keys off for the copy; the rows keep their ids.
-_SCHEMA_V2 = (
-    """CREATE TABLE sessions_v2 (
+_V3_PARTIAL = (
+    """CREATE TABLE sessions_v3 (
         id INTEGER PRIMARY KEY,
         routine_id TEXT NOT NULL,
         routine_name TEXT NOT NULL,
@@ -119,16 +122,16 @@ _SCHEMA_V2 = (
         exercises_planned INTEGER NOT NULL DEFAULT 0,
         pid INTEGER
     )""",
-    "INSERT INTO sessions_v2 SELECT * FROM sessions",
+    "INSERT INTO sessions_v3 SELECT * FROM sessions",
     "DROP TABLE sessions",
-    "ALTER TABLE sessions_v2 RENAME TO sessions",
+    "ALTER TABLE sessions_v3 RENAME TO sessions",
     "CREATE INDEX sessions_started ON sessions (started_at)",
     "CREATE INDEX sessions_routine ON sessions (routine_id, started_at)",
     "CREATE INDEX sessions_days ON sessions (status, local_day)",
 )
 
 # MIGRATIONS[n] takes the schema from user_version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _SCHEMA_V2)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _V2_NO_STATE_TABLE, _V3_PARTIAL)
 
 
 class StoreError(Exception):
@@ -605,18 +608,6 @@ class Store:
             return None
         k, a, r, rid = rows[0]
         return BreakEvent(k, parse_utc(a), r, rid)
-
-    # ----------------------------------------------------------------- state
-    def get_state(self, key: str) -> str | None:
-        rows = self.query("SELECT value FROM state WHERE key = ?", (key,))
-        return str(rows[0][0]) if rows else None
-
-    def set_state(self, key: str, value: str) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO state (key, value, updated_at) VALUES (?, ?, ?)",
-                (key, value, utc_text(now_utc())),
-            )
 
     def integrity(self) -> str:
         return str(self.query("PRAGMA integrity_check")[0][0])

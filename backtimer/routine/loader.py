@@ -414,6 +414,8 @@ class _Checker:
         hold = raw.get("hold")
         if "hold" in raw and not (isinstance(hold, str) and hold.strip().lower() == "max"):
             out["hold"] = self.duration(ctx, ["hold"], raw["hold"], zero=False)
+        if "expect" in raw:
+            out["expect"] = self.expect(ctx, raw["expect"], kind)
         if "duration" in raw:
             out["duration"] = self.duration(ctx, ["duration"], raw["duration"], zero=False)
         if "phases" in raw:
@@ -457,6 +459,18 @@ class _Checker:
         if len(self.problems) > before or kind is None:
             return None
         return Exercise(**out)
+
+    def expect(self, ctx: _Ctx, value: object, kind: WorkKind | None) -> float | None:
+        """The expected length of an open-ended hold: a duration, only with hold = "max"."""
+        if kind is not None and kind is not WorkKind.MAX:
+            self.problem(
+                ctx,
+                ["expect"],
+                'expected expect only with hold = "max" (it is the usual length of an '
+                f"open-ended hold), got {show(value)}",
+            )
+            return None
+        return self.duration(ctx, ["expect"], value, zero=False)
 
     def way_of(self, raw: dict[str, Any]) -> str:
         for key in ("hold", "duration", "phases"):

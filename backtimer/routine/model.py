@@ -89,6 +89,7 @@ class Exercise:
     steps: tuple[str, ...] = ()
     caution: str | None = None
     hold: float | None = None  # HOLD
+    expect: float | None = None  # MAX: the expected length of one hold (estimates only)
     duration: float | None = None  # TIMED
     phases: tuple[Phase, ...] = ()  # PHASED
     tempo: float | None = None  # PACED: effective seconds per rep

@@ -61,6 +61,9 @@ EXERCISE: dict[str, Field] = {
     "steps": Field("texts", "How to do it, in short imperative sentences."),
     "caution": Field("text", "A warning shown on the rest screen before it."),
     "hold": Field("hold", 'Each rep is a hold this long; "max" = hold as long as you can.'),
+    "expect": Field(
+        "work", 'With hold = "max": how long a hold usually lasts, for estimates, e.g. "3m".'
+    ),
     "duration": Field("work", "One continuous timed block (no reps)."),
     "phases": Field("phases", "Each rep runs through these phases."),
     "tempo": Field("tempo", 'Seconds per paced rep; "self" = you say when the set is done.'),

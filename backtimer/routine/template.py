@@ -42,6 +42,7 @@ breath = {{ inhale = "4s", exhale = "6s" }}   # breath pacer in holds and rests;
 #   reps alone           paced reps, each `tempo` long
 #   tempo = "self"       you work at your own pace and say when the set is done
 #   hold = "max"         hold as long as you can; the time is recorded
+#                        (expect = "3m" says how long it usually lasts, for estimates)
 
 [[exercise]]
 name = "Bridge"
@@ -87,7 +88,9 @@ sides = ["left arm", "right arm"]   # or your own labels for the sides
 [[exercise]]
 name = "Superman"
 hold = "max"                     # as long as you can; the time held is recorded
+expect = "20s"                   # how long a hold usually lasts: for the estimated total
 reps = 2
+rep_rest = "20s"                 # a hold to fatigue needs a real rest before the next
 breath = {{ inhale = "4s", hold = "2s", exhale = "6s" }}   # its own pacer
 """
 

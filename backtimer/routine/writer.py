@@ -71,6 +71,8 @@ def _exercise(ex: Exercise, defaults: Defaults) -> dict[str, Any]:
         out["hold"] = duration_value(ex.hold)
     elif ex.kind is WorkKind.MAX:
         out["hold"] = "max"
+        if ex.expect is not None:
+            out["expect"] = duration_value(ex.expect)
     elif ex.kind is WorkKind.TIMED and ex.duration is not None:
         out["duration"] = duration_value(ex.duration)
     elif ex.kind is WorkKind.PHASED:

@@ -12,7 +12,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from backtimer.routine.model import Routine
-from backtimer.ui.keys import SESSION_KEYS, KeymapError, keymap_from_config
+from backtimer.usecases.keymap import SESSION_KEYS
+from backtimer.usecases.levels import routine_at_level
+from backtimer.usecases.routines import load_routine
+from backtimer.usecases.settings import Settings, settings_with_keys
 
 if TYPE_CHECKING:
     from backtimer.events import Summary
@@ -58,9 +61,11 @@ class BacktimerApp(App[int]):
         entries: list[object] | None = None,
         keymap: dict[str, str] | None = None,
         session_factory: Callable[..., Any] | None = None,
+        settings: Settings | None = None,
         level: str = "current",
     ) -> None:
         super().__init__()
+        self._settings = settings
         self.routine = routine
         self.clock: Clock = clock or time.monotonic
         self.sound = sound
@@ -72,6 +77,15 @@ class BacktimerApp(App[int]):
         self._after_first_frame: list[Callable[[], object]] = []
         if keymap:
             self.set_keymap(keymap)
+
+    @property
+    def settings(self) -> Settings:
+        """config.toml, read once (on first use when the app was not given it)."""
+        if self._settings is None:
+            self._settings, problem = Settings.load_or_defaults()
+            if problem is not None:
+                self.notify(f"{problem} — using the default settings", severity="error")
+        return self._settings
 
     # ---- flow: library -> session -> summary -------------------------------------------
 
@@ -115,7 +129,12 @@ class BacktimerApp(App[int]):
         from backtimer.ui.screens.session import SessionScreen  # noqa: PLC0415
 
         screen = SessionScreen(
-            routine, clock=self.clock, sound=self.sound, record=self.record, session=session
+            routine,
+            clock=self.clock,
+            sound=self.sound,
+            record=self.record,
+            session=session,
+            settings=self.settings,
         )
 
         def finished(summary: Summary | None) -> None:
@@ -209,32 +228,19 @@ def launch(
 ) -> int:
     """Open the app on the library (ref None) or straight into a routine (id or path).
 
-    Raises backtimer.cli.main.UserError for an unknown or broken routine, or a bad
-    [keys] table, so the CLI prints one clear line instead of starting.
+    Raises UserError for an unknown or broken routine, or a bad config file or [keys]
+    table, so the CLI prints one clear line instead of starting.
     """
-    from backtimer.cli.main import UserError  # noqa: PLC0415 - cli imports ui lazily
-
-    routine: Routine | None = None
-    if ref is not None:
-        from backtimer.routine.library import load  # noqa: PLC0415 - only when a ref is given
-        from backtimer.routine.loader import RoutineError  # noqa: PLC0415
-
-        try:
-            routine = load(ref)
-        except LookupError as exc:
-            raise UserError(str(exc.args[0] if exc.args else exc), 2) from None
-        except RoutineError as exc:
-            raise UserError(str(exc), 1) from None
-    try:
-        keymap = keymap_from_config()
-    except KeymapError as exc:
-        raise UserError(str(exc), 1) from None
-    if routine is not None:
-        from backtimer.ui.levels import routine_at_level  # noqa: PLC0415
-
-        routine = routine_at_level(routine, level)  # progression: the level history reached
+    routine = None if ref is None else routine_at_level(load_routine(ref), level)
+    settings = settings_with_keys()
     app = BacktimerApp(
-        routine, clock=clock, sound=not no_sound, record=record, keymap=keymap, level=level
+        routine,
+        clock=clock,
+        sound=not no_sound,
+        record=record,
+        keymap=settings.keys,
+        settings=settings,
+        level=level,
     )
     result = app.run()
     return int(result or 0)

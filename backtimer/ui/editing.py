@@ -1,7 +1,8 @@
 """`e` and `c` on the library: edit a routine in $VISUAL / $EDITOR (the terminal is handed
 over with App.suspend()), customise one without editing text, and reload the library.
 
-The editor helpers are the CLI's (`backtimer edit`), so both behave the same: a built-in
+The editor helpers are shared with `backtimer edit` (backtimer.usecases.user_routines), so
+both behave the same: a built-in
 is copied into your routines folder first, the file is checked when the editor exits,
 and its problems are shown with the choice to reopen the editor at the first one's line.
 """
@@ -13,11 +14,11 @@ from typing import Any
 
 from textual.app import SuspendNotSupported
 
-from backtimer.cli.authoring import run_editor, user_copy
-from backtimer.cli.main import UserError
 from backtimer.routine.errors import RoutineError
 from backtimer.routine.loader import load_file
 from backtimer.ui.screens.problems import ProblemsScreen
+from backtimer.usecases.errors import UserError
+from backtimer.usecases.user_routines import run_editor, user_copy
 
 NO_SUSPEND = (
     "This terminal cannot be handed over to an editor from the app. Your routine is {path}; "

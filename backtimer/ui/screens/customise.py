@@ -6,7 +6,6 @@ result as your own copy (a new id in your routines folder; the original stays as
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -18,39 +17,20 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Static
 
 from backtimer import paths
-from backtimer.cli.authoring import ID_RE, with_directive
 from backtimer.describe import work_text
-from backtimer.files import write_atomic
 from backtimer.routine.adjust import LABELS, adjust, fields_of, value_text
 from backtimer.routine.durations import human
 from backtimer.routine.errors import RoutineError
-from backtimer.routine.loader import load_text
 from backtimer.routine.model import Exercise, Routine
-from backtimer.routine.writer import to_toml
 from backtimer.timeline import compile
-from backtimer.ui.levels import level_notes
 from backtimer.ui.widgets.footer import KeysFooter
+from backtimer.usecases.levels import level_notes
+from backtimer.usecases.user_routines import ID_RE, save_copy
 
 
 def total_text(routine: Routine) -> str:
     timeline = compile(routine)
     return ("about " if timeline.has_estimates else "") + human(round(timeline.total))
-
-
-def copy_name(name: str) -> str:
-    return name if name.endswith("(mine)") else f"{name} (mine)"
-
-
-def save_copy(routine: Routine, new_id: str, folder: Path | None = None) -> Path:
-    """Write `routine` as `new_id` into the user's routines folder (overwriting a file of
-    that name: ask first). It is checked by loading it back before anything is written.
-    Raises RoutineError if it would not load, OSError if it cannot be written."""
-    target = (folder or paths.user_routines_dir()) / f"{new_id}.toml"
-    copy = replace(routine, id=new_id, name=copy_name(routine.name))
-    text = with_directive(to_toml(copy), target)
-    load_text(text, source=target.name, routine_id=new_id)
-    write_atomic(target, text)
-    return target
 
 
 class SaveAsScreen(ModalScreen[str | None]):

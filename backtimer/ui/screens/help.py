@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from backtimer.ui.keys import LIBRARY_KEYS, SESSION_KEYS, SUMMARY_KEYS
+from backtimer.usecases.keymap import LIBRARY_KEYS, SESSION_KEYS, SUMMARY_KEYS
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (
     ("pause", "Pause / resume the timer"),

@@ -23,9 +23,11 @@ from backtimer.routine.durations import human
 from backtimer.routine.model import Routine
 from backtimer.timeline import compile
 from backtimer.ui import editing
-from backtimer.ui.keys import LIBRARY_KEYS, bindings
-from backtimer.ui.levels import app_level, level_notes, routine_at_level
+from backtimer.ui.keys import bindings
 from backtimer.ui.widgets.footer import KeysFooter
+from backtimer.usecases.keymap import LIBRARY_KEYS
+from backtimer.usecases.levels import level_notes, routine_at_level
+from backtimer.usecases.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -92,15 +94,15 @@ def rows_from_entries(entries: list[object]) -> list[Row]:
 WORK_ID = "⏰work"  # not a valid routine id, so it never clashes with one
 
 
-def work_row(rows: list[Row], config_path: str | None = None) -> Row:
+def work_row(rows: list[Row], config: Settings) -> Row:
     """The library's "Work mode" entry, with the values of the [breaks] settings."""
     from backtimer.breaks.scheduler import BreakSettings  # noqa: PLC0415
-    from backtimer.breaks.settings import break_settings  # noqa: PLC0415
-    from backtimer.config import ConfigError, load_config  # noqa: PLC0415
+    from backtimer.config import ConfigError  # noqa: PLC0415
 
     problem = ""
+    config_path = str(config.path)
     try:
-        settings = break_settings(load_config())
+        settings = config.breaks
     except ConfigError as exc:
         settings, problem = BreakSettings(), str(exc)
     names = {r.id: r.name for r in rows if r.routine is not None}
@@ -272,9 +274,7 @@ class LibraryScreen(Screen[None]):
         available = getattr(self.app, "screen_available", None)
         if available is None or not available("work"):
             return None
-        from backtimer import paths  # noqa: PLC0415
-
-        return work_row(self.rows, str(paths.config_file()))
+        return work_row(self.rows, self.app.settings)
 
     def _fill(self, query: str) -> None:
         words = query.lower().split()
@@ -330,7 +330,7 @@ class LibraryScreen(Screen[None]):
     def _show_detail(self, index: int) -> None:
         if 0 <= index < len(self.shown):
             row = self.shown[index]
-            self.query_one("#detail-text", Static).update(detail_text(row, app_level(self.app)))
+            self.query_one("#detail-text", Static).update(detail_text(row, self.app.level))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -394,7 +394,7 @@ class LibraryScreen(Screen[None]):
             return
         start = getattr(self.app, "start_routine", None)
         if start is not None:
-            start(routine_at_level(row.routine, app_level(self.app)))
+            start(routine_at_level(row.routine, self.app.level))
 
     async def action_help(self) -> None:
         await self.app.run_action("help")

@@ -21,15 +21,19 @@ from textual.widgets import Label, Static
 
 from backtimer.routine.model import Routine
 from backtimer.timeline import Timeline, compile
-from backtimer.ui.keys import SESSION_KEYS, bindings
+from backtimer.ui.keys import bindings
 from backtimer.ui.view import SessionView, next_refresh, session_view
 from backtimer.ui.widgets.breath import BreathGuide
 from backtimer.ui.widgets.countdown import Countdown
 from backtimer.ui.widgets.progress import RoutineProgress
 from backtimer.ui.widgets.topline import TopLine
+from backtimer.usecases.keymap import SESSION_KEYS
 
 if TYPE_CHECKING:  # the engine's events are imported after the first frame (see _handle)
     from backtimer import events as ev
+    from backtimer.audio.listener import AudioListener
+    from backtimer.usecases.session import Session
+    from backtimer.usecases.settings import Settings
 
 Clock = Callable[[], float]
 
@@ -47,10 +51,12 @@ def countdown_scale(width: int, height: int) -> int:
     return 0
 
 
-def make_session(routine: Routine, timeline: Timeline, *, sound: bool, record: bool) -> Any:
-    from backtimer.session import Session  # noqa: PLC0415 - pulls in audio + history
+def make_session(
+    routine: Routine, timeline: Timeline, *, sound: bool, record: bool, settings: Settings | None
+) -> Session:
+    from backtimer.usecases.session import Session  # noqa: PLC0415 - pulls in audio + history
 
-    return Session(routine, timeline, sound=sound, record=record)
+    return Session(routine, timeline, sound=sound, record=record, settings=settings)
 
 
 class SessionScreen(Screen["ev.Summary"]):
@@ -77,8 +83,9 @@ class SessionScreen(Screen["ev.Summary"]):
         clock: Clock | None = None,
         sound: bool = True,
         record: bool = True,
-        session: Any = None,
+        session: Session | None = None,
         timeline: Timeline | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.timeline = timeline or compile(routine)
         first = self.timeline.segments[0].kind if self.timeline.segments else "finished"
@@ -90,6 +97,7 @@ class SessionScreen(Screen["ev.Summary"]):
         self.sound = sound
         self.record = record
         self.session = session
+        self.settings = settings
         self.muted = False
         self.summary: ev.Summary | None = None
         self.stop_message = ""
@@ -167,7 +175,11 @@ class SessionScreen(Screen["ev.Summary"]):
             self.call_after_refresh(self.refresh_bindings)
         if self.session is None:
             self.session = make_session(
-                self.routine, self.timeline, sound=self.sound, record=self.record
+                self.routine,
+                self.timeline,
+                sound=self.sound,
+                record=self.record,
+                settings=self.settings,
             )
         self._handle(self.session.start(self.clock()))
         self.render_now()
@@ -262,33 +274,29 @@ class SessionScreen(Screen["ev.Summary"]):
         if self.muted:
             return True
         audio = self._audio()
-        return audio is None or getattr(audio, "backend", None) is None
+        return audio is None or audio.backend is None
 
     def _history_lines(self) -> list[str]:
         """What the history recorder saved, for the summary ("Saved to history ...")."""
-        for listener in getattr(self.session, "listeners", ()):
-            describe = getattr(listener, "describe", None)
-            if describe is None:
-                continue
-            try:
-                info = describe()
-            except Exception:  # a listener must never break the summary
-                return []
-            if info.get("saved"):
-                count = int(info.get("exercises") or 0)
-                where = f" ({info['path']})" if info.get("path") else ""
-                noun = "exercise" if count == 1 else "exercises"
-                return [f"Saved to history: {count} {noun}, {info.get('status')}{where}"]
+        history = self.session.history if self.session is not None else None
+        if history is None:
+            return []
+        try:
+            info = history.describe()
+        except Exception:  # a listener must never break the summary
+            return []
+        if info.get("saved"):
+            count = int(info.get("exercises") or 0)
+            where = f" ({info['path']})" if info.get("path") else ""
+            noun = "exercise" if count == 1 else "exercises"
+            return [f"Saved to history: {count} {noun}, {info.get('status')}{where}"]
         return []
 
-    def _audio(self) -> Any:
-        for listener in getattr(self.session, "listeners", ()):
-            if hasattr(listener, "toggle_mute"):
-                return listener
-        return None
+    def _audio(self) -> AudioListener | None:
+        return self.session.audio if self.session is not None else None
 
     def _show_notices(self) -> None:
-        notices = list(getattr(self.session, "notices", []) or [])
+        notices = list(self.session.notices) if self.session is not None else []
         for notice in notices[self.notices_shown :]:
             self.notify(one_line(notice, max(24, self.app.size.width * 7 // 10 - 6)), timeout=6)
         self.notices_shown = len(notices)
@@ -303,7 +311,7 @@ class SessionScreen(Screen["ev.Summary"]):
         try:
             self.session.close()
         finally:
-            self.notices_after = list(getattr(self.session, "notices", []) or [])
+            self.notices_after = list(self.session.notices)
             self.notices_shown = len(self.notices_after)  # the summary lists them
             self.notices_after.extend(self._history_lines())
         self.dismiss(summary)
@@ -367,7 +375,7 @@ class SessionScreen(Screen["ev.Summary"]):
 
     def _set_muted(self, muted: bool) -> None:
         audio = self._audio()
-        if audio is not None and bool(getattr(audio, "muted", False)) != muted:
+        if audio is not None and audio.muted != muted:
             audio.toggle_mute()
         self.muted = muted
         self.notify("Sound off: the terminal bell marks each change" if muted else "Sound on")

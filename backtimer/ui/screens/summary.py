@@ -13,8 +13,9 @@ from textual.widgets import Label, Static
 
 from backtimer.events import ExerciseResult, Summary
 from backtimer.routine.durations import clock
-from backtimer.ui.keys import SUMMARY_KEYS, bindings
+from backtimer.ui.keys import bindings
 from backtimer.ui.widgets.footer import KeysFooter
+from backtimer.usecases.keymap import SUMMARY_KEYS
 
 TITLES = {
     "completed": "Routine complete — well done",

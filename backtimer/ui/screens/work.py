@@ -1,50 +1,72 @@
 """Work mode: counts down to the next desk break and turns into the reminder when it is due.
 
-All timing is the pure Scheduler's (backtimer/breaks/scheduler.py); this screen reads the
-clocks through an injected `reading()` once a second, shows what the scheduler says,
-and acts on what fired: warning toast; when due the break_due sound, the bell, a desktop
-notification and a toast. Start pushes the SessionScreen with the offered routine and
-comes back here after; Snooze; Skip asks why; Other picks another routine.
+The policy (what counts as a break, recording, saving, the wording) is WorkMode's
+(backtimer/usecases/work_mode.py) and the timing the pure Scheduler's; this screen reads
+the clocks through an injected `reading()` once a second, shows what they say, and acts
+on an alert: the break_due sound, the bell, a desktop notification and a toast. Start
+pushes the SessionScreen with the offered routine and comes back here after; Snooze;
+Skip asks why; Other picks another routine; Pause asks how long, Resume ends it.
+
+A quiet screen (left open all day): each line is updated only when its text changes, the
+keys and the reminder only when the mode changes, and the digits once a second at most.
 """
 
 from __future__ import annotations
 
-import inspect
 import sys
 from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
-from pathlib import Path
-from typing import Any, ClassVar
+from datetime import tzinfo
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Digits, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Label
 
+from backtimer.audio.listener import AudioListener
 from backtimer.breaks.clock import local_tz
 from backtimer.breaks.clock import reading as real_reading
 from backtimer.breaks.notify import Notifier
-from backtimer.breaks.scheduler import (
-    BreakSettings,
-    Reading,
-    Scheduler,
-    Tick,
-    next_window_start,
-    short,
-)
+from backtimer.breaks.requests import RequestBox
+from backtimer.breaks.scheduler import BreakSettings, Reading, Tick, short
 from backtimer.breaks.state import BreakStore
+from backtimer.breaks.watch import PresenceWatch
+from backtimer.config import ConfigError
 from backtimer.events import Summary
-from backtimer.routine.durations import duration_text, human
+from backtimer.routine.library import load
 from backtimer.routine.model import Routine
-from backtimer.ui.app import BacktimerApp
+from backtimer.ui.screens.session import SessionScreen, countdown_scale
+from backtimer.ui.screens.work_dialogs import PauseFor, PickRoutine, SkipReason
+from backtimer.ui.widgets.countdown import Countdown
 from backtimer.ui.widgets.footer import KeysFooter
+from backtimer.usecases.levels import routine_at_level
+from backtimer.usecases.routines import choices as routine_choices
+from backtimer.usecases.work_mode import (
+    WorkMode,
+    history_watch,
+    open_break_store,
+    plan_text,
+    worked_text,
+)
 
-HEARTBEAT = 30.0  # seconds between saves when nothing happens (backtimer status reads it)
-TAKEN_AFTER = 30.0  # seconds of a routine that count as a break taken
-SKIP_REASONS = ("meeting", "in a call", "not now", "already moved", "other")
+if TYPE_CHECKING:
+    from backtimer.ui.app import BacktimerApp
+
+
+def _real_presence(settings: BreakSettings) -> PresenceWatch | None:
+    """The desktop's away and meeting monitors, as [breaks] idle and meetings ask."""
+    if settings.idle == "off" and settings.meetings == "ignore":
+        return None
+    from backtimer.breaks.check import monitors  # noqa: PLC0415 - D-Bus, only when wanted
+
+    away, meeting = monitors()
+    return PresenceWatch(
+        away if settings.idle != "off" else None,
+        meeting if settings.meetings == "hold" else None,
+    )
 
 
 def digits_text(seconds: float) -> str:
@@ -55,13 +77,15 @@ def digits_text(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-def _terminal_writer(screen: Screen[Any]) -> Callable[[str], None]:
+def terminal_writer(app: BacktimerApp) -> Callable[[str], None]:
+    """Writes an escape sequence (OSC 9 / 777, the bell) to the app's terminal between
+    frames. Textual has no public way to do that, so this goes through its driver."""
+
     def write(text: str) -> None:
-        driver = getattr(screen.app, "_driver", None)
-        if driver is not None and hasattr(driver, "write"):
+        driver = app._driver
+        if driver is not None:
             driver.write(text)
-            if hasattr(driver, "flush"):
-                driver.flush()
+            driver.flush()
             return
         stream = sys.__stdout__
         if stream is not None:
@@ -69,74 +93,6 @@ def _terminal_writer(screen: Screen[Any]) -> Callable[[str], None]:
             stream.flush()
 
     return write
-
-
-class SkipReason(ModalScreen[str]):
-    """Why skip this break? Dismisses with the reason, or "" when cancelled."""
-
-    CSS_PATH = "work.tcss"
-    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
-        Binding("escape", "cancel", "Back"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Label("Skip this break — why?", id="dialog-title")
-            yield OptionList(*[Option(r, id=r) for r in SKIP_REASONS], id="reasons")
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id or "other")
-
-    def action_cancel(self) -> None:
-        self.dismiss("")
-
-
-class PickRoutine(ModalScreen[str]):
-    """Another routine for this break. Dismisses with its id, or "" when cancelled."""
-
-    CSS_PATH = "work.tcss"
-    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
-        Binding("escape", "cancel", "Back"),
-    ]
-
-    def __init__(self, choices: list[tuple[str, str]]) -> None:
-        super().__init__()
-        self.choices = choices
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Label("Which routine?", id="dialog-title")
-            yield OptionList(*[Option(label, id=rid) for rid, label in self.choices], id="pick")
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id or "")
-
-    def action_cancel(self) -> None:
-        self.dismiss("")
-
-
-def _routine_choices() -> list[tuple[str, str]]:
-    from backtimer.routine.library import discover  # noqa: PLC0415 - reads every routine
-
-    out = []
-    for entry in discover():
-        if entry.routine is not None:
-            out.append((entry.id, f"{entry.routine.name} ({entry.id})"))
-    return out
-
-
-def _sessions_available() -> bool:
-    import importlib.util  # noqa: PLC0415
-
-    return importlib.util.find_spec("backtimer.session") is not None
-
-
-def _load(ref: str) -> Routine:
-    from backtimer.routine.library import load  # noqa: PLC0415
-
-    return load(ref)
 
 
 class WorkScreen(Screen[None]):
@@ -151,6 +107,8 @@ class WorkScreen(Screen[None]):
         Binding("z", "snooze", "Snooze"),
         Binding("k", "skip", "Skip"),
         Binding("o", "other", "Other routine"),
+        Binding("p", "pause", "Pause"),
+        Binding("r", "resume", "Resume"),
         Binding("q,escape", "leave", "Quit"),
     ]
 
@@ -167,25 +125,35 @@ class WorkScreen(Screen[None]):
         sound: bool | None = None,
         exit_on_leave: bool = False,
         first: float | None = None,
+        presence: PresenceWatch | None = None,
+        watch: bool = True,
     ) -> None:
+        """first: the first break after this many seconds. presence: the idle and meeting
+        sources (None: the real ones, as [breaks] idle and meetings say). watch: look at
+        the person, the history and pause requests at all (tests switch it off)."""
         super().__init__()
         self._settings = settings
         self.reading = reading or real_reading
         self.tz = tz
         self.store = store
         self.notifier = notifier
-        self.loader = loader or _load
-        self.choices = choices or _routine_choices
+        self.loader = loader or load
+        self.choices = choices or routine_choices
         self.sound = sound
         self.exit_on_leave = exit_on_leave
         self.first = first
-        self.scheduler: Scheduler | None = None
-        self.tick_result: Tick | None = None
-        self._names: dict[str, str] = {}  # routine ref -> "Name · 3 min"
-        self.chosen: str | None = None  # a routine picked instead of the offered one
-        self.audio: Any = None
-        self._saved_at: datetime | None = None
-        self._timer: Any = None
+        self.presence = presence
+        self.watch = watch
+        self.mode: WorkMode | None = None
+        self._shown: dict[str, str] = {}  # widget id -> the text on screen
+        self._look: tuple[object, ...] = ()  # what decides the classes, reminder and keys
+        self._countdown: Countdown | None = None
+        self.audio: AudioListener | None = None
+        self._timer: Timer | None = None
+
+    @property
+    def backtimer(self) -> BacktimerApp:
+        return self.app  # type: ignore[return-value]  # work mode only runs in BacktimerApp
 
     # ---- layout ----------------------------------------------------------------------
 
@@ -195,7 +163,7 @@ class WorkScreen(Screen[None]):
                 yield Label("Work mode", id="work-title")
                 yield Label("", id="work-plan")
             yield Label("Next break in", id="work-caption")
-            yield Digits("", id="work-digits")
+            yield Countdown("", id="work-digits")
             yield Label("", id="work-routine")
             yield Label("", id="work-worked")
             yield Label("", id="work-today")
@@ -209,30 +177,35 @@ class WorkScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        settings = self._settings
-        if settings is None:
-            settings = self._settings_from_config()
-        tz = self.tz or local_tz()
+        settings = self._settings if self._settings is not None else self._settings_from_config()
         if self.store is None:
-            self.store = BreakStore()
-        state, _ = self.store.load_with_settings()
-        self.scheduler = Scheduler(settings, tz, state, first=self.first)
+            self.store = open_break_store()
+        presence = self.presence
+        if presence is None and self.watch:
+            presence = _real_presence(settings)
+        self.mode = WorkMode(
+            settings,
+            self.tz or local_tz(),
+            self.store,
+            loader=self.loader,
+            first=self.first,
+            presence=presence,
+            sessions=history_watch() if self.watch else None,
+            requests=RequestBox() if self.watch else None,
+        )
         if self.notifier is None:
-            self.notifier = Notifier(settings.notify, _terminal_writer(self))
+            self.notifier = Notifier(settings.notify, terminal_writer(self.backtimer))
         if self.sound is None:
-            self.sound = bool(getattr(self.app, "sound", True))
-        if self.store.notice:
-            self.notify(self.store.notice, severity="warning", timeout=8)
-        self.query_one("#work-plan", Label).update(_plan(settings))
+            self.sound = self.backtimer.sound
+        self.query_one("#work-plan", Label).update(plan_text(settings))
+        self._countdown = countdown = self.query_one("#work-digits", Countdown)
+        countdown.scale = countdown_scale(*self.app.size)
         self.tick()
         self._timer = self.set_interval(1.0, self.tick)
 
     def _settings_from_config(self) -> BreakSettings:
-        from backtimer.breaks.settings import break_settings  # noqa: PLC0415
-        from backtimer.config import ConfigError, load_config  # noqa: PLC0415
-
         try:
-            return break_settings(load_config())
+            return self.backtimer.settings.breaks
         except ConfigError as exc:
             self.notify(f"{exc} — using the default break settings", severity="error", timeout=10)
             return BreakSettings()
@@ -241,90 +214,103 @@ class WorkScreen(Screen[None]):
 
     def tick(self) -> None:
         """One look at the clocks: update the screen and act on what fired."""
-        sched = self.scheduler
-        if sched is None:
+        mode = self.mode
+        if mode is None:
             return
-        now = self.reading()
-        tick = sched.check(now)
-        self.tick_result = tick
-        state = sched.state
-        assert state is not None
-        changed = False
-        if tick.natural_break:
-            changed = True
-            away = human(round(tick.natural_break / 60) * 60 or tick.natural_break)
-            self._record("natural", now)
-            self.notify(f"Welcome back — {away} away counts as a break. The timer starts afresh.")
-        if tick.new_window:
-            changed = True
-        if tick.warn:
-            self.notify(f"A break in {short(tick.remaining)}: {self._offered_name()}", timeout=8)
+        tick = mode.tick(self.reading())
         if tick.alert:
-            changed = True
-            self._record("due", now)
             self._alert()
+        self._show_messages()
         self._show(tick)
-        if (
-            changed
-            or self._saved_at is None
-            or (now.wall - self._saved_at >= timedelta(seconds=HEARTBEAT))
-        ):
-            self._save(now)
 
-    def _show(self, tick: Tick) -> None:
-        sched = self.scheduler
-        assert sched is not None and sched.state is not None
-        state = sched.state
-        due = tick.mode == "due"
-        self.set_class(due, "-due")
-        self.set_class(tick.mode == "off", "-off")
-        caption = {
-            "off": self._off_caption(),
+    def _show_messages(self) -> None:
+        if self.mode is None:
+            return
+        for m in self.mode.take_messages():
+            if m.title is not None:
+                self.notify(m.text, title=m.title, severity=m.severity, timeout=m.timeout)
+            elif m.timeout is not None:
+                self.notify(m.text, severity=m.severity, timeout=m.timeout)
+            else:
+                self.notify(m.text, severity=m.severity)
+
+    def on_resize(self) -> None:
+        if self._countdown is not None:
+            self._countdown.scale = countdown_scale(*self.app.size)
+
+    def _put(self, widget_id: str, text: str) -> None:
+        """Update a line only when its text changes: a quiet screen redraws nothing else."""
+        if self._shown.get(widget_id) != text:
+            self._shown[widget_id] = text
+            if widget_id == "work-digits" and self._countdown is not None:
+                self._countdown.update(text)
+            else:
+                self.query_one(f"#{widget_id}", Label).update(text)
+
+    def _caption(self, tick: Tick) -> str:
+        mode = self.mode
+        assert mode is not None
+        if tick.mode == "off":
+            return mode.off_caption(self.reading())
+        if tick.mode == "paused":
+            return mode.paused_caption(tick, self.reading())
+        if tick.held == "meeting":
+            return "In a meeting — the break waits until it ends"
+        if tick.held == "away":
+            return "Away — the break waits until you are back"
+        return {
             "due": "Time for a break",
             "break": "On a break",
-            "working": "Next break in",
-        }[tick.mode]
-        self.query_one("#work-caption", Label).update(caption)
-        self.query_one("#work-digits", Digits).update(
-            digits_text(tick.remaining) if tick.mode == "working" else "00:00"
+            "away": f"Away {worked_text(tick.away_for)} — it counts as a break",
+            "meeting": "In a meeting — no reminder until it ends. Next break in",
+        }.get(tick.mode, "Next break in")
+
+    def _show(self, tick: Tick) -> None:
+        mode = self.mode
+        assert mode is not None
+        state = mode.state
+        due = tick.mode == "due"
+        self._put("work-caption", self._caption(tick))
+        counting = tick.mode in ("working", "meeting", "away") and not tick.held
+        self._put("work-digits", digits_text(tick.remaining) if counting else "00:00")
+        name = mode.offered_name()
+        self._put("work-routine", f"Break routine: {name}")
+        self._put(
+            "work-worked",
+            ""
+            if tick.mode in ("off", "paused")
+            else f"Worked {worked_text(tick.worked)} since your last break",
         )
-        name = self._offered_name()
-        self.query_one("#work-routine", Label).update(f"Break routine: {name}")
-        self.query_one("#work-worked", Label).update(
-            "" if tick.mode == "off" else f"Worked {short(tick.worked)} since your last break"
-        )
-        self.query_one("#work-today", Label).update(
+        self._put(
+            "work-today",
             f"Today: {state.taken} taken · {state.snoozed} snoozed · "
-            f"{state.skipped} skipped · {state.away} away"
+            f"{state.skipped} skipped · {state.away} away",
         )
-        reminder = self.query_one("#reminder")
-        reminder.display = due
+        look = (tick.mode, tick.held, tick.can_snooze, state.snoozes, mode.chosen)
+        if look == self._look:
+            return
+        self._look = look
+        self.set_class(due, "-due")
+        self.set_class(tick.mode in ("off", "paused"), "-off")
+        self.query_one("#reminder").display = due
         if due:
             snoozes = f" (snoozed {state.snoozes}x)" if state.snoozes else ""
             text = f"Time for a break{snoozes}: {name}"
             if not tick.can_snooze:
                 text += " — no snoozes left"
-            self.query_one("#reminder-text", Label).update(text)
+            self._put("reminder-text", text)
             self.query_one("#snooze", Button).disabled = not tick.can_snooze
-            self.query_one("#snooze", Button).label = f"Snooze {short(sched.settings.snooze)} (z)"
+            self.query_one("#snooze", Button).label = f"Snooze {short(mode.settings.snooze)} (z)"
         self.refresh_bindings()
 
-    def _off_caption(self) -> str:
-        sched = self.scheduler
-        assert sched is not None
-        start = next_window_start(sched.settings, self.reading().wall, sched.tz)
-        if start is None:
-            return "Off hours — no working days set"
-        return f"Off hours — the timer rests until {start.astimezone(sched.tz):%a %H:%M}"
-
     def _alert(self) -> None:
-        name = self._offered_name()
-        self.notify(f"Time for a break: {name}", title="backtimer", timeout=15)
+        """The toast is WorkMode's message; here the sound and the desktop notification."""
+        assert self.mode is not None
         if self.sound:
             self._play_break_due()
         notifier = self.notifier
         if notifier is not None:
-            self._send_notification(notifier, name)
+            self._send_notification(notifier, self.mode.offered_name())
 
     @work(thread=True, exclusive=True, group="notify")
     def _send_notification(self, notifier: Notifier, name: str) -> None:
@@ -336,30 +322,29 @@ class WorkScreen(Screen[None]):
     def _play_break_due(self) -> None:
         try:
             if self.audio is None:
-                from backtimer.audio.listener import AudioListener  # noqa: PLC0415
-
-                self.audio = AudioListener(enabled=True)
+                self.audio = AudioListener(settings=self.backtimer.settings.sound)
             self.audio.play("break_due")
             if self.audio.notice:
                 self.notify(self.audio.notice, severity="warning", timeout=8)
                 self.audio.notice = None
-        except Exception as exc:  # no audio module / device: the bell and toast remain
+        except Exception as exc:  # a bad [sound] table, no device: the bell and toast remain
             self.notify(f"sound: {exc}", severity="warning", timeout=8)
             self.sound = False
 
     # ---- choices -----------------------------------------------------------------------
 
-    def _due(self) -> bool:
-        return self.tick_result is not None and self.tick_result.mode == "due"
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        tick = self.tick_result
+        mode = self.mode
         if action == "snooze":
-            return self._due() and tick is not None and tick.can_snooze
+            return mode is not None and mode.can_snooze
         if action == "skip":
-            return self._due()
+            return mode is not None and mode.due
         if action in ("start", "other"):
-            return tick is None or tick.mode != "break"
+            return mode is None or mode.can_start
+        if action == "pause":
+            return mode is not None and not mode.paused and mode.can_start
+        if action == "resume":
+            return mode is not None and mode.paused
         return True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -375,44 +360,32 @@ class WorkScreen(Screen[None]):
             action()
 
     def action_start(self, routine_id: str | None = None) -> None:
-        sched = self.scheduler
-        if sched is None or sched.state is None or sched.state.in_break:
+        mode = self.mode
+        if mode is None or mode.state.in_break:
             return
-        ref = routine_id or self.chosen or sched.offered
+        ref = routine_id or mode.offered
         try:
             routine = self.loader(ref)
         except Exception as exc:  # unknown or broken routine: say so, stay here
             self.notify(f"cannot start {ref}: {exc}", severity="error", timeout=10)
             return
-        app: Any = self.app
-        if getattr(app, "session_factory", None) is None and not _sessions_available():
-            self.notify(
-                "cannot run routines in this version (backtimer.session is missing)",
-                severity="error",
-                timeout=10,
-            )
-            return
-        now = self.reading()
-        sched.start_break(now)
-        self._record("started", now, routine_id=ref)
-        self._save(now)
+        mode.start_break(self.reading(), ref)
+        self._show_messages()
         self._push_session(routine)
 
     def _push_session(self, routine: Routine) -> None:
-        from backtimer.ui.levels import app_level, routine_at_level  # noqa: PLC0415
-        from backtimer.ui.screens.session import SessionScreen  # noqa: PLC0415
-
-        app: Any = self.app
+        app = self.backtimer
         # progression: the level history has reached, as the library starts it
-        routine = routine_at_level(routine, app_level(app))
-        factory = getattr(app, "session_factory", None)
+        routine = routine_at_level(routine, app.level)
+        factory = app.session_factory
         session = factory(routine) if factory is not None else None
         screen = SessionScreen(
             routine,
-            clock=getattr(app, "clock", None),
+            clock=app.clock,
             sound=bool(self.sound),
-            record=bool(getattr(app, "record", True)),
+            record=app.record,
             session=session,
+            settings=app.settings,
         )
 
         def finished(summary: Summary | None) -> None:
@@ -423,51 +396,28 @@ class WorkScreen(Screen[None]):
         app.push_screen(screen, finished)
 
     def _break_finished(self, summary: Summary | None, routine: Routine) -> None:
-        sched = self.scheduler
-        assert sched is not None
-        now = self.reading()
-        taken = summary is not None and (
-            summary.status == "completed" or summary.worked_seconds >= TAKEN_AFTER
-        )
-        sched.finish_break(now, taken=taken)
-        self.chosen = None
-        self._save(now)
-        if taken:
-            state = sched.state
-            assert state is not None
-            at = state.due.astimezone(sched.tz).strftime("%H:%M")
-            self.notify(f"Break done: {routine.name}. Next break at {at}.", timeout=8)
-        else:
-            self.notify("That was short: it does not count as a break.", severity="warning")
+        assert self.mode is not None
+        self.mode.finish_break(self.reading(), summary, routine)
+        self._show_messages()
         self.tick()
 
     def action_snooze(self) -> None:
-        sched = self.scheduler
-        if sched is None or not self._due():
+        mode = self.mode
+        if mode is None or not mode.due:
             return
-        now = self.reading()
-        if sched.snooze(now):
-            self._record("snoozed", now, routine_id=sched.offered)
-            self._save(now)
-            self.notify(f"Snoozed for {short(sched.settings.snooze)}.")
-        else:
-            self.notify("No snoozes left: start or skip this break.", severity="warning")
+        mode.snooze(self.reading())
+        self._show_messages()
         self.tick()
 
     def action_skip(self) -> None:
-        if not self._due():
+        if self.mode is None or not self.mode.due:
             return
 
         def chosen(reason: str | None) -> None:
-            sched = self.scheduler
-            if not reason or sched is None:
+            if not reason or self.mode is None:
                 return
-            now = self.reading()
-            offered = sched.offered
-            sched.skip(now, reason)
-            self._record("skipped", now, reason=reason, routine_id=offered)
-            self._save(now)
-            self.notify(f"Skipped ({reason}). The next break is in {short(sched.settings.every)}.")
+            self.mode.skip(self.reading(), reason)
+            self._show_messages()
             self.tick()
 
         self.app.push_screen(SkipReason(), chosen)
@@ -475,27 +425,45 @@ class WorkScreen(Screen[None]):
     def action_other(self) -> None:
         try:
             choices = self.choices()
-        except Exception as exc:
+        except Exception as exc:  # the routines folder cannot be read
             self.notify(f"cannot list routines: {exc}", severity="error")
             return
 
         def picked(routine_id: str | None) -> None:
-            if routine_id:
-                self.chosen = routine_id
-                if self._due():
+            if routine_id and self.mode is not None:
+                self.mode.chosen = routine_id
+                if self.mode.due:
                     self.action_start(routine_id)
-                else:
-                    self._render_current()
+                elif self.mode.last is not None:
+                    self._show(self.mode.last)  # the routine line; keys stay as they are
 
         self.app.push_screen(PickRoutine(choices), picked)
 
-    def _render_current(self) -> None:
-        if self.tick_result is not None:
-            self._show(self.tick_result)
+    def action_pause(self, text: str | None = None) -> None:
+        """Pause the reminders: asks how long (or `text`: "30m", "until 14:30")."""
+        if self.mode is None or self.mode.paused:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer and self.mode is not None:
+                self.mode.pause(self.reading(), answer)
+                self._show_messages()
+                self.tick()
+
+        if text:
+            chosen(text)
+        else:
+            self.app.push_screen(PauseFor(), chosen)
+
+    def action_resume(self) -> None:
+        if self.mode is not None and self.mode.resume(self.reading()):
+            self._show_messages()
+            self.tick()
 
     def action_leave(self) -> None:
-        if self.scheduler is not None:
-            self._save(self.reading())
+        if self.mode is not None:
+            self.mode.leave(self.reading())
+            self._show_messages()
         if self.exit_on_leave or len(self.app.screen_stack) <= 2:
             self.app.exit(0)
         else:
@@ -505,98 +473,7 @@ class WorkScreen(Screen[None]):
         if self.audio is not None:
             self.audio.close()
             self.audio = None
-        if self.store is not None:
-            self.store.close()
-
-    # ---- helpers -------------------------------------------------------------------------
-
-    def _offered_name(self) -> str:
-        """ "Office chair break · 3 min" for the routine the next break offers (cached:
-        this runs every second)."""
-        sched = self.scheduler
-        if sched is None:
-            return ""
-        ref = self.chosen or sched.offered
-        if ref not in self._names:
-            try:
-                routine = self.loader(ref)
-            except Exception:
-                self._names[ref] = f"{ref} (cannot be loaded)"
-            else:
-                from backtimer.timeline import compile  # noqa: PLC0415
-
-                minutes = human(round(compile(routine).total / 60) * 60 or 60)
-                self._names[ref] = f"{routine.name} · {minutes}"
-        return self._names[ref]
-
-    def _record(self, kind: str, now: Reading, **extra: Any) -> None:
-        if self.store is not None:
-            self.store.record(kind, now.wall, **extra)
-
-    def _save(self, now: Reading) -> None:
-        sched = self.scheduler
-        if self.store is None or sched is None or sched.state is None:
-            return
-        self.store.save(sched.state, sched.settings)
-        self._saved_at = now.wall
-        if self.store.notice:
-            self.notify(self.store.notice, severity="warning", timeout=8)
-            self.store.notice = None
-
-
-def _plan(settings: BreakSettings) -> str:
-    hours = "all day"
-    if settings.hours is not None:
-        a, b = settings.hours
-        hours = f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
-    return f"every {duration_text(settings.every)} · {hours}"
-
-
-def _app_css() -> list[Path] | None:
-    """BacktimerApp's CSS_PATH made absolute: Textual resolves a relative CSS_PATH against
-    the file of the class that uses it, and WorkApp lives in another folder."""
-    css = BacktimerApp.CSS_PATH
-    if css is None:
-        return None
-    folder = Path(inspect.getfile(BacktimerApp)).parent
-    items = css if isinstance(css, list) else [css]
-    return [folder / item for item in items]
-
-
-class WorkApp(BacktimerApp):
-    """The app opened straight on the work screen (`backtimer work`); q there quits."""
-
-    CSS_PATH = _app_css()  # type: ignore[assignment]
-
-    def __init__(self, make_screen: Callable[[], WorkScreen], **kwargs: Any) -> None:
-        super().__init__(None, **kwargs)
-        self.make_screen = make_screen
-
-    def on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # not the library: straight into work mode
-        self.push_screen(self.make_screen())
-
-
-def launch_work(
-    settings: BreakSettings,
-    *,
-    no_sound: bool = False,
-    reading: Callable[[], Reading] | None = None,
-    first: float | None = None,
-) -> int:
-    """`backtimer work`. Raises UserError for a bad [keys] table."""
-    from backtimer.cli.main import UserError  # noqa: PLC0415
-    from backtimer.ui.keys import KeymapError, keymap_from_config  # noqa: PLC0415
-
-    try:
-        keymap = keymap_from_config()
-    except KeymapError as exc:
-        raise UserError(str(exc), 1) from None
-
-    def make() -> WorkScreen:
-        return WorkScreen(
-            settings, reading=reading, sound=not no_sound, exit_on_leave=True, first=first
-        )
-
-    app = WorkApp(make, sound=not no_sound, keymap=keymap)
-    return int(app.run() or 0)
+        if self.mode is not None:
+            self.mode.close()
+            if self.mode.presence is not None:
+                self.mode.presence.close()

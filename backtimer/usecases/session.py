@@ -1,27 +1,33 @@
 """The session facade the plain runner and the TUI both drive: an Engine plus listeners.
 
 Every call forwards to the engine and hands the events it returns to each listener
-(sound, history, anything else with the same three members):
+(the front end's own display first, then sound and history):
 
     handle(events: list[Event]) -> None
     close() -> None
     notice: str | None          # a one-line message for the person, e.g. "sound: ..."
 
-The default listeners are created lazily, and one whose module is not there is left
-out. A listener that raises is switched off with a notice; it never stops a session.
+`session.audio` (the AudioListener, for mute and its backend) and `session.history` (the
+HistoryRecorder, for where the session was saved) are typed attributes, None when that
+listener is off or could not start. A listener that raises is switched off with a notice;
+it never stops a session.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
-from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from collections.abc import Iterable
+from typing import Protocol
 
+from backtimer.audio.listener import AudioListener
+from backtimer.audio.settings import SoundSettings
+from backtimer.config import ConfigError
 from backtimer.engine import Engine
 from backtimer.events import Event
+from backtimer.history.recorder import HistoryRecorder
 from backtimer.routine.model import Routine
 from backtimer.timeline import Timeline
+from backtimer.usecases.settings import Settings
 
 
 class Listener(Protocol):
@@ -30,24 +36,6 @@ class Listener(Protocol):
     def handle(self, events: list[Event]) -> None: ...
 
     def close(self) -> None: ...
-
-
-def _create(module: str, name: str, *args: Any, **kwargs: Any) -> Listener | None:
-    """An instance of module.name, or None when that module is not written/installed."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and module.startswith(exc.name):
-            return None
-        raise
-    factory: Callable[..., Listener] = getattr(mod, name)
-    return factory(*args, **kwargs)
-
-
-def _label(listener: object) -> str:
-    return {"AudioListener": "sound", "HistoryRecorder": "history"}.get(
-        type(listener).__name__, type(listener).__name__
-    )
 
 
 class Session:
@@ -60,32 +48,42 @@ class Session:
         record: bool = True,
         listeners: Iterable[Listener] | None = None,
         max_gap: float | None = 5.0,
+        settings: Settings | None = None,
     ) -> None:
         """`listeners` come on top of the default ones (sound, and history when `record`) and
-        are handed each batch first, so a display is never held up by a database write."""
+        are handed each batch first, so a display is never held up by a database write.
+        `settings`: config.toml as the front end read it (read here when not given)."""
         self.routine = routine
         self.timeline = timeline
         self.engine = Engine(timeline, max_gap=max_gap)
         self.notices: list[str] = []
         self._listeners: list[Listener] = list(listeners or ())
         self._closed = False
-        defaults: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]] = [
-            ("backtimer.audio.listener", "AudioListener", (routine, timeline), {"enabled": sound})
-        ]
-        if record:
-            defaults.append(
-                ("backtimer.history.recorder", "HistoryRecorder", (routine, timeline), {})
+        self.audio: AudioListener | None = None
+        self.history: HistoryRecorder | None = None
+        try:
+            self.audio = AudioListener(
+                routine, timeline, sound, settings=self._sound_settings(sound, settings)
             )
-        for module, name, args, kwargs in defaults:
+            self._listeners.append(self.audio)
+        except Exception as exc:  # a listener that cannot start must not stop the session
+            self._notice(f"sound: off ({_reason(exc)})")
+        if record:
             try:
-                made = _create(module, name, *args, **kwargs)
-            except Exception as exc:  # a listener that cannot start must not stop the session
-                label = {"AudioListener": "sound", "HistoryRecorder": "history"}[name]
-                self._notice(f"{label}: off ({_reason(exc)})")
-                continue
-            if made is not None:
-                self._listeners.append(made)
+                self.history = HistoryRecorder(routine, timeline)
+                self._listeners.append(self.history)
+            except Exception as exc:
+                self._notice(f"history: off ({_reason(exc)})")
         self._collect_notices()
+
+    def _sound_settings(self, sound: bool, settings: Settings | None) -> SoundSettings:
+        if not sound:
+            return SoundSettings()
+        try:
+            return (settings or Settings.load()).sound
+        except ConfigError as exc:
+            self._notice(f"sound: {exc} (using the default sound settings)")
+            return SoundSettings()
 
     @property
     def listeners(self) -> tuple[Listener, ...]:
@@ -140,7 +138,7 @@ class Session:
             try:
                 listener.close()
             except Exception as exc:
-                self._notice(f"{_label(listener)}: failed while closing ({_reason(exc)})")
+                self._notice(f"{self._label(listener)}: failed while closing ({_reason(exc)})")
         self._collect_notices()
 
     def __enter__(self) -> Session:
@@ -158,7 +156,7 @@ class Session:
                 except Exception as exc:
                     self._listeners.remove(listener)
                     self._notice(
-                        f"{_label(listener)}: switched off after an error ({_reason(exc)})"
+                        f"{self._label(listener)}: switched off after an error ({_reason(exc)})"
                     )
                     with contextlib.suppress(Exception):
                         listener.close()
@@ -167,11 +165,19 @@ class Session:
 
     def _collect_notices(self) -> None:
         for listener in self._listeners:
-            texts = list(getattr(listener, "notices", None) or ())
-            texts.append(getattr(listener, "notice", None))
+            texts: list[str | None] = [listener.notice]
+            if self.audio is not None and listener is self.audio:
+                texts[:0] = self.audio.notices  # every distinct one, not only the last
             for text in texts:
                 if text:
-                    self._notice(str(text))
+                    self._notice(text)
+
+    def _label(self, listener: Listener) -> str:
+        if listener is self.audio:
+            return "sound"
+        if listener is self.history:
+            return "history"
+        return type(listener).__name__
 
     def _notice(self, text: str) -> None:
         if text not in self.notices:
