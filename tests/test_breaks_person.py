@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from backtimer.breaks.model import check_state
+from backtimer.breaks.saved import dump, load
 from backtimer.breaks.scheduler import (
     AWAY_AFTER,
     TAKEN_AFTER,
@@ -57,6 +59,17 @@ class Desk:
 
     def step(self, seconds: float) -> None:
         self.wall += timedelta(seconds=seconds)
+
+
+def checked(data: dict[str, object]) -> BreakState:
+    """A saved state read back as work mode reads it: types, then ranges."""
+    state = load(BreakState, data)
+    check_state(state)
+    return state
+
+
+def roundtrip(state: BreakState) -> BreakState:
+    return checked(dump(state))
 
 
 def watch(sched: Scheduler, desk: Desk, seconds: float, step: float = 5.0) -> list[Tick]:
@@ -262,7 +275,7 @@ def test_a_pause_survives_a_restart_of_the_app() -> None:
     sched = started(settings, desk)
     sched.pause(desk.reading(), desk.wall + timedelta(hours=2), wall=True)
     assert sched.state is not None
-    saved = BreakState.from_dict(sched.state.to_dict())
+    saved = roundtrip(sched.state)
     desk.run(10 * MIN)
     again = Scheduler(settings, BERLIN, saved)
     tick = again.check(desk.reading(), desk.presence())
@@ -348,7 +361,7 @@ def test_a_wall_clock_step_while_closed_is_measured_with_the_boot_clock() -> Non
     sched = started(settings, desk)
     typing(sched, desk, 30 * MIN)
     assert sched.state is not None
-    saved = BreakState.from_dict(sched.state.to_dict())
+    saved = roundtrip(sched.state)
     desk.run(MIN)  # closed for a minute; the clock was set forward 3 h meanwhile
     desk.step(3 * HOUR)
     again = Scheduler(settings, BERLIN, saved)
@@ -362,7 +375,7 @@ def test_without_the_boot_id_a_restart_trusts_the_wall_clock() -> None:
     settings = BreakSettings(every=2 * HOUR)
     sched = started(settings, desk)
     assert sched.state is not None
-    saved = BreakState.from_dict({**sched.state.to_dict(), "boot_id": "another-boot"})
+    saved = load(BreakState, {**dump(sched.state), "boot_id": "another-boot"})
     desk.run(20 * MIN)
     again = Scheduler(settings, BERLIN, saved)
     assert again.check(desk.reading()).natural_break == 20 * MIN
@@ -389,17 +402,19 @@ def test_a_saved_state_out_of_range_starts_afresh_with_a_notice() -> None:
     settings = BreakSettings(every=HOUR)
     sched = started(settings, desk)
     assert sched.state is not None
-    data = sched.state.to_dict()
+    data = dump(sched.state)
     data["due"] = "2999-01-01T00:00:00+00:00"
-    again = Scheduler(settings, BERLIN, BreakState.from_dict(data))
+    again = Scheduler(settings, BERLIN, checked(data))
     tick = again.check(desk.reading())
     assert tick.remaining == HOUR
     assert again.notice is not None and "out of range" in again.notice
     for bad in ("9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00"):
         with pytest.raises(ValueError):
-            BreakState.from_dict({**data, "due": bad})
+            checked({**data, "due": bad})
+    with pytest.raises((ValueError, TypeError)):
+        checked({**data, "taken": -3})
     with pytest.raises(ValueError):
-        BreakState.from_dict({**data, "taken": -3})
+        checked({**data, "held": "lunch"})
     with pytest.raises(ValueError):
-        BreakState.from_dict({**data, "held": "lunch"})
+        checked({**data, "taken": 10**12})
     assert settings.break_length > AWAY_AFTER

@@ -84,7 +84,8 @@ def read_saved() -> tuple[BreakState | None, BreakSettings | None, Offered | Non
         check_state(state)
     except (ValueError, TypeError, KeyError, RecursionError) as exc:
         why = one_line(str(exc) or type(exc).__name__)
-        return None, None, None, f"breaks: ignoring a damaged saved schedule ({why}); starting afresh"
+        notice = f"breaks: ignoring a damaged saved schedule ({why}); starting afresh"
+        return None, None, None, notice
     settings = None
     with contextlib.suppress(ValueError, TypeError, KeyError, RecursionError):
         candidate = saved.load(BreakSettings, data.get("settings"))

@@ -11,7 +11,7 @@ indexed query), so a routine run in another terminal counts within HISTORY_POLL 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -137,7 +137,7 @@ class Finished:
 
 
 class SessionStore(Protocol):
-    def sessions_after(self, after_id: int, limit: int = 50) -> list[SessionRow]: ...
+    def sessions_after(self, after_id: int, limit: int = 50) -> Sequence[SessionRow]: ...
 
     def last_session_id(self) -> int: ...
 

@@ -237,7 +237,8 @@ class WorkMode:
         if tick.natural_break:
             changed = True
             away = human(round(tick.natural_break / 60) * 60 or tick.natural_break)
-            reason = f"away {short(tick.natural_break)}" if tick.natural_kind == "away" else None
+            minutes = max(1, round(tick.natural_break / 60))
+            reason = f"away {minutes}m" if tick.natural_kind == "away" else None
             self._record("natural", now, reason=reason)
             self._say(f"Welcome back — {away} away counts as a break. The timer starts afresh.")
         if tick.warn:

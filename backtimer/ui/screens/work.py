@@ -143,7 +143,7 @@ class WorkScreen(Screen[None]):
         self.exit_on_leave = exit_on_leave
         self.first = first
         self.presence = presence
-        self.watch = watch
+        self.watching = watch
         self.mode: WorkMode | None = None
         self._shown: dict[str, str] = {}  # widget id -> the text on screen
         self._look: tuple[object, ...] = ()  # what decides the classes, reminder and keys
@@ -181,7 +181,7 @@ class WorkScreen(Screen[None]):
         if self.store is None:
             self.store = open_break_store()
         presence = self.presence
-        if presence is None and self.watch:
+        if presence is None and self.watching:
             presence = _real_presence(settings)
         self.mode = WorkMode(
             settings,
@@ -190,8 +190,8 @@ class WorkScreen(Screen[None]):
             loader=self.loader,
             first=self.first,
             presence=presence,
-            sessions=history_watch() if self.watch else None,
-            requests=RequestBox() if self.watch else None,
+            sessions=history_watch() if self.watching else None,
+            requests=RequestBox() if self.watching else None,
         )
         if self.notifier is None:
             self.notifier = Notifier(settings.notify, terminal_writer(self.backtimer))
