@@ -111,21 +111,23 @@ def tree(pid: int) -> list[int]:
 def cpu_seconds(pid: int) -> float:
     """CPU time of pid and its live descendants, every thread: the scheduler's own count in
     nanoseconds (/proc/PID/task/TID/schedstat), not utime + stime, which the kernel keeps in
-    10 ms ticks (a 60 s window of a 0.5% process is only ~30 of them). Falls back to
-    utime + stime (+ reaped children) where schedstat is missing."""
+    10 ms ticks (a 60 s window of a 0.5% process is only ~30 of them). Plus the CPU of
+    children that already ended (cutime + cstime, in ticks: the tool runs of the away
+    sources, such as `tmux list-clients`). Falls back to utime + stime where schedstat is
+    missing."""
     ns = 0
     ticks = 0
     for p in tree(pid):
         try:
-            tasks = os.listdir(f"/proc/{p}/task")
-            for tid in tasks:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(x) for x in fields[13:15])  # cutime cstime: reaped children
+        try:
+            for tid in os.listdir(f"/proc/{p}/task"):
                 ns += int(Path(f"/proc/{p}/task/{tid}/schedstat").read_text().split()[0])
         except (OSError, ValueError, IndexError):
-            try:
-                fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+            ticks += sum(int(x) for x in fields[11:13])  # utime stime
     return ns / 1e9 + ticks / TICKS
 
 
