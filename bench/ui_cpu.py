@@ -4,7 +4,9 @@ All run at the same time in their own tmux sessions at 100x30 for `--seconds` (6
     backtimer run <a 10-minute timed exercise>        (plain: no breath guide), or
     backtimer run <the same with a 4 s / 4 s pacer>   (the breath guide animating), or
     backtimer work --hours any --days "every day"     (work: the work screen counting down
-                                                       to a break, away detection on)
+                                                       to a break, away detection on; also
+                                                       without it, and in the last 10 minutes
+                                                       before a break, when seconds show)
     termdown 20m                                      (the reference)
     bench/bare_digits.py --tick                       (bare Textual: one Digits, set each second)
 CPU = on-CPU time of every thread of the process and its children (backtimer's audio
@@ -145,12 +147,19 @@ KINDS = {
     "plain": (0.5, "Long stretch"),
     "breath": (1.0, "Long stretch"),
     "work": (0.5, "Next break"),
+    "work-no-idle": (0.5, "Next break"),  # the same with idle = "off", meetings = "ignore"
+    "work-last-10m": (0.5, "Next break"),  # the last 10 minutes, when seconds are shown
 }
 
 
 def app_command(kind: str, home: Path) -> str:
-    if kind == "work":  # idle = "auto" (the default): the away sources are polled
-        return f"{BIN / 'backtimer'} work --hours any --days 'every day' --no-sound"
+    if kind == "work-no-idle":
+        config = home / "config" / "config.toml"
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text('[breaks]\nidle = "off"\nmeetings = "ignore"\n', encoding="utf-8")
+    if kind.startswith("work"):  # idle = "auto" (the default): the away sources are polled
+        first = " --first 9m" if kind == "work-last-10m" else ""
+        return f"{BIN / 'backtimer'} work --hours any --days 'every day' --no-sound{first}"
     return f"{BIN / 'backtimer'} run {write_routine(home, kind)}"
 
 
@@ -182,7 +191,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--kinds", default="plain,breath,work", help="comma-separated")
+    parser.add_argument("--kinds", default="plain,breath,work,work-no-idle", help=", ".join(KINDS))
     args = parser.parse_args()
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in KINDS]

@@ -160,7 +160,7 @@ async def test_pause_with_the_key_then_resume() -> None:
         assert written == []  # no reminder while paused, though the break was due at 10:30
         await pilot.press("r")
         await pilot.pause()
-        assert label(app, "#work-caption") == "Next break in"
+        assert label(app, "#work-caption") == "Next break in (hours:minutes)"
         assert screen.mode is not None and screen.mode.last is not None
         assert screen.mode.last.remaining == 30 * 60
 
@@ -192,7 +192,7 @@ async def test_a_pause_given_in_another_terminal_is_taken_at_the_next_look() -> 
         assert label(app, "#work-caption") == "Paused until 12:00 — no reminders (r resumes)"
         write_request(Request("resume"))
         await move(pilot, clock, desk, 1, typing=True)
-        assert label(app, "#work-caption") == "Next break in"
+        assert label(app, "#work-caption") == "Next break in (hours:minutes)"
 
 
 async def test_away_from_the_keyboard_shows_and_counts() -> None:

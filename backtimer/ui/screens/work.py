@@ -69,12 +69,26 @@ def _real_presence(settings: BreakSettings) -> PresenceWatch | None:
     )
 
 
+SECONDS_SHOWN = 600.0  # the last 10 minutes count seconds; before that, minutes
+
+
 def digits_text(seconds: float) -> str:
-    """1:12:05 / 12:05 for the big countdown (seconds round up, like every timer here)."""
+    """1:12:05 / 12:05 (seconds round up, like every timer here)."""
     whole = max(0, int(-(-seconds // 1)))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def countdown_text(seconds: float) -> tuple[str, bool]:
+    """The big countdown and whether it shows hours:minutes. A calm screen: hours and
+    minutes ("1:12", minutes round up) change once a minute; only the last 10 minutes
+    count seconds ("09:59")."""
+    if seconds <= SECONDS_SHOWN:
+        return digits_text(seconds), False
+    minutes = int(-(-seconds // 60))
+    hours, mins = divmod(minutes, 60)
+    return f"{hours}:{mins:02d}", True
 
 
 def terminal_writer(app: BacktimerApp) -> Callable[[str], None]:
@@ -258,12 +272,13 @@ class WorkScreen(Screen[None]):
             return "In a meeting — the break waits until it ends"
         if tick.held == "away":
             return "Away — the break waits until you are back"
+        unit = " (hours:minutes)" if tick.remaining > SECONDS_SHOWN else ""
         return {
             "due": "Time for a break",
             "break": "On a break",
             "away": f"Away {worked_text(tick.away_for)} — it counts as a break",
-            "meeting": "In a meeting — no reminder until it ends. Next break in",
-        }.get(tick.mode, "Next break in")
+            "meeting": f"In a meeting — no reminder until it ends. Next break in{unit}",
+        }.get(tick.mode, f"Next break in{unit}")
 
     def _show(self, tick: Tick) -> None:
         mode = self.mode
@@ -272,7 +287,7 @@ class WorkScreen(Screen[None]):
         due = tick.mode == "due"
         self._put("work-caption", self._caption(tick))
         counting = tick.mode in ("working", "meeting", "away") and not tick.held
-        self._put("work-digits", digits_text(tick.remaining) if counting else "00:00")
+        self._put("work-digits", countdown_text(tick.remaining)[0] if counting else "00:00")
         name = mode.offered_name()
         self._put("work-routine", f"Break routine: {name}")
         self._put(
