@@ -79,3 +79,23 @@ def test_bad_config_names_the_file_and_field(
     code, err = run(["work"], capsys)
     assert code == 2
     assert err.startswith(f"backtimer: {config}: [breaks] hours: expected a time range")
+
+
+def test_check_idle_prints_every_source_and_why(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "DISPLAY", "WAYLAND_DISPLAY")}
+    env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={tmp_path / 'no-bus'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "backtimer", "work", "--check-idle"],
+        capture_output=True, text=True, timeout=60, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Away detection: ")
+    names = [line.split()[0] for line in lines[1:6]]
+    assert names == ["tmux", "gnome", "screensaver", "logind", "xprintidle"]
+    assert "not inside tmux" in done.stdout
+    assert any(line.startswith("Meetings: ") for line in lines)
