@@ -264,3 +264,30 @@ async def test_a_routine_run_elsewhere_counts_within_30_seconds(isolated_dirs: P
         assert isinstance(screen, WorkScreen)
         assert screen.mode is not None and screen.mode.last is not None
         assert 30 * 60 - 30 <= screen.mode.last.remaining <= 30 * 60  # the clock restarted
+
+
+async def test_work_mode_from_the_library_is_refused_while_another_runs() -> None:
+    from backtimer.breaks.lock import WorkLock
+    from backtimer.ui.app import BacktimerApp
+
+    held = WorkLock()
+    held.acquire()  # `backtimer work` in another terminal (flock: per open file)
+    try:
+        app = BacktimerApp(None, sound=False, record=False)
+        async with app.run_test(size=(90, 30)) as pilot:
+            await pilot.pause()
+            library = app.screen
+            app.push_screen(WorkScreen(SETTINGS, loader=routines, sound=False, watch=False))
+            await pilot.pause()
+            await pilot.pause()
+            assert app.screen is library
+            assert any("work mode is already running" in t for t in toasts(app))  # type: ignore[arg-type]
+    finally:
+        held.release()
+    app = BacktimerApp(None, sound=False, record=False)
+    async with app.run_test(size=(90, 30)) as pilot:  # free again: it opens
+        await pilot.pause()
+        app.push_screen(WorkScreen(SETTINGS, loader=routines, sound=False, watch=False))
+        await pilot.pause()
+        assert isinstance(app.screen, WorkScreen)
+        assert app.screen.mode is not None

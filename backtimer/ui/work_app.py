@@ -37,7 +37,12 @@ def launch_work(
 
     def make() -> WorkScreen:
         return WorkScreen(
-            settings, reading=reading, sound=not no_sound, exit_on_leave=True, first=first
+            settings,
+            reading=reading,
+            sound=not no_sound,
+            exit_on_leave=True,
+            first=first,
+            take_lock=False,  # `backtimer work` holds the work lock
         )
 
     app = WorkApp(make, sound=not no_sound, keymap=config.keys, settings=config)

@@ -29,6 +29,7 @@ from textual.widgets import Button, Label
 from backtimer.audio.listener import AudioListener
 from backtimer.breaks.clock import local_tz
 from backtimer.breaks.clock import reading as real_reading
+from backtimer.breaks.lock import AlreadyRunning, WorkLock
 from backtimer.breaks.notify import Notifier
 from backtimer.breaks.requests import RequestBox
 from backtimer.breaks.scheduler import BreakSettings, Reading, Tick, short
@@ -141,10 +142,12 @@ class WorkScreen(Screen[None]):
         first: float | None = None,
         presence: PresenceWatch | None = None,
         watch: bool = True,
+        take_lock: bool = True,
     ) -> None:
         """first: the first break after this many seconds. presence: the idle and meeting
         sources (None: the real ones, as [breaks] idle and meetings say). watch: look at
-        the person, the history and pause requests at all (tests switch it off)."""
+        the person, the history and pause requests at all (tests switch it off).
+        take_lock: hold the work lock while open (`backtimer work` holds it already)."""
         super().__init__()
         self._settings = settings
         self.reading = reading or real_reading
@@ -158,6 +161,8 @@ class WorkScreen(Screen[None]):
         self.first = first
         self.presence = presence
         self.watching = watch
+        self.take_lock = take_lock
+        self._lock: WorkLock | None = None
         self.mode: WorkMode | None = None
         self._shown: dict[str, str] = {}  # widget id -> the text on screen
         self._look: tuple[object, ...] = ()  # what decides the classes, reminder and keys
@@ -191,6 +196,15 @@ class WorkScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        if self.take_lock:  # one work mode per data folder, also from the library
+            lock = WorkLock()
+            try:
+                lock.acquire()
+            except (AlreadyRunning, OSError) as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                self.call_later(self._close_refused)
+                return
+            self._lock = lock
         settings = self._settings if self._settings is not None else self._settings_from_config()
         if self.store is None:
             self.store = open_break_store()
@@ -484,7 +498,16 @@ class WorkScreen(Screen[None]):
         else:
             self.dismiss(None)
 
+    def _close_refused(self) -> None:
+        if self.exit_on_leave or len(self.app.screen_stack) <= 2:
+            self.app.exit(1)
+        else:
+            self.dismiss(None)
+
     def on_unmount(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
         if self.audio is not None:
             self.audio.close()
             self.audio = None
