@@ -281,7 +281,7 @@ async def test_work_mode_from_the_library_is_refused_while_another_runs() -> Non
             await pilot.pause()
             await pilot.pause()
             assert app.screen is library
-            assert any("work mode is already running" in t for t in toasts(app))  # type: ignore[arg-type]
+            assert any("work mode is already running" in t for t in toasts(app))
     finally:
         held.release()
     app = BacktimerApp(None, sound=False, record=False)
