@@ -10,14 +10,21 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from backtimer.cli.command import add_command
 from backtimer.usecases.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "history",
-        help="recent sessions; --json / --csv export everything",
+        summary="recent sessions; --json / --csv export everything",
         description="Recent sessions: date, routine, status, minutes, exercises done / planned.",
+        examples=[
+            ("backtimer history", "the last 20 sessions"),
+            ("backtimer history --all", ""),
+            ("backtimer history --csv > history.csv", "every exercise, for a spreadsheet"),
+        ],
     )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="export every session, exercise and break")
@@ -28,10 +35,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--all", action="store_true", help="show every session in the table")
     p.set_defaults(handler=history_command)
 
-    s = sub.add_parser(
+    s = add_command(
+        sub,
         "stats",
-        help="this week and the last 4 weeks: sessions, minutes, breaks, streaks, bests",
+        summary="this week and the last 4 weeks: sessions, minutes, breaks, streaks, bests",
         description="Sessions, minutes, breaks taken vs due, streaks and hold bests.",
+        examples=[("backtimer stats", ""), ("backtimer stats --json", "for scripts")],
     )
     s.add_argument("--json", action="store_true", help="print the numbers as JSON")
     s.set_defaults(handler=stats_command)
@@ -63,7 +72,20 @@ def _local(text: str | None) -> str:
         return ""
     from backtimer.history.store import parse_utc  # noqa: PLC0415
 
-    return parse_utc(text).astimezone().strftime("%Y-%m-%d %H:%M")
+    try:
+        return parse_utc(text).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError):  # not a time backtimer wrote: shown as it is
+        return text
+
+
+def _problems(store: Any) -> None:
+    """One line on stderr when the file holds values backtimer does not write."""
+    if store.problem_count:
+        print(
+            f"backtimer: note: {store.problem_count} value(s) in {store.path} are not what "
+            f"backtimer writes and are shown as 0 or as text (first: {store.problems[0]})",
+            file=sys.stderr,
+        )
 
 
 def history_command(args: argparse.Namespace) -> int:
@@ -84,6 +106,7 @@ def history_command(args: argparse.Namespace) -> int:
                 _export_csv(store)
             else:
                 _table(store, None if args.all else max(args.limit, 1))
+            _problems(store)
     except StoreError as exc:
         raise UserError(f"cannot read the history: {exc}") from exc
     return 0
@@ -98,12 +121,7 @@ def _export_json(store: Any) -> None:
         s.pop("pid", None)
         s["exercises"] = by_session.get(s["id"], [])
         sessions.append(s)
-    breaks = [
-        {"kind": k, "at": a, "reason": r, "routine_id": rid}
-        for k, a, r, rid in store.query(
-            "SELECT kind, at, reason, routine_id FROM breaks ORDER BY at, id"
-        )
-    ]
+    breaks = store.breaks()
     json.dump({"sessions": sessions, "breaks": breaks}, sys.stdout, indent=2)
     print()
 
@@ -208,7 +226,7 @@ def _table(store: Any, limit: int | None) -> None:
             r[i].rjust(widths[i]) if i in (3, 4) else r[i].ljust(widths[i]) for i in range(len(r))
         ]
         print("  ".join(cells).rstrip())
-    total = int(store.query("SELECT count(*) FROM sessions")[0][0])
+    total = store.session_count()
     if total > len(sessions):
         print(f"({len(sessions)} of {total} sessions; --all shows every one, --json exports all)")
 
@@ -228,6 +246,7 @@ def stats_command(args: argparse.Namespace) -> int:
     try:
         with store:
             st = load_stats(store)
+            _problems(store)
     except StoreError as exc:
         raise UserError(f"cannot read the history: {exc}") from exc
     if args.json:

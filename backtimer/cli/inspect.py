@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backtimer import paths
+from backtimer.cli.command import add_command
 from backtimer.cli.levels import add_level_argument
 from backtimer.describe import breath_text, open_note, rests_text, work_text
 from backtimer.routine.durations import clock, human
@@ -38,22 +39,74 @@ NARROW = 72  # below this many columns, list and plan leave out their less neede
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("list", help="list the routines (built-in and your own)")
+    p = add_command(
+        sub,
+        "list",
+        summary="list the routines (built-in and your own)",
+        description=(
+            "Every routine backtimer can run: id, name, place, exercises, time and where it "
+            "comes from. Your own routines (in your routines folder) replace built-ins of the "
+            "same id; a routine with errors is marked ! and still listed."
+        ),
+        examples=[
+            ("backtimer list", ""),
+            ("backtimer list --json | jq -r '.[].id'", "the ids, for scripts"),
+        ],
+    )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.add_argument("--ids", action="store_true", help="only the ids, one a line (for scripts)")
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("show", help="show a routine as a person reads it")
+    p = add_command(
+        sub,
+        "show",
+        summary="show a routine as a person reads it",
+        description=(
+            "A routine's exercises, how each is worked (hold 3 s x 10, each side), its steps "
+            "and cautions, and its total time; --level base shows the values as written, "
+            "before your history grows them."
+        ),
+        examples=[
+            ("backtimer show neck", ""),
+            ("backtimer show back-strength --level base", "as written, not grown"),
+            ("backtimer show ./evening.toml", "a file by its path"),
+        ],
+    )
     p.add_argument("routine", metavar="ID|PATH", help="a routine id or a path to a .toml file")
     add_level_argument(p)
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("plan", help="print a routine's compiled timeline")
+    p = add_command(
+        sub,
+        "plan",
+        summary="print a routine's compiled timeline",
+        description=(
+            "Every segment the timer will run, in order, with its start and length: get "
+            "ready, each hold, rep, side and rest. --json for scripts."
+        ),
+        examples=[
+            ("backtimer plan neck", ""),
+            ("backtimer plan office-chair --json", "schema in docs/routines.md"),
+        ],
+    )
     p.add_argument("routine", metavar="ID|PATH", help="a routine id or a path to a .toml file")
     p.add_argument("--json", action="store_true", help="print JSON (schema in docs/routines.md)")
     add_level_argument(p)
     p.set_defaults(handler=cmd_plan)
 
-    p = sub.add_parser("validate", help="check routine files and print every problem")
+    p = add_command(
+        sub,
+        "validate",
+        summary="check routine files and print every problem",
+        description=(
+            "Check routine files (or every .toml in a folder) and print each problem with "
+            "its file, line and field. Exit status 0 when all are valid, 1 otherwise."
+        ),
+        examples=[
+            ("backtimer validate ./evening.toml", ""),
+            ("backtimer validate ~/.config/backtimer/routines/", "a whole folder"),
+        ],
+    )
     p.add_argument("paths", metavar="PATH", nargs="+", help=".toml files or folders of them")
     p.set_defaults(handler=cmd_validate)
 
@@ -88,6 +141,10 @@ def total_text(timeline: Timeline, *, short: bool = False) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.ids:
+        for entry in discover():
+            print(entry.id)
+        return 0
 
     rows: list[dict[str, Any]] = []
     for entry in discover():
@@ -153,10 +210,10 @@ def cmd_list(args: argparse.Namespace) -> int:
             cells.append(r["_total"])
         else:
             broken = True
-            cells = [
-                Text(f"{r['id']} !", style="bold red"),
-                Text(f"broken: {r['error']}", style="red"),
-            ]
+            # Piped or redirected, a wrapped cell would split the problem over lines: the
+            # table says where it is, and the problem follows on one line of its own.
+            problem = f"broken: {r['error']}" if console.is_terminal else "broken: see below"
+            cells = [Text(f"{r['id']} !", style="bold red"), Text(problem, style="red")]
             cells += ["", "", ""] if not narrow else [""]
         if not narrow:
             cells.append(r["origin"])
@@ -168,6 +225,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     if narrow and any(r["origin"] == "user" for r in rows):
         notes.append(f"* yours, from {paths.user_routines_dir()}")
     if broken:
+        if not console.is_terminal:
+            for r in rows:
+                if r["error"] is not None:
+                    console.print(Text(f"{r['id']}: {r['error']}", style="red"), soft_wrap=True)
         notes.append("! has errors: `backtimer validate PATH` lists them all.")
     for note in notes:
         console.print(note, style="dim", soft_wrap=True)

@@ -29,6 +29,9 @@ COMMANDS = {
     "resume": "backtimer.cli.pause",
     "new": "backtimer.cli.authoring",
     "edit": "backtimer.cli.authoring",
+    "paths": "backtimer.cli.where",
+    "completion": "backtimer.cli.completion",
+    "serve": "backtimer.cli.serve",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
@@ -50,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not words:
         # No command: `backtimer run` with no routine opens the app's library.
         words = ["run"]
+    if os.environ.get("BACKTIMER_SERVED_BY"):  # an app that `backtimer serve` started
+        from backtimer.cli.serve import die_with_server  # noqa: PLC0415
+
+        die_with_server()
     only = COMMANDS.get(words[0])
     parser = build_parser((only,) if only else COMMAND_MODULES)
     args = parser.parse_args(words)

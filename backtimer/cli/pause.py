@@ -15,6 +15,7 @@ from backtimer.breaks.pause import EXAMPLES, PauseError, pause_end
 from backtimer.breaks.requests import Request, RequestBox, write_request
 from backtimer.breaks.scheduler import Scheduler, until_text
 from backtimer.breaks.state import BreakStore
+from backtimer.cli.command import add_command
 from backtimer.cli.status import configured_breaks
 from backtimer.usecases.errors import UserError
 
@@ -22,20 +23,30 @@ TAKEN_WITHIN = 3.0  # seconds to wait for a running work mode to take the reques
 
 
 def register(sub: Any) -> None:
-    pause = sub.add_parser(
+    pause = add_command(
+        sub,
         "pause",
-        help='pause the break reminders: "30m", "2h", "until 14:30", "tomorrow"',
+        summary='pause the break reminders: "30m", "2h", "until 14:30", "tomorrow"',
         description=(
-            "No break reminders until the pause ends; then the clock starts afresh. "
-            f"HOW LONG: {EXAMPLES}. Example: backtimer pause until 14:30"
+            "No break reminders until the pause ends; then the clock starts afresh. A running "
+            "work mode takes it within a second; otherwise work mode starts paused. "
+            f"HOW LONG: {EXAMPLES} (a length from 1m to 24h)."
         ),
+        examples=[
+            ("backtimer pause 30m", ""),
+            ("backtimer pause 2h", ""),
+            ("backtimer pause until 14:30", "the next 14:30 on the local clock"),
+            ("backtimer pause tomorrow", "until working hours begin on the next working day"),
+        ],
     )
-    pause.add_argument("length", nargs="+", metavar="HOW LONG", help=EXAMPLES)
+    pause.add_argument("length", nargs="+", metavar="HOW_LONG", help=EXAMPLES)
     pause.set_defaults(handler=run_pause)
-    resume = sub.add_parser(
+    resume = add_command(
+        sub,
         "resume",
-        help="end a pause of the break reminders now",
+        summary="end a pause of the break reminders now",
         description="End a pause now; the next break is the usual interval away.",
+        examples=[("backtimer resume", "")],
     )
     resume.set_defaults(handler=run_resume)
 

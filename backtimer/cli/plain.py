@@ -375,6 +375,8 @@ class PlainRunner:
             self.session.close()
             if self.printer.gone:
                 _silence_stdout()
+            else:
+                self.show([])  # what closing had to say (a session kept aside)
         return 0
 
     def _loop(self) -> None:
@@ -535,8 +537,14 @@ def run_plain(
     commands = PlainCommands(settings.keys)
     fmt = Formatter(routine, timeline, tty=tty, auto=auto, commands=commands)
     printer = LinePrinter(fmt, out or sys.stdout)
+    added: list[str] = []
+    if record:  # sessions the history could not take last time: added before this one
+        from backtimer.history.pending import replay  # noqa: PLC0415
+
+        added = replay()
     session = Session(
         routine, timeline, sound=sound, record=record, listeners=[printer], settings=settings
     )
+    session.notices[:0] = added  # shown under the header, like the listeners' notices
     runner = PlainRunner(session, printer, stdin_fd=fd, tty=tty, auto=auto)
     return runner.run()

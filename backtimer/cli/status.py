@@ -17,6 +17,7 @@ from backtimer.breaks.clock import local_tz, reading
 from backtimer.breaks.report import off_report, report
 from backtimer.breaks.scheduler import BreakSettings, BreakState, Scheduler, Tick, status_text
 from backtimer.breaks.state import HEARTBEAT, Offered, one_line, read_saved
+from backtimer.cli.command import add_command
 from backtimer.config import ConfigError
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.settings import Settings
@@ -25,13 +26,20 @@ STALE = 3 * HEARTBEAT  # the app saves at least every HEARTBEAT: older means not
 
 
 def register(sub: Any) -> None:
-    status = sub.add_parser(
+    status = add_command(
+        sub,
         "status",
-        help="one line for prompts and tmux: 'break in 1h12m', 'break due', 'off hours'",
+        summary="one line for prompts and tmux: 'break in 1h12m', 'break due', 'off hours'",
         description=(
-            "What work mode shows, in one line (for tmux: status-right '#(backtimer status)'). "
-            "--json: the state for scripts, documented in docs/breaks.md."
+            "Where work mode's break schedule stands, in one short line, read from the saved "
+            "schedule (work mode need not run in this terminal). Quick enough for a prompt or "
+            "a tmux status line. --json gives the state for scripts (docs/breaks.md)."
         ),
+        examples=[
+            ("backtimer status", ""),
+            ("backtimer status --json", "state, due_at, seconds_left, routine, ... for scripts"),
+            ("tmux set -g status-right '#(backtimer status)'", "in tmux's status line"),
+        ],
     )
     status.add_argument(
         "--json", action="store_true", help="the state as one JSON object (docs/breaks.md)"

@@ -9,6 +9,7 @@ from backtimer.breaks.lock import AlreadyRunning, WorkLock
 from backtimer.breaks.model import NOTIFY_CHOICES
 from backtimer.breaks.scheduler import BreakSettings
 from backtimer.breaks.settings import first_delay
+from backtimer.cli.command import add_command
 from backtimer.config import ConfigError
 from backtimer.routine import library
 from backtimer.routine.errors import RoutineError
@@ -20,15 +21,24 @@ OPTIONS = ("every", "snooze", "hours", "days", "notify")
 
 
 def register(sub: Any) -> None:
-    work = sub.add_parser(
+    work = add_command(
+        sub,
         "work",
-        help="work mode: remind me to take a break every 2 hours and run the office routine",
+        summary="work mode: remind me to take a break every 2 hours and run the office routine",
         description=(
             "Leave this running (e.g. in a tmux pane). It counts down to the next break, "
-            "reminds you (sound, bell, notification) and runs the break routine. "
+            "reminds you (sound, bell, notification) and runs the break routine. It sees when "
+            "you are away or in a meeting, and counts routines run anywhere as breaks. "
             "Settings: the [breaks] table of config.toml; options override them and are "
-            "checked like them. Try it: backtimer work --first 30s --hours any"
+            "checked like them. One work mode runs per data folder."
         ),
+        examples=[
+            ("backtimer work --first 30s --hours any --days 'every day'", "try it in a minute"),
+            ("backtimer work", ""),
+            ("backtimer work --every 90m --routine neck", ""),
+            ("backtimer work --hours 08:30-17:00 --days mon-fri", "only in working hours"),
+            ("backtimer work --check-idle", "which away and meeting sources work here"),
+        ],
     )
     work.add_argument("--no-sound", action="store_true", help="no sounds (the bell still rings)")
     work.add_argument("--every", metavar="DURATION", help='time between breaks, "10m".."4h"')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import time
 from collections.abc import Callable, Iterable
@@ -113,6 +114,18 @@ class BacktimerApp(App[int]):
         waiting, self._after_first_frame = self._after_first_frame, []
         for callback in waiting:
             self.call_after_refresh(callback)
+        if self.record:  # sessions the history could not take last time: added now
+            self.run_worker(self._add_pending_sessions, thread=True, group="history")
+
+    def _add_pending_sessions(self) -> None:
+        """In a thread (the database may be busy for its timeout): one notice each."""
+        from backtimer.history.pending import replay  # noqa: PLC0415
+
+        for notice in replay():
+            with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+                self.call_from_thread(
+                    self.notify, notice, severity="information", timeout=10, markup=False
+                )
 
     def on_mount(self) -> None:
         if self.routine is not None:
