@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
             "checked like them. One work mode runs per data folder."
         ),
         examples=[
-            ("backtimer work --first 30s --hours any --days 'every day'", "try it in a minute"),
+            ("backtimer work --first 30s --hours any --days mon-sun", "try it in a minute"),
             ("backtimer work", ""),
             ("backtimer work --every 90m --routine neck", ""),
             ("backtimer work --hours 08:30-17:00 --days mon-fri", "only in working hours"),
