@@ -160,10 +160,24 @@ class SessionWatch:
     schedule). A session still running is looked at again until it ends; one found
     ended more than RECENT ago is passed over."""
 
-    def __init__(self, store: Callable[[], SessionStore | None]) -> None:
+    def __init__(
+        self,
+        store: Callable[[], SessionStore | None],
+        *,
+        close: Callable[[], None] | None = None,
+    ) -> None:
+        """store: the history (None while there is none); close: lets it go."""
         self._store = store
+        self._close = close
         self._running: set[int] = set()
         self.notice: str | None = None
+
+    def close(self) -> None:
+        if self._close is not None:
+            try:
+                self._close()
+            except Exception as exc:  # closing a broken database: nothing left to keep
+                self.notice = f"breaks: closing the history: {exc}"
 
     def prime(self) -> int:
         """The newest id now: what a fresh schedule starts from (nothing before counts)."""

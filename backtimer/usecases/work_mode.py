@@ -71,8 +71,8 @@ def open_break_store() -> BreakStore:
 
 
 def history_watch() -> SessionWatch:
-    """Routines run elsewhere, from the history database (opened for each look, so a
-    locked or missing database only skips that look)."""
+    """Routines run elsewhere, from the history database (opened at the first look that
+    finds it; a missing or locked database only skips that look)."""
     opened: list[Store] = []
 
     def store() -> Store | None:
@@ -83,7 +83,11 @@ def history_watch() -> SessionWatch:
                 return None
         return opened[0]
 
-    return SessionWatch(store)
+    def close() -> None:
+        while opened:
+            opened.pop().close()
+
+    return SessionWatch(store, close=close)
 
 
 def worked_text(seconds: float) -> str:
@@ -327,6 +331,8 @@ class WorkMode:
 
     def close(self) -> None:
         self.store.close()
+        if self.sessions is not None:
+            self.sessions.close()
 
     # ---- what else is watched ----------------------------------------------------------
 
