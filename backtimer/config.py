@@ -1,4 +1,4 @@
-"""The user's config file (config.toml): read with tomllib, written with tomli-w.
+"""The user's config file (config.toml), read with tomllib.
 
 `load_config()` only parses; each adapter validates its own table with `Table`:
 
@@ -14,22 +14,19 @@ Every problem is a `ConfigError` whose message names the file and the line
 
 from __future__ import annotations
 
-import difflib
 import math
-import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from backtimer import paths
-from backtimer.files import write_atomic
 from backtimer.routine.durations import duration_text, parse_duration
+from backtimer.toml_messages import did_you_mean, show, syntax_problem
 
-__all__ = ["ConfigError", "Table", "load_config", "save_config"]
+# Any: the values of a TOML document (tomllib types them Any); each getter checks one.
 
-_TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_TOML_EOF = re.compile(r"\s*\(at end of document\)\s*$")
+__all__ = ["ConfigError", "Table", "load_config"]
 
 
 class ConfigError(Exception):
@@ -87,21 +84,9 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_POS.search(message)
-        if match:
-            raise ConfigError(
-                _with_hint(message[: match.start()]),
-                path=path,
-                line=int(match.group(1)),
-                col=int(match.group(2)),
-            ) from None
-        eof = _TOML_EOF.search(message)
-        if eof:
-            lines = text.count("\n") + 1
-            text_eof = _with_hint(message[: eof.start()], " at the end of the file")
-            raise ConfigError(text_eof, path=path, line=lines) from None
-        raise ConfigError(message, path=path) from None
+        where = syntax_problem(exc, text)
+        message = where.worded(_HINTS)
+        raise ConfigError(message, path=path, line=where.line, col=where.column) from None
 
 
 # tomllib's short messages, with what was most likely meant
@@ -111,38 +96,6 @@ _HINTS = {
     "invalid statement": 'expected setting = value or a [table] header; text needs "quotes"',
     "unterminated string": "a closing quote is missing",
 }
-
-
-def _with_hint(message: str, where: str = "") -> str:
-    hint = _HINTS.get(message.lower())
-    return f"{message}{where} ({hint})" if hint else f"{message}{where}"
-
-
-def save_config(data: Mapping[str, Any], path: Path | None = None) -> Path:
-    """Write `data` as TOML atomically (temp file in the same folder + os.replace)."""
-    import tomli_w  # noqa: PLC0415 - only when writing: reading is every command's start-up
-
-    path = paths.config_file() if path is None else Path(path)
-    write_atomic(path, tomli_w.dumps(dict(data)))
-    return path
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean "volume"?)' or ''."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    return str(value)
 
 
 _MISSING: Any = object()
@@ -171,7 +124,7 @@ class Table:
             if not isinstance(value, dict):
                 where = f"[{parent}] {part}" if parent else part
                 raise ConfigError(
-                    f"expected a table, got {_shown(value)}",
+                    f"expected a table, got {show(value)}",
                     path=paths.config_file() if path is None else path,
                     field=where,
                 )
@@ -200,7 +153,7 @@ class Table:
         """A sub-table ([name.key]); empty when absent."""
         value = self.data.get(key, {})
         if not isinstance(value, dict):
-            raise self.error(key, f"expected a table, got {_shown(value)}")
+            raise self.error(key, f"expected a table, got {show(value)}")
         return Table(value, f"{self.name}.{key}", self.path)
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -216,7 +169,7 @@ class Table:
         if isinstance(value, float) and value.is_integer():
             value, ok = int(value), True
         if not ok or (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise self.error(key, f"expected a whole number{_range(lo, hi)}, got {_shown(value)}")
+            raise self.error(key, f"expected a whole number{_range(lo, hi)}, got {show(value)}")
         return value
 
     def number(
@@ -229,7 +182,7 @@ class Table:
         if ok and not math.isfinite(value):
             ok = False
         if not ok or (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise self.error(key, f"expected a number{_range(lo, hi)}, got {_shown(value)}")
+            raise self.error(key, f"expected a number{_range(lo, hi)}, got {show(value)}")
         return float(value)
 
     def boolean(self, key: str, default: Any = _MISSING) -> Any:
@@ -237,7 +190,7 @@ class Table:
         if value is _MISSING:
             return self._default(key, default, "true or false")
         if not isinstance(value, bool):
-            raise self.error(key, f"expected true or false, got {_shown(value)}")
+            raise self.error(key, f"expected true or false, got {show(value)}")
         return value
 
     def string(
@@ -248,11 +201,11 @@ class Table:
         if value is _MISSING:
             return self._default(key, default, "text")
         if not isinstance(value, str):
-            raise self.error(key, f"expected text, got {_shown(value)}")
+            raise self.error(key, f"expected text, got {show(value)}")
         if options is not None and value not in options:
             listed = ", ".join(f'"{o}"' for o in options)
             hint = did_you_mean(value, options)
-            raise self.error(key, f"expected one of {listed}, got {_shown(value)}{hint}")
+            raise self.error(key, f"expected one of {listed}, got {show(value)}{hint}")
         return value
 
     def duration(
@@ -266,13 +219,13 @@ class Table:
         try:
             seconds = parse_duration(value)
         except ValueError:
-            raise self.error(key, f"{expected}, got {_shown(value)}") from None
+            raise self.error(key, f"{expected}, got {show(value)}") from None
         if (lo is not None and seconds < lo) or (hi is not None and seconds > hi):
             lo_t = duration_text(lo) if lo is not None else None
             hi_t = duration_text(hi) if hi is not None else None
             span = f" between {lo_t} and {hi_t}" if lo_t and hi_t else ""
             span = span or (f" of at least {lo_t}" if lo_t else f" of at most {hi_t}")
-            raise self.error(key, f"expected a duration{span}, got {_shown(value)}")
+            raise self.error(key, f"expected a duration{span}, got {show(value)}")
         return seconds
 
     def path_value(self, key: str, default: Any = _MISSING) -> Any:
@@ -281,7 +234,7 @@ class Table:
         if value is _MISSING:
             return self._default(key, default, "a file path")
         if not isinstance(value, str) or not value.strip():
-            raise self.error(key, f"expected a file path (text), got {_shown(value)}")
+            raise self.error(key, f"expected a file path (text), got {show(value)}")
         p = Path(value).expanduser()
         if not p.is_absolute():
             p = self.path.parent / p

@@ -6,7 +6,7 @@ rest screen ("Next: Trapezius stretch — hold 3 s x 10, alternate sides").
 
 from __future__ import annotations
 
-from backtimer.routine.durations import human
+from backtimer.routine.durations import duration_text, human
 from backtimer.routine.model import Breath, Exercise, WorkKind
 from backtimer.timeline import open_hold_estimate
 
@@ -99,15 +99,22 @@ def rests_text(ex: Exercise, *, last: bool = False) -> str:
     return ", ".join(parts)
 
 
-def breath_text(breath: Breath | None) -> str:
-    """E.g. "breathe in 4 s, hold 2 s, out 6 s"; "" without a pacer."""
+def breath_steps(breath: Breath) -> list[tuple[str, float]]:
+    """The pacer's steps in order: inhale, hold (when there is one), exhale."""
+    steps = [("inhale", breath.inhale), ("hold", breath.hold), ("exhale", breath.exhale)]
+    return [(word, seconds) for word, seconds in steps if word != "hold" or seconds > 0]
+
+
+def breath_text(breath: Breath | None, *, terse: bool = False) -> str:
+    """The breath pacer in words: "breathe in 4 s, hold 2 s, out 6 s", or tersely, for a
+    line of the plain runner, "(inhale 4s / hold 2s / exhale 6s)"; "" without a pacer."""
     if breath is None:
         return ""
-    parts = [f"in {human(breath.inhale)}"]
-    if breath.hold > 0:
-        parts.append(f"hold {human(breath.hold)}")
-    parts.append(f"out {human(breath.exhale)}")
-    return "breathe " + ", ".join(parts)
+    steps = breath_steps(breath)
+    if terse:
+        return "(" + " / ".join(f"{word} {duration_text(s)}" for word, s in steps) + ")"
+    spoken = {"inhale": "in", "hold": "hold", "exhale": "out"}
+    return "breathe " + ", ".join(f"{spoken[word]} {human(s)}" for word, s in steps)
 
 
 def open_note(ex: Exercise) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -11,8 +12,6 @@ def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file in the same folder, fsync'd and then
     renamed over the target, so a crash or a full disk leaves the old file or the new one,
     never a mix."""
-    import tempfile  # noqa: PLC0415 - not needed by quick commands such as `backtimer status`
-
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -34,6 +34,8 @@ from typing import Any, Literal
 
 from backtimer.routine.model import Breath, Exercise, Routine, WorkKind
 
+# Any: the Segment fields a segment is built with (checked by Segment itself).
+
 SegmentKind = Literal["prepare", "work", "rest"]
 RestReason = Literal["rep", "set", "side", "exercise"]
 
@@ -122,9 +124,6 @@ class Timeline:
     @property
     def work_total(self) -> float:
         return sum(s.estimate for s in self.segments if s.kind == "work")
-
-    def of_exercise(self, index: int) -> tuple[Segment, ...]:
-        return tuple(s for s in self.segments if s.exercise_index == index)
 
 
 def _countdown(duration: float) -> tuple[Cue, ...]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import backtimer
 
 PACKAGE = Path(backtimer.__file__).resolve().parent
-ARCHITECTURE = PACKAGE.parent / "docs" / "architecture.md"
+ARCHITECTURE = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 # The one import that runs up: the CLI opens the app (inside these handlers, at run time).
 LAUNCHERS = {"backtimer.cli.run": "handle", "backtimer.cli.work": "run_work"}
 

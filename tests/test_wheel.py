@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import backtimer
-
-REPO = Path(backtimer.__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[1]  # the checkout
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -28,7 +26,7 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
 @pytest.mark.slow
 def test_wheel_installs_and_lists_the_builtin_routines(tmp_path: Path) -> None:
     if not (REPO / "pyproject.toml").is_file():
-        pytest.skip("not running from a source checkout (no pyproject.toml next to backtimer/)")
+        pytest.skip("not running from a source checkout (no pyproject.toml next to tests/)")
     builtin = sorted(p.stem for p in (REPO / "routines").glob("*.toml"))
     assert builtin, "routines/ has no .toml files"
 

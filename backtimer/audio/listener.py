@@ -9,16 +9,16 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from backtimer import paths
 from backtimer.audio.cue_names import CUES
 from backtimer.audio.cues import cues_for
-from backtimer.audio.settings import MAX_SECONDS, SoundSettings, load, read_wav
+from backtimer.audio.settings import SoundSettings
 from backtimer.audio.worker import WorkerClient
-from backtimer.config import ConfigError
+from backtimer.routine.model import Routine
+from backtimer.timeline import Timeline
 
 
 def _terminal_bell() -> None:
@@ -42,8 +42,8 @@ class AudioListener:
 
     def __init__(
         self,
-        routine: object = None,
-        timeline: Any = None,
+        routine: Routine | None = None,
+        timeline: Timeline | None = None,
         enabled: bool = True,
         *,
         settings: SoundSettings | None = None,
@@ -60,16 +60,11 @@ class AudioListener:
         self.notices: list[str] = []
         self.bell = bell or _terminal_bell
         self.tty = _has_terminal() if tty is None else tty
-        self.client: Any = None
+        self.client: WorkerClient | None = None
         self.settings = SoundSettings()
-        self._ready_seen = False
         if not enabled:
             return
-        try:
-            self.settings = settings if settings is not None else load(strict=False)
-        except ConfigError as exc:
-            self._note(f"sound: {exc} (using the default sound settings)")
-            self.settings = SoundSettings()
+        self.settings = settings if settings is not None else SoundSettings()
         for problem in self.settings.problems:
             self._note(f"sound: {problem} (the built-in cue plays instead)")
         if self.settings.mute or self.settings.backend == "none":
@@ -98,7 +93,7 @@ class AudioListener:
             self.enabled = False
 
     # -- what the worker tells us (reader thread)
-    def _on_message(self, msg: dict[str, Any]) -> None:
+    def _on_message(self, msg: dict[str, Any]) -> None:  # Any: a JSON message
         kind = msg.get("type")
         if kind == "ready":
             for problem in msg.get("errors", {}).values():
@@ -178,27 +173,3 @@ class AudioListener:
         if client is not None:
             with contextlib.suppress(Exception):
                 client.close()
-
-
-def play_cue(
-    name: str, *, settings: SoundSettings | None = None, timeout: float = 5.0
-) -> str | None:
-    """Play one cue by name outside a session (e.g. `break_due` from the break reminder) and
-    wait until it has sounded. Never raises; returns the notice, if any."""
-    listener = AudioListener(None, None, True, settings=settings)
-    try:
-        client = listener.client
-        if client is not None:
-            client.wait_ready(timeout)
-        listener.play(name)
-        if listener.backend not in (None, "bell"):
-            try:
-                seconds = read_wav(listener.settings.path(name)).seconds
-            except ValueError:
-                seconds = 1.0
-            time.sleep(min(seconds, MAX_SECONDS) + 0.2)
-        return listener.notice
-    except Exception as exc:
-        return f"sound: {type(exc).__name__}: {exc}"
-    finally:
-        listener.close()

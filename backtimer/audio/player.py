@@ -85,10 +85,10 @@ class SimpleaudioBackend:
             ) from None
         except Exception as exc:  # a broken build
             raise Unavailable(f"cannot be imported ({exc})") from None
-        self._sa: Any = simpleaudio
+        self._sa: Any = simpleaudio  # Any: simpleaudio has no type information
         # volume applied to the samples once, at start: playing is then only a device write
         self.buffers = {n: (scale(c.frames, gains.get(n, 1.0)), c) for n, c in clips.items()}
-        self.current: Any = None
+        self.current: Any = None  # Any: a simpleaudio PlayObject
         try:  # open the device once with a few ms of silence: no device -> say so now
             probe = self._sa.play_buffer(bytes(2 * 220), 1, 2, 22050)
             probe.wait_done()
@@ -209,9 +209,7 @@ def candidates(preferred: str) -> list[str]:
     return ["simpleaudio", *commands]
 
 
-def open_backend(
-    name: str, clips: dict[str, Clip], gains: dict[str, float]
-) -> SimpleaudioBackend | CommandBackend:
+def open_backend(name: str, clips: dict[str, Clip], gains: dict[str, float]) -> Backend:
     if name == "simpleaudio":
         return SimpleaudioBackend(clips, gains)
     return CommandBackend(name, clips, gains)

@@ -24,7 +24,10 @@ from typing import Any
 
 from backtimer import paths
 from backtimer.audio.cue_names import CUES, OFF_BY_DEFAULT
-from backtimer.config import ConfigError, Table, did_you_mean, load_config
+from backtimer.config import ConfigError, Table
+from backtimer.toml_messages import did_you_mean
+
+# Any: the values of a TOML document, checked here.
 
 BACKENDS = ("auto", "simpleaudio", "command", "bell", "none")
 MAX_SECONDS = 10.0
@@ -169,12 +172,6 @@ def from_config(
     )
 
 
-def load(path: Path | None = None, *, strict: bool = True) -> SoundSettings:
-    """Settings from the config file (default location). Raises ConfigError."""
-    source = paths.config_file() if path is None else path
-    return from_config(load_config(source), source, strict=strict)
-
-
 __all__ = [
     "BACKENDS",
     "Clip",
@@ -182,6 +179,5 @@ __all__ = [
     "CueSetting",
     "SoundSettings",
     "from_config",
-    "load",
     "read_wav",
 ]

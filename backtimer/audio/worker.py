@@ -40,7 +40,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from backtimer.audio.player import Unavailable, candidates, open_backend
+from backtimer.audio.player import Backend, Unavailable, candidates, open_backend
 from backtimer.audio.settings import Clip, read_wav
 
 READY_TIMEOUT = 10.0
@@ -50,10 +50,10 @@ DRAIN_LIMIT = 1.5  # seconds a closing session waits for the last cue to finish
 # ---------------------------------------------------------------- worker side
 
 
-_KEEP: list[Any] = []
+_KEEP: list[Any] = []  # Any: ctypes callbacks kept alive
 
 
-def _quiet_alsa() -> Any:
+def _quiet_alsa() -> Any:  # Any: a ctypes callback
     """Install a no-op ALSA error handler (snd_lib_error_set_handler) so failed opens
     print nothing. Returns the callback (keep it alive) or None."""
     name = ctypes.util.find_library("asound") or "libasound.so.2"
@@ -92,7 +92,7 @@ def stats() -> dict[str, float]:
 
 def _choose(
     names: list[str], clips: dict[str, Clip], gains: dict[str, float]
-) -> tuple[Any, list[str], list[str]]:
+) -> tuple[Backend | None, list[str], list[str]]:
     """The first backend of `names` that works, why the ones before it did not, and
     the names after it (for a later fallback)."""
     reasons: list[str] = []
@@ -116,7 +116,7 @@ def worker_main() -> int:
     inp = sys.stdin.buffer
     out = sys.stdout
 
-    def send(msg: dict[str, Any]) -> None:
+    def send(msg: dict[str, Any]) -> None:  # Any: a JSON message
         try:
             out.write(json.dumps(msg) + "\n")
             out.flush()
@@ -211,7 +211,7 @@ class WorkerClient:
         backend: str = "auto",
         *,
         report: bool = False,
-        on_message: Callable[[dict[str, Any]], None] | None = None,
+        on_message: Callable[[dict[str, Any]], None] | None = None,  # JSON messages
         env: dict[str, str] | None = None,
     ) -> None:
         self.ready = threading.Event()
@@ -224,7 +224,7 @@ class WorkerClient:
         self.dropped = 0  # cues lost because the worker was not reading
         self.on_message = on_message
         self._closing = False
-        self._pongs: dict[str, dict[str, Any]] = {}
+        self._pongs: dict[str, dict[str, Any]] = {}  # Any: JSON messages
         self._pong_cv = threading.Condition()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "backtimer.audio.worker"],
@@ -321,7 +321,7 @@ class WorkerClient:
     def stop(self) -> bool:
         return self._send("stop")
 
-    def ping(self, timeout: float = 5.0) -> dict[str, Any] | None:
+    def ping(self, timeout: float = 5.0) -> dict[str, Any] | None:  # Any: JSON
         """The worker's thread and file counts (tests, diagnostics)."""
         token = f"{time.monotonic_ns()}"
         if not self._send(f"ping {token}"):

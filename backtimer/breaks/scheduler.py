@@ -29,7 +29,6 @@ into what the work screen and `backtimer status` show:
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -42,6 +41,7 @@ from backtimer.breaks.model import (
     Reading,
     Tick,
 )
+from backtimer.routine.durations import compact
 
 __all__ = [
     "AWAY_AFTER",
@@ -58,7 +58,6 @@ __all__ = [
     "Tick",
     "counts_as_break",
     "next_window_start",
-    "short",
     "sleep_between",
     "status_text",
     "working_window",
@@ -534,17 +533,6 @@ class Scheduler:
             state.skip_reasons = []
 
 
-def short(seconds: float) -> str:
-    """Compact time for status bars: "1h12m", "45m", "30s". Minutes round up."""
-    if seconds < 60:
-        return f"{max(0, math.ceil(seconds))}s"
-    minutes = math.ceil(seconds / 60 - 1e-9)
-    hours, mins = divmod(minutes, 60)
-    if hours:
-        return f"{hours}h{mins:02d}m"
-    return f"{mins}m"
-
-
 def until_text(moment: datetime, now: datetime, tz: tzinfo) -> str:
     """ "14:30" today, "Tue 09:00" on another day."""
     local = moment.astimezone(tz)
@@ -570,8 +558,8 @@ def status_text(
         snoozes = state.snoozes if state else 0
         return f"break due (snoozed {snoozes}x)" if snoozes else "break due"
     if tick.mode == "away":
-        return f"away {short(tick.away_for)}"
-    return f"break in {short(tick.remaining)}"
+        return f"away {compact(tick.away_for)}"
+    return f"break in {compact(tick.remaining)}"
 
 
 def next_window_start(settings: BreakSettings, moment: datetime, tz: tzinfo) -> datetime | None:

@@ -1,5 +1,5 @@
 """One way to declare a command: a one-line summary for `backtimer --help`, a description
-and worked examples for `backtimer NAME --help` (tests/test_cli_help.py checks every
+and worked examples for `backtimer NAME --help` (tests/cli/test_cli_help.py checks every
 command has both)."""
 
 from __future__ import annotations

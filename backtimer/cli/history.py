@@ -10,8 +10,14 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from backtimer import paths
 from backtimer.cli.command import add_command
+from backtimer.history.stats import Period, Stats, load_stats
+from backtimer.history.store import Store, StoreError, parse_utc
+from backtimer.text import csv_cell, visible
 from backtimer.usecases.errors import UserError
+
+# Any: SQLite values, written out as JSON and CSV.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,9 +52,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.set_defaults(handler=stats_command)
 
 
-def _open() -> Any:
+def _open() -> Store | None:
     """The history store, or None when there is none yet."""
-    from backtimer.history.store import Store, StoreError  # noqa: PLC0415
 
     try:
         return Store(create=False)
@@ -59,8 +64,6 @@ def _open() -> Any:
 
 
 def _no_history() -> str:
-    from backtimer import paths  # noqa: PLC0415
-
     return (
         f"No sessions recorded yet (history file: {paths.history_db()}).\n"
         "Run a routine, e.g. `backtimer run neck`, and it shows up here."
@@ -70,7 +73,6 @@ def _no_history() -> str:
 def _local(text: str | None) -> str:
     if not text:
         return ""
-    from backtimer.history.store import parse_utc  # noqa: PLC0415
 
     try:
         return parse_utc(text).astimezone().strftime("%Y-%m-%d %H:%M")
@@ -78,7 +80,7 @@ def _local(text: str | None) -> str:
         return text
 
 
-def _problems(store: Any) -> None:
+def _problems(store: Store) -> None:
     """One line on stderr when the file holds values backtimer does not write."""
     if store.problem_count:
         print(
@@ -89,7 +91,6 @@ def _problems(store: Any) -> None:
 
 
 def history_command(args: argparse.Namespace) -> int:
-    from backtimer.history.store import StoreError  # noqa: PLC0415
 
     store = _open()
     if store is None:
@@ -112,7 +113,7 @@ def history_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_json(store: Any) -> None:
+def _export_json(store: Store) -> None:
     by_session: dict[int, list[dict[str, Any]]] = {}
     for r in store.results():
         by_session.setdefault(r.pop("session_id"), []).append(r)
@@ -157,7 +158,7 @@ RESULT_COLUMNS = (
 )
 
 
-def _export_csv(store: Any) -> None:
+def _export_csv(store: Store) -> None:
     """One row per exercise result, with its session's columns; a session without any
     stored result gets one row with the exercise columns empty."""
     results: dict[int, list[dict[str, Any]]] = {}
@@ -165,6 +166,7 @@ def _export_csv(store: Any) -> None:
         results.setdefault(r["session_id"], []).append(r)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(SESSION_COLUMNS + RESULT_COLUMNS)
+    row = _csv_row
     for s in reversed(store.sessions()):
         head = [
             s["id"],
@@ -181,30 +183,38 @@ def _export_csv(store: Any) -> None:
         ]
         rows = results.get(s["id"], [])
         if not rows:
-            out.writerow(head + [""] * len(RESULT_COLUMNS))
+            out.writerow(row(head + [""] * len(RESULT_COLUMNS)))
         for r in rows:
             out.writerow(
-                [
-                    *head,
-                    r["idx"],
-                    r["name"],
-                    r["kind"],
-                    r["planned_reps"],
-                    r["planned_sets"],
-                    r["planned_sides"],
-                    r["planned_seconds"],
-                    r["done_reps"],
-                    r["done_sets"],
-                    r["done_sides"],
-                    r["worked_seconds"],
-                    " ".join(f"{h:g}" for h in r["held_seconds"]),
-                    int(r["skipped"]),
-                    r["ended_at"],
-                ]
+                row(
+                    [
+                        *head,
+                        r["idx"],
+                        r["name"],
+                        r["kind"],
+                        r["planned_reps"],
+                        r["planned_sets"],
+                        r["planned_sides"],
+                        r["planned_seconds"],
+                        r["done_reps"],
+                        r["done_sets"],
+                        r["done_sides"],
+                        r["worked_seconds"],
+                        " ".join(f"{h:g}" for h in r["held_seconds"]),
+                        int(r["skipped"]),
+                        r["ended_at"],
+                    ]
+                )
             )
 
 
-def _table(store: Any, limit: int | None) -> None:
+def _csv_row(cells: list[Any]) -> list[Any]:
+    """Text cells made safe for a spreadsheet and a terminal (text.csv_cell): a name stored
+    in the history may begin with "=" or hold control characters."""
+    return [csv_cell(c) if isinstance(c, str) else c for c in cells]
+
+
+def _table(store: Store, limit: int | None) -> None:
     sessions = store.sessions(limit)
     if not sessions:
         print(_no_history())
@@ -214,7 +224,7 @@ def _table(store: Any, limit: int | None) -> None:
         rows.append(
             (
                 _local(s["started_at"]),
-                s["routine_name"],
+                visible(s["routine_name"]),
                 s["status"],
                 f"{s['duration_seconds'] / 60:.1f}",
                 f"{s['exercises_done']}/{s['exercises_planned']}",
@@ -233,8 +243,6 @@ def _table(store: Any, limit: int | None) -> None:
 
 # ---------------------------------------------------------------------- stats
 def stats_command(args: argparse.Namespace) -> int:
-    from backtimer.history.stats import load_stats  # noqa: PLC0415
-    from backtimer.history.store import StoreError  # noqa: PLC0415
 
     store = _open()
     if store is None:
@@ -264,7 +272,7 @@ def _sessions(n: int) -> str:
     return f"{n} session{'s' if n != 1 else ''}"
 
 
-def _period(label: str, p: Any) -> str:
+def _period(label: str, p: Period) -> str:
     line = f"{label}: {_sessions(p.sessions)} ({p.completed} completed), {_minutes(p.minutes)}"
     if p.breaks_due or p.breaks_taken:
         line += f"; desk breaks: {p.breaks_taken} taken, {p.breaks_due} due"
@@ -275,7 +283,7 @@ def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
-def stats_text(st: Any) -> str:
+def stats_text(st: Stats) -> str:
     monday = st.today.toordinal() - st.today.weekday()
     since = datetime.fromordinal(monday).strftime("%a %d %b")
     lines = [
@@ -287,10 +295,11 @@ def stats_text(st: Any) -> str:
     if st.routines:
         lines.append("")
         lines.append("Per routine, last 4 weeks:")
-        width = max(len(r.name) for r in st.routines)
+        width = max(len(visible(r.name)) for r in st.routines)
         for r in st.routines:
             lines.append(
-                f"  {r.name.ljust(width)}  {_sessions(r.sessions)} ({r.completed} completed), "
+                f"  {visible(r.name).ljust(width)}  {_sessions(r.sessions)} "
+                f"({r.completed} completed), "
                 f"{_minutes(r.minutes)}"
             )
     if st.holds:
@@ -299,14 +308,14 @@ def stats_text(st: Any) -> str:
         for h in st.holds:
             recent = " ".join(f"{v:.0f}" for v in h.recent)
             lines.append(
-                f"  {h.routine_name} / {h.exercise}: {h.best:.0f} s on "
+                f"  {visible(h.routine_name)} / {visible(h.exercise)}: {h.best:.0f} s on "
                 f"{h.best_on:%d %b %Y}; trend {h.trend} (last sessions, s: {recent})"
             )
     return "\n".join(lines)
 
 
-def stats_json(st: Any) -> dict[str, Any]:
-    def period(p: Any) -> dict[str, Any]:
+def stats_json(st: Stats) -> dict[str, Any]:  # Any: JSON values
+    def period(p: Period) -> dict[str, Any]:
         return {
             "sessions": p.sessions,
             "completed": p.completed,

@@ -1,37 +1,34 @@
-"""`backtimer list | show | plan | validate`: load, check and explain routines (no running).
-
-Rich is imported lazily inside the handlers so `backtimer --help` stays quick."""
+"""`backtimer list | show | plan`: explain routines (no running), as tables and wrapped
+text (Rich) or JSON."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import textwrap
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from backtimer import paths
+from backtimer.cli.columns import layout
 from backtimer.cli.command import add_command
 from backtimer.cli.levels import add_level_argument
 from backtimer.describe import breath_text, open_note, rests_text, work_text
 from backtimer.routine.durations import clock, human
 from backtimer.routine.library import discover
-from backtimer.routine.loader import RoutineError, load_file
-from backtimer.routine.model import WorkKind
+from backtimer.routine.model import Routine, WorkKind
 from backtimer.routine.progression import level_text
+from backtimer.text import json_text, visible
+from backtimer.timeline import Segment, Timeline
 from backtimer.timeline import compile as compile_timeline
-from backtimer.usecases.errors import UserError
 from backtimer.usecases.levels import at_level, levels_json
 from backtimer.usecases.routines import find_entry
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-    from backtimer.routine.model import Routine
-    from backtimer.timeline import Segment, Timeline
-
+# Any: JSON values of several types (`list --json`, `plan --json`).
 
 # Work that shows the breath pacer (paced and phased reps do not; self-paced sets leave it be).
 PACER_KINDS = (WorkKind.HOLD, WorkKind.TIMED, WorkKind.MAX)
@@ -94,32 +91,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_level_argument(p)
     p.set_defaults(handler=cmd_plan)
 
-    p = add_command(
-        sub,
-        "validate",
-        summary="check routine files and print every problem",
-        description=(
-            "Check routine files (or every .toml in a folder) and print each problem with "
-            "its file, line and field. Exit status 0 when all are valid, 1 otherwise."
-        ),
-        examples=[
-            ("backtimer validate ./evening.toml", ""),
-            ("backtimer validate ~/.config/backtimer/routines/", "a whole folder"),
-        ],
-    )
-    p.add_argument("paths", metavar="PATH", nargs="+", help=".toml files or folders of them")
-    p.set_defaults(handler=cmd_validate)
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich's own handler exits 1; let cli.main stop quietly like every command.
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def _console() -> Console:
-    from rich.console import Console  # noqa: PLC0415
-
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:
-            # Rich's own handler exits 1; let cli.main stop quietly like every command.
-            self.quiet = True
-            raise BrokenPipeError
-
     return _Console(highlight=False, soft_wrap=False)
 
 
@@ -143,7 +123,7 @@ def total_text(timeline: Timeline, *, short: bool = False) -> str:
 def cmd_list(args: argparse.Namespace) -> int:
     if args.ids:
         for entry in discover():
-            print(entry.id)
+            print(visible(entry.id))  # a file name: never a raw control character
         return 0
 
     rows: list[dict[str, Any]] = []
@@ -160,8 +140,13 @@ def cmd_list(args: argparse.Namespace) -> int:
             "error": None,
             "_total": "",
         }
+        timeline = None
         if entry.routine is not None:
-            timeline = compile_timeline(entry.routine)
+            try:
+                timeline = compile_timeline(entry.routine)
+            except Exception as exc:  # one bad routine never breaks the list
+                row["error"] = f"{entry.path}: cannot compile ({type(exc).__name__}: {exc})"
+        if entry.routine is not None and timeline is not None:
             row.update(
                 name=entry.routine.name,
                 place=entry.routine.place,
@@ -177,9 +162,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([{k: v for k, v in r.items() if k != "_total"} for r in rows], indent=2))
         return 0
-
-    from rich.table import Table  # noqa: PLC0415
-    from rich.text import Text  # noqa: PLC0415
 
     console = _console()
     if not rows:
@@ -204,7 +186,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         cells: list[Text | str]
         if r["error"] is None:
             mine = narrow and r["origin"] == "user"
-            cells = [Text(r["id"] + (" *" if mine else "")), Text(r["name"])]
+            cells = [Text(visible(r["id"]) + (" *" if mine else "")), Text(visible(r["name"]))]
             if not narrow:
                 cells += [r["place"], str(r["exercises"])]
             cells.append(r["_total"])
@@ -212,8 +194,10 @@ def cmd_list(args: argparse.Namespace) -> int:
             broken = True
             # Piped or redirected, a wrapped cell would split the problem over lines: the
             # table says where it is, and the problem follows on one line of its own.
-            problem = f"broken: {r['error']}" if console.is_terminal else "broken: see below"
-            cells = [Text(f"{r['id']} !", style="bold red"), Text(problem, style="red")]
+            problem = (
+                f"broken: {visible(r['error'])}" if console.is_terminal else "broken: see below"
+            )
+            cells = [Text(f"{visible(r['id'])} !", style="bold red"), Text(problem, style="red")]
             cells += ["", "", ""] if not narrow else [""]
         if not narrow:
             cells.append(r["origin"])
@@ -228,7 +212,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         if not console.is_terminal:
             for r in rows:
                 if r["error"] is not None:
-                    console.print(Text(f"{r['id']}: {r['error']}", style="red"), soft_wrap=True)
+                    line = visible(f"{r['id']}: {r['error']}")
+                    console.print(Text(line, style="red"), soft_wrap=True)
         notes.append("! has errors: `backtimer validate PATH` lists them all.")
     for note in notes:
         console.print(note, style="dim", soft_wrap=True)
@@ -239,7 +224,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from rich.text import Text  # noqa: PLC0415
 
     entry = find_entry(args.routine)
     assert entry.routine is not None
@@ -252,12 +236,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     def para(text: str, style: str = "", first: str = "", rest: str = "") -> None:
         wrapped = textwrap.fill(
-            text, width, initial_indent=first, subsequent_indent=rest or " " * len(first)
+            visible(text, keep="\n\t"),  # fill() turns the newlines and tabs into spaces
+            width,
+            initial_indent=first,
+            subsequent_indent=rest or " " * len(first),
         )
         console.print(Text(wrapped, style=style))
 
     where = entry.origin if entry.origin != "path" else str(entry.path)
-    title = Text.assemble((routine.name, "bold"), f"  ({routine.id}, {where})")
+    title = Text.assemble(
+        (visible(routine.name), "bold"), f"  ({visible(routine.id)}, {visible(where)})"
+    )
     console.print(title, soft_wrap=True)  # never break a path
     if routine.description:
         para(routine.description)
@@ -344,24 +333,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     timeline = compile_timeline(routine)
     if args.json:
         data = plan_json(routine, timeline) | {"level": args.level, "levels": levels_json(reached)}
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data))
         return 0
-
-    from rich.table import Table  # noqa: PLC0415
-    from rich.text import Text  # noqa: PLC0415
 
     console = _console()
     narrow = console.width < NARROW
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    if not narrow:
-        table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("start", justify="right", no_wrap=True)
-    table.add_column("secs", justify="right", no_wrap=True)
-    table.add_column("what", ratio=1)
-    if not narrow:
-        table.add_column("rep", no_wrap=True)
-        table.add_column("set", no_wrap=True)
-        table.add_column("side", no_wrap=True)
+    rows: list[list[str]] = []
     for seg in timeline.segments:
         secs = f"{seg.duration:g}" if seg.duration is not None else f"~{seg.estimate:g}"
         if seg.kind == "rest":
@@ -378,50 +355,24 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 what += f" {rep}"
             extra = [f"set {sets}" if sets else "", seg.side or ""]
             what = " · ".join([what, *(part for part in extra if part)])
-            table.add_row(clock(seg.start), secs, Text(what))
+            rows.append([clock(seg.start), secs, visible(what)])
         else:
-            cells = [str(seg.index), clock(seg.start), secs, Text(what), rep, sets]
-            table.add_row(*cells, Text(seg.side or ""))
-    console.print(Text(f"{routine.name} ({routine.id}): {len(timeline.segments)} segments"))
-    console.print(table)
+            cells = [str(seg.index), clock(seg.start), secs, visible(what), rep, sets]
+            rows.append([*cells, visible(seg.side or "")])
+    if narrow:
+        header, right, flex = ["start", "secs", "what"], frozenset({0, 1}), 2
+    else:
+        header, right, flex = (
+            ["#", "start", "secs", "what", "rep", "set", "side"],
+            frozenset({0, 1, 2}),
+            3,
+        )
+    head, *body = layout(header, rows, width=console.width, right=right, flex=flex)
+    title = f"{visible(routine.name)} ({visible(routine.id)}): {len(timeline.segments)} segments"
+    console.print(Text(title))
+    console.print(Text(head, style="bold"), soft_wrap=True)
+    if body:  # laid out already: written as it is (Rich would measure it all again)
+        console.file.write("\n".join(body) + "\n")
     total = human(round(timeline.total))
     console.print(f"Total: {'about ' if timeline.has_estimates else ''}{total}")
     return 0
-
-
-# --- validate ------------------------------------------------------------------------------
-
-
-def _expand(raw: list[str]) -> list[Path]:
-    found: list[Path] = []
-    for item in raw:
-        path = Path(item).expanduser()
-        if path.is_dir():
-            found.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
-        else:
-            found.append(path)
-    return found
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-
-    bad = 0
-    files = _expand(args.paths)
-    if not files:
-        raise UserError(f"no .toml files in {', '.join(args.paths)}")
-    for path in files:
-        if not path.exists():
-            print(f"{path}: no such file")
-            bad += 1
-            continue
-        try:
-            routine = load_file(path)
-            compile_timeline(routine)
-        except RoutineError as exc:
-            print(exc)
-            bad += 1
-            continue
-        print(f"ok  {path}")
-    if bad and len(files) > 1:
-        print(f"{bad} of {len(files)} files have problems", file=sys.stderr)
-    return 1 if bad else 0

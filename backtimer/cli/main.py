@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from backtimer import __version__
+from backtimer.text import visible
 from backtimer.usecases.errors import UserError
 
 # Every command and the module that registers it (`register(subparsers)`). A command
@@ -18,7 +20,7 @@ COMMANDS = {
     "list": "backtimer.cli.inspect",
     "show": "backtimer.cli.inspect",
     "plan": "backtimer.cli.inspect",
-    "validate": "backtimer.cli.inspect",
+    "validate": "backtimer.cli.validate",
     "run": "backtimer.cli.run",
     "sound": "backtimer.cli.sound",
     "history": "backtimer.cli.history",
@@ -65,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows up here, not in the interpreter's last flush
         return code
     except UserError as exc:
-        print(f"backtimer: {exc}", file=sys.stderr)
+        # a message may quote a routine's name, a file name or a stored value
+        message = visible(str(exc), keep="\n")
+        print(f"backtimer: {message}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("backtimer: interrupted", file=sys.stderr)
@@ -80,12 +84,17 @@ EXIT_BROKEN_PIPE = 141
 
 
 def _stdout_closed() -> int:
-    """The reader went away (`backtimer list | head -1`): stop quietly.
-
-    The recipe of the Python docs ("signal - Note on SIGPIPE"): point stdout at
-    /dev/null so the interpreter's final flush of what is still buffered does not
-    raise again and print "Exception ignored ... BrokenPipeError" on the way out.
-    """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    """The reader went away (`backtimer list | head -1`): stop quietly."""
+    silence_stdout()
     return EXIT_BROKEN_PIPE
+
+
+def silence_stdout() -> None:
+    """After the reader of standard output went away: the recipe of the Python docs
+    ("signal - Note on SIGPIPE"), point stdout at /dev/null so the interpreter's final
+    flush of what is still buffered does not raise again and print "Exception ignored ...
+    BrokenPipeError" on the way out."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

@@ -17,7 +17,6 @@ segments are skipped, and with `auto` they are skipped at once.
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import selectors
 import signal
@@ -27,232 +26,20 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from backtimer import clock as real_clock
-from backtimer.describe import DEFAULT_SIDES, side_text, work_text
+from backtimer.cli.main import silence_stdout
+from backtimer.cli.plain_lines import Formatter
 from backtimer.events import (
-    Countdown,
     Event,
-    ExerciseFinished,
-    ExerciseResult,
-    ExerciseSkipped,
-    ExerciseStarted,
-    Halfway,
-    Paused,
-    Resumed,
-    SegmentStarted,
-    SessionFinished,
-    SessionStopped,
-    Summary,
-    WaitingForUser,
 )
-from backtimer.routine.durations import duration_text, human
-from backtimer.routine.model import Breath, Exercise, Routine, WorkKind
-from backtimer.timeline import Segment, Timeline, compile
+from backtimer.routine.durations import duration_text, elapsed_clock
+from backtimer.routine.model import Routine
+from backtimer.text import visible
+from backtimer.timeline import compile
 from backtimer.usecases.keymap import PlainCommands
 from backtimer.usecases.session import Session
 from backtimer.usecases.settings import Settings
 
 MAX_SLEEP = 1.0  # wake at least this often: the engine's suspend rule (max_gap 5 s) needs it
-
-
-def stamp(seconds: float) -> str:
-    """The session clock as mm:ss (h:mm:ss past an hour), rounded down."""
-    whole = int(max(0.0, seconds) + 1e-9)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
-def pacer_text(p: Breath | None) -> str:
-    if p is None:
-        return ""
-    parts = [f"inhale {duration_text(p.inhale)}"]
-    if p.hold > 0:
-        parts.append(f"hold {duration_text(p.hold)}")
-    parts.append(f"exhale {duration_text(p.exhale)}")
-    return "(" + " / ".join(parts) + ")"
-
-
-class Formatter:
-    """Turns engine events into the lines the plain runner prints."""
-
-    def __init__(
-        self,
-        routine: Routine,
-        timeline: Timeline,
-        *,
-        tty: bool,
-        auto: bool,
-        commands: PlainCommands | None = None,
-    ) -> None:
-        self.routine = routine
-        self.timeline = timeline
-        self.tty = tty
-        self.auto = auto
-        self.commands = commands or PlainCommands()
-        self._announced: int | None = None  # exercise announced by a NEXT line
-
-    def header(self) -> list[str]:
-        r = self.routine
-        count = len(r.exercises)
-        total = human(self.timeline.total)
-        about = "about " if self.timeline.has_estimates else ""
-        lines = [f"{r.name}: {count} exercise{'s' if count != 1 else ''}, {about}{total}"]
-        lines += [f"  ! {c}" for c in r.cautions]
-        lines.append(self.help())
-        return lines
-
-    def help(self) -> str:
-        return self.commands.key_help() if self.tty else self.commands.line_help()
-
-    def exercise(self, index: int) -> Exercise | None:
-        if 0 <= index < len(self.routine.exercises):
-            return self.routine.exercises[index]
-        return None
-
-    def intro(self, index: int, at: float, label: str) -> list[str]:
-        ex = self.exercise(index)
-        if ex is None:
-            return []
-        self._announced = index
-        what = work_text(ex)
-        lines = [f"{stamp(at)} {label}  {ex.name}" + (f"  {what}" if what else "")]
-        lines += [f"      {n}. {step}" for n, step in enumerate(ex.steps, 1)]
-        if ex.caution:
-            lines.append(f"      ! {ex.caution}")
-        return lines
-
-    def work(self, seg: Segment) -> str:
-        parts = ["WORK", seg.exercise]
-        if seg.sets > 1:
-            parts.append(f"set {seg.set}/{seg.sets}")
-        if seg.side:
-            parts.append(side_text(seg.side))  # "left side"; a routine's own label as is
-        if seg.rep is not None and seg.reps and seg.reps > 1 and seg.work is not WorkKind.SELF:
-            parts.append(f"rep {seg.rep}/{seg.reps}")
-        if seg.work is WorkKind.HOLD and seg.duration is not None:
-            parts.append(f"hold {duration_text(seg.duration)}")
-        elif seg.work is WorkKind.PHASED and seg.duration is not None:
-            word = f" ({seg.breath})" if seg.breath else ""
-            parts.append(f"{seg.phase} {duration_text(seg.duration)}{word}")
-        elif seg.work is WorkKind.SELF:
-            reps = seg.reps or 1
-            parts.append(f"{reps} rep{'s' if reps != 1 else ''} at your own pace")
-            parts.append(self._open_hint("when the set is done"))
-        elif seg.work is WorkKind.MAX:
-            parts.append("hold as long as you can")
-            parts.append(self._open_hint("when you let go"))
-        elif seg.duration is not None:
-            parts.append(duration_text(seg.duration))
-        if seg.pacer is not None:
-            parts.append(pacer_text(seg.pacer))
-        return "  ".join(p for p in parts if p)
-
-    def _open_hint(self, when: str) -> str:
-        if self.auto:
-            return "(skipped: --auto)"
-        return f"press Enter {when}" if self.tty else f"send a line {when}"
-
-    def rest(self, seg: Segment) -> str:
-        length = duration_text(seg.duration) if seg.duration is not None else ""
-        if seg.reason == "side":
-            # "SWITCH SIDES" for left/right; a routine's own labels (forwards/backwards)
-            # are not sides: "SWITCH  3s  (backwards next)".
-            tag = "SWITCH SIDES" if not seg.side or seg.side in DEFAULT_SIDES else "SWITCH"
-            text = f"{tag}  {length}"
-            return text + (f"  ({side_text(seg.side)} next)" if seg.side else "")
-        text = f"REST  {length}"
-        if seg.reason == "set":
-            text += f"  before set {seg.set}/{seg.sets}"
-        if seg.pacer is not None:
-            text += f"  {pacer_text(seg.pacer)}"
-        return text
-
-    def lines(self, events: list[Event]) -> list[str]:
-        out: list[str] = []
-        for ev in events:
-            out += self.line(ev)
-        return out
-
-    def line(self, ev: Event) -> list[str]:
-        if isinstance(ev, SegmentStarted):
-            seg = ev.segment
-            if seg.kind == "work":
-                return [f"{stamp(ev.at)} {self.work(seg)}"]
-            if seg.kind == "prepare":
-                first = f"{stamp(ev.at)} GET READY  {duration_text(seg.estimate)}"
-                return [first, *self.intro(seg.exercise_index, ev.at, "NEXT")]
-            lines = [f"{stamp(ev.at)} {self.rest(seg)}"]
-            if seg.reason == "exercise":
-                lines += self.intro(seg.exercise_index + 1, ev.at, "NEXT")
-            return lines
-        if isinstance(ev, ExerciseStarted):
-            if self._announced == ev.index:
-                return []
-            return self.intro(ev.index, ev.at, "EXERCISE")
-        if isinstance(ev, Countdown):
-            return [str(ev.value)]
-        if isinstance(ev, Halfway):
-            return [f"{stamp(ev.at)} halfway"]
-        if isinstance(ev, WaitingForUser):
-            return []
-        if isinstance(ev, Paused):
-            again = self.commands.resume_hint(self.tty)
-            if ev.reason == "suspend":
-                return [
-                    f"{stamp(ev.at)} PAUSED  the computer was asleep or this program was "
-                    f"stopped for {human(max(1, round(ev.gap)))}; {again}"
-                ]
-            return [f"{stamp(ev.at)} PAUSED  {again}"]
-        if isinstance(ev, Resumed):
-            return [f"{stamp(ev.at)} RESUMED"]
-        if isinstance(ev, ExerciseSkipped):
-            return [f"{stamp(ev.at)} SKIPPED  {ev.result.name}"]
-        if isinstance(ev, ExerciseFinished):
-            return [f"{stamp(ev.at)} DONE  {ev.result.name}  {result_text(ev.result)}"]
-        if isinstance(ev, SessionFinished):
-            return summary_lines(ev.summary)
-        if isinstance(ev, SessionStopped):
-            lines = [f"{stamp(ev.at)} STOPPED"]
-            if ev.message:
-                lines.append(ev.message)
-            return lines + summary_lines(ev.summary)
-        return []
-
-
-def result_text(r: ExerciseResult) -> str:
-    if r.held_seconds:
-        return "held " + ", ".join(human(round(s, 1)) for s in r.held_seconds)
-    sides = max(1, r.planned_sides)
-    planned = r.planned_reps * r.planned_sets * sides
-    unit = "rep" if planned == 1 else "reps"
-    text = f"{r.done_reps}/{planned} {unit}"
-    if r.planned_sets > 1:
-        text += f", {r.done_sets}/{r.planned_sets} sets"
-    return text
-
-
-def summary_lines(s: Summary) -> list[str]:
-    status = {
-        "completed": "completed",
-        "partial": f"finished, {s.done_text}",
-        "stopped": "stopped early",
-        "pain": "stopped (pain)",
-    }
-    lines = [
-        "",
-        f"{s.name}: {status[s.status]} after {human(math.floor(s.total_seconds + 1e-9))}; "
-        f"worked {human(round(s.worked_seconds))} of {human(round(s.planned_work_seconds))} planned"
-        + (f"; paused {human(round(s.paused_seconds))}" if s.paused_seconds >= 1 else ""),
-    ]
-    width = max((len(r.name) for r in s.exercises), default=0)
-    for r in s.exercises:
-        state = "skipped" if r.skipped else result_text(r)
-        if r.planned_sides and not r.skipped:
-            state += f", {r.done_sides}/{r.planned_sides} sides"
-        if round(r.worked_seconds) >= 1 and not r.held_seconds and not r.skipped:
-            state += f", {human(round(r.worked_seconds))}"
-        lines.append(f"  {r.name.ljust(width)}  {state}")
-    return lines
 
 
 class Terminated(BaseException):  # not Exception: must pass through listeners
@@ -268,7 +55,7 @@ def _terminating_signals() -> Iterator[None]:
     def raise_terminated(signum: int, _frame: object) -> None:
         raise Terminated(signum)
 
-    saved: dict[int, Any] = {}
+    saved: dict[int, Any] = {}  # Any: the handlers signal.signal returns (typeshed's type)
     for name in ("SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
         if signum is None:
@@ -310,7 +97,8 @@ class LinePrinter:
     def write(self, lines: list[str]) -> None:
         if lines and not self.gone:
             try:
-                self.out.write("".join(line + "\n" for line in lines))
+                # every line may quote a routine's text: never a raw control character
+                self.out.write("".join(visible(line, keep="\n\t") + "\n" for line in lines))
                 self.out.flush()
             except (BrokenPipeError, ConnectionResetError):
                 self.gone = True
@@ -374,7 +162,7 @@ class PlainRunner:
         finally:
             self.session.close()
             if self.printer.gone:
-                _silence_stdout()
+                silence_stdout()
             else:
                 self.show([])  # what closing had to say (a session kept aside)
         return 0
@@ -488,7 +276,7 @@ class PlainRunner:
                 left = self.engine.remaining(now)
                 if left is not None:
                     sign = "-" if less else "+"
-                    at = stamp(self.engine.session_elapsed(now))
+                    at = elapsed_clock(self.engine.session_elapsed(now))
                     self.printer.write([f"{at} {sign}10s  {duration_text(round(left, 1))} left"])
             elif action == "mute":
                 self._toggle_mute()
@@ -506,14 +294,6 @@ class PlainRunner:
             return
         audio.toggle_mute()
         self.printer.write(["sound muted" if audio.muted else "sound on"])
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe, keep Python's exit-time flush from complaining."""
-    with contextlib.suppress(OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
 
 
 def run_plain(

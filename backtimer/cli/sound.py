@@ -1,17 +1,22 @@
 """`backtimer sound --check` / `backtimer sound --play NAME`."""
 
-# ruff: noqa: PLC0415  (lazy imports keep `backtimer --help` fast)
-
 from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
 
+from backtimer import paths
+from backtimer.audio.cue_names import CUES, OFF_BY_DEFAULT
+from backtimer.audio.listener import AudioListener
+from backtimer.audio.settings import read_wav
 from backtimer.cli.command import add_command
+from backtimer.config import ConfigError
+from backtimer.toml_messages import did_you_mean
+from backtimer.usecases.errors import UserError
+from backtimer.usecases.settings import Settings
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = add_command(
         subparsers,
         "sound",
@@ -35,15 +40,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from backtimer import paths
-    from backtimer.audio.cue_names import CUES
-    from backtimer.audio.listener import AudioListener
-    from backtimer.audio.settings import load, read_wav
-    from backtimer.config import ConfigError, did_you_mean
-    from backtimer.usecases.errors import UserError
-
     try:
-        settings = load()
+        settings = Settings.load().sound_strict()
     except ConfigError as exc:
         raise UserError(str(exc)) from None
 
@@ -96,15 +94,9 @@ def run(args: argparse.Namespace) -> int:
             return 1
         for name in names:
             if not settings.audible(name):
-                why = (
-                    "breath tones are off; [sound] breath = true turns them on"
-                    if name
-                    in (
-                        "inhale",
-                        "exhale",
-                    )
-                    else "muted or volume 0"
-                )
+                why = "muted or volume 0"
+                if name in OFF_BY_DEFAULT:
+                    why = "breath tones are off; [sound] breath = true turns them on"
                 print(f"{name}: skipped ({why})")
                 continue
             print(f"{name}", flush=True)

@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from datetime import timedelta
-from typing import Any
 
 from backtimer import paths
 from backtimer.breaks.clock import local_tz, reading
@@ -19,13 +18,14 @@ from backtimer.breaks.scheduler import BreakSettings, BreakState, Scheduler, Tic
 from backtimer.breaks.state import HEARTBEAT, Offered, one_line, read_saved
 from backtimer.cli.command import add_command
 from backtimer.config import ConfigError
+from backtimer.text import visible
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.settings import Settings
 
 STALE = 3 * HEARTBEAT  # the app saves at least every HEARTBEAT: older means not running
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     status = add_command(
         sub,
         "status",
@@ -102,7 +102,7 @@ def run_status(args: argparse.Namespace) -> int:
     as_json = bool(getattr(args, "json", False))
     try:
         check_config()  # else a broken file reads as "work mode off"
-        print(status_json() if as_json else status_line())
+        print(status_json() if as_json else visible(status_line()))  # no raw control character
         return 0
     except UserError as exc:
         code, message = exc.code, str(exc)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from backtimer.breaks.lock import AlreadyRunning, WorkLock
 from backtimer.breaks.model import NOTIFY_CHOICES
@@ -20,7 +19,7 @@ from backtimer.usecases.settings import Settings
 OPTIONS = ("every", "snooze", "hours", "days", "notify")
 
 
-def register(sub: Any) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     work = add_command(
         sub,
         "work",
@@ -70,7 +69,8 @@ def register(sub: Any) -> None:
 def load_settings(args: argparse.Namespace) -> BreakSettings:
     """BreakSettings from config.toml and the options, each option checked exactly like
     its config key. Raises UserError naming the field or the option."""
-    options: dict[str, Any] = {key: getattr(args, key, None) for key in OPTIONS}
+    # the raw text as typed (None: not given)
+    options: dict[str, object] = {key: getattr(args, key, None) for key in OPTIONS}
     if getattr(args, "routine", None):
         options["routines"] = list(args.routine)
     try:

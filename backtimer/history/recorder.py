@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import os
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from backtimer import paths
 from backtimer.events import (
@@ -52,6 +51,7 @@ from backtimer.history.store import (
     utc_text,
 )
 from backtimer.routine.model import Routine
+from backtimer.routine.writer import to_toml
 from backtimer.timeline import Timeline
 
 RETRY_FIRST = 0.5  # seconds before the first retry during a session, doubled each time
@@ -60,14 +60,21 @@ CLOSE_BACKOFF = 0.25  # sleep before the second try at the end, doubled each tim
 
 
 def routine_hash(routine: Routine) -> str:
-    """sha256 of the routine as TOML (backtimer.routine.writer), so an edited routine gets a
-    new hash; falls back to the model's repr when the writer is not available."""
-    try:
-        writer = importlib.import_module("backtimer.routine.writer")  # optional module
-        text = str(writer.to_toml(routine))
-    except Exception:  # writer missing or unable to write this routine
-        text = repr(routine)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """sha256 of the routine as TOML, so an edited routine gets a new hash."""
+    return hashlib.sha256(to_toml(routine).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a HistoryRecorder saved of its session."""
+
+    saved: bool
+    session_id: int | None
+    exercises: int
+    status: str | None
+    path: str | None
+    pending: str | None  # the journal file while the session waits there for the history
+    notice: str | None
 
 
 class HistoryRecorder:
@@ -333,15 +340,15 @@ class HistoryRecorder:
         self._set_notice(f"history: could not save this session: {why}")
         self.close()
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> Saved:
         """What was saved, for a summary screen: session id, exercises, status, file, and
         the journal file when the session waits there for the history."""
-        return {
-            "saved": self.record is not None and not self._dirty and self.notice is None,
-            "session_id": self.session_id,
-            "exercises": self.saved_exercises,
-            "status": self.status,
-            "path": str(self.db_path),
-            "pending": str(self.pending_file) if self.pending_file else None,
-            "notice": self.notice,
-        }
+        return Saved(
+            saved=self.record is not None and not self._dirty and self.notice is None,
+            session_id=self.session_id,
+            exercises=self.saved_exercises,
+            status=self.status,
+            path=str(self.db_path),
+            pending=str(self.pending_file) if self.pending_file else None,
+            notice=self.notice,
+        )

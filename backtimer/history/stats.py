@@ -68,7 +68,6 @@ class Stats:
     week: Period  # since Monday
     four_weeks: Period  # the last 28 days
     days: tuple[DayTotal, ...]  # the last 28 days, oldest first
-    active_days: frozenset[date]  # every day with a completed session
     current_streak: int
     longest_streak: int
     routines: tuple[RoutineTotal, ...]  # last 4 weeks, most sessions first
@@ -264,7 +263,6 @@ def load_stats(store: Store, today: date | None = None) -> Stats:
         week=period(days, monday, today, _breaks(store, monday, today)),
         four_weeks=period(days, first, today, _breaks(store, first, today)),
         days=days,
-        active_days=active,
         current_streak=current,
         longest_streak=longest,
         routines=tuple(

@@ -29,116 +29,26 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from backtimer import paths
+from backtimer.history import schema
+
+# Any: SQLite values (sqlite3 types rows and parameters Any).
 
 SCHEMA_VERSION = 3
 BREAK_KINDS = ("due", "started", "snoozed", "skipped", "natural")
 # partial: ran to its end with at least one exercise skipped
 FINAL_STATUSES = ("completed", "partial", "stopped", "pain", "interrupted")
 
-_SCHEMA_V1 = (
-    """CREATE TABLE sessions (
-        id INTEGER PRIMARY KEY,
-        routine_id TEXT NOT NULL,
-        routine_name TEXT NOT NULL,
-        source_hash TEXT NOT NULL DEFAULT '',
-        started_at TEXT NOT NULL,
-        local_day TEXT NOT NULL,
-        ended_at TEXT,
-        status TEXT NOT NULL DEFAULT 'running' CHECK (status IN
-            ('running', 'completed', 'stopped', 'pain', 'interrupted')),
-        planned_seconds REAL NOT NULL DEFAULT 0,
-        worked_seconds REAL NOT NULL DEFAULT 0,
-        duration_seconds REAL NOT NULL DEFAULT 0,
-        paused_seconds REAL NOT NULL DEFAULT 0,
-        exercises_planned INTEGER NOT NULL DEFAULT 0,
-        pid INTEGER
-    )""",
-    "CREATE INDEX sessions_started ON sessions (started_at)",
-    "CREATE INDEX sessions_routine ON sessions (routine_id, started_at)",
-    "CREATE INDEX sessions_days ON sessions (status, local_day)",
-    """CREATE TABLE exercise_results (
-        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-        idx INTEGER NOT NULL,
-        name TEXT NOT NULL,
-        kind TEXT NOT NULL DEFAULT '',
-        planned_reps INTEGER NOT NULL,
-        planned_sets INTEGER NOT NULL,
-        planned_sides INTEGER NOT NULL,
-        planned_seconds REAL NOT NULL,
-        done_reps INTEGER NOT NULL,
-        done_sets INTEGER NOT NULL,
-        done_sides INTEGER NOT NULL,
-        worked_seconds REAL NOT NULL,
-        held_seconds TEXT NOT NULL DEFAULT '[]',
-        best_hold REAL,
-        skipped INTEGER NOT NULL DEFAULT 0,
-        ended_at TEXT NOT NULL,
-        PRIMARY KEY (session_id, idx)
-    ) WITHOUT ROWID""",
-    "CREATE INDEX results_holds ON exercise_results (name, session_id) WHERE best_hold IS NOT NULL",
-    """CREATE TABLE hold_bests (
-        routine_id TEXT NOT NULL,
-        exercise TEXT NOT NULL,
-        routine_name TEXT NOT NULL,
-        best REAL NOT NULL,
-        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-        local_day TEXT NOT NULL,
-        PRIMARY KEY (routine_id, exercise)
-    ) WITHOUT ROWID""",
-    """CREATE TABLE breaks (
-        id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL CHECK (kind IN ('due', 'started', 'snoozed', 'skipped', 'natural')),
-        at TEXT NOT NULL,
-        reason TEXT,
-        routine_id TEXT
-    )""",
-    "CREATE INDEX breaks_at ON breaks (at)",
-    """CREATE TABLE state (
-        key TEXT PRIMARY KEY,
-        value TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-    )""",
-)
-
-# Version 2: the break schedule is kept in its own file (backtimer/breaks/state.py).
-_V2_NO_STATE_TABLE = ("DROP TABLE state",)
-
-# Version 3: sessions may be "partial". SQLite cannot change a CHECK constraint, so the
-# table is rebuilt (https://sqlite.org/lang_altertable.html, "other kinds of table schema
-# changes"), with foreign keys off for the copy; the rows keep their ids.
-_V3_PARTIAL = (
-    """CREATE TABLE sessions_v3 (
-        id INTEGER PRIMARY KEY,
-        routine_id TEXT NOT NULL,
-        routine_name TEXT NOT NULL,
-        source_hash TEXT NOT NULL DEFAULT '',
-        started_at TEXT NOT NULL,
-        local_day TEXT NOT NULL,
-        ended_at TEXT,
-        status TEXT NOT NULL DEFAULT 'running' CHECK (status IN
-            ('running', 'completed', 'partial', 'stopped', 'pain', 'interrupted')),
-        planned_seconds REAL NOT NULL DEFAULT 0,
-        worked_seconds REAL NOT NULL DEFAULT 0,
-        duration_seconds REAL NOT NULL DEFAULT 0,
-        paused_seconds REAL NOT NULL DEFAULT 0,
-        exercises_planned INTEGER NOT NULL DEFAULT 0,
-        pid INTEGER
-    )""",
-    "INSERT INTO sessions_v3 SELECT * FROM sessions",
-    "DROP TABLE sessions",
-    "ALTER TABLE sessions_v3 RENAME TO sessions",
-    "CREATE INDEX sessions_started ON sessions (started_at)",
-    "CREATE INDEX sessions_routine ON sessions (routine_id, started_at)",
-    "CREATE INDEX sessions_days ON sessions (status, local_day)",
-)
-
 # MIGRATIONS[n] takes the schema from user_version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _V2_NO_STATE_TABLE, _V3_PARTIAL)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    schema.V1,
+    schema.V2_NO_STATE_TABLE,
+    schema.V3_PARTIAL,
+)
 
 
 MAX_LIMIT = 2**62  # more sessions than any file holds: "-n" beyond it means all of them
@@ -197,13 +107,6 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def local_day_bounds(day: date) -> tuple[str, str]:
-    """UTC text of the start of local `day` and of the next local day."""
-    start = datetime.combine(day, time()).astimezone()
-    end = datetime.combine(day + timedelta(days=1), time()).astimezone()
-    return utc_text(start), utc_text(end)
-
-
 @dataclass(frozen=True)
 class SessionEnd:
     id: int
@@ -211,14 +114,6 @@ class SessionEnd:
     status: str  # "running" until it ends
     worked_seconds: float
     ended_at: datetime | None
-
-
-@dataclass(frozen=True)
-class BreakEvent:
-    kind: str
-    at: datetime
-    reason: str | None
-    routine_id: str | None
 
 
 def pid_alive(pid: object) -> bool:
@@ -666,19 +561,6 @@ class Store:
             (exercise, best, session_id),
         )
 
-    def rebuild_bests(self) -> None:
-        """Recompute hold_bests from every stored result (after a bulk import)."""
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM hold_bests")
-            conn.execute(
-                """INSERT INTO hold_bests (routine_id, exercise, routine_name, best, session_id,
-                       local_day)
-                   SELECT s.routine_id, r.name, s.routine_name, max(r.best_hold), s.id,
-                          s.local_day
-                   FROM exercise_results r JOIN sessions s ON s.id = r.session_id
-                   WHERE r.best_hold IS NOT NULL GROUP BY s.routine_id, r.name"""
-            )
-
     def finish_session(
         self,
         session_id: int,
@@ -968,39 +850,6 @@ class Store:
                 (kind, utc_text(at or now_utc()), reason, routine_id),
             )
 
-    def breaks_on(self, day: date) -> dict[str, int]:
-        """How many break events of each kind happened on local `day` (every kind present,
-        0 when none)."""
-        start, end = local_day_bounds(day)
-        counts = dict.fromkeys(BREAK_KINDS, 0)
-        for kind, n in self.query(
-            "SELECT kind, count(*) FROM breaks WHERE at >= ? AND at < ? GROUP BY kind",
-            (start, end),
-        ):
-            counts[kind] = n
-        return counts
-
-    def _break(self, row: tuple[Any, ...]) -> BreakEvent | None:
-        bid, kind, at, reason, routine_id = row
-        moment = self._time(f"breaks row {as_text(bid)}: at", at)
-        if moment is None:
-            return None
-        return BreakEvent(
-            as_text(kind),
-            moment,
-            None if reason is None else as_text(reason),
-            None if routine_id is None else as_text(routine_id),
-        )
-
-    def breaks_between(self, start: datetime, end: datetime) -> list[BreakEvent]:
-        rows = self.query(
-            "SELECT id, kind, at, reason, routine_id FROM breaks WHERE at >= ? AND at < ? "
-            "ORDER BY at, id",
-            (utc_text(start), utc_text(end)),
-        )
-        events = (self._break(row) for row in rows)
-        return [e for e in events if e is not None]
-
     def breaks(self) -> list[dict[str, Any]]:
         """Every break event, oldest first, as stored (text fields as text)."""
         out = []
@@ -1012,22 +861,6 @@ class Store:
             row["routine_id"] = None if routine_id is None else as_text(routine_id)
             out.append(row)
         return out
-
-    def last_break(self, kinds: Sequence[str] = BREAK_KINDS) -> BreakEvent | None:
-        marks = ", ".join("?" for _ in kinds)
-        rows = self.query(
-            f"SELECT id, kind, at, reason, routine_id FROM breaks WHERE kind IN ({marks}) "
-            "ORDER BY at DESC, id DESC LIMIT 20",
-            tuple(kinds),
-        )
-        for row in rows:
-            event = self._break(row)
-            if event is not None:
-                return event
-        return None
-
-    def integrity(self) -> str:
-        return as_text(self.query("PRAGMA integrity_check")[0][0])
 
 
 def move_aside(path: Path, moment: datetime) -> Path:

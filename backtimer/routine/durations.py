@@ -1,5 +1,9 @@
 """Durations as routine files write them ("90s", "2m", "1m30s", "1h", 3, 1.5) and as people
-read them."""
+read them: in words ("1 min 30 s"), compact ("1h12m") and on a clock ("1:30").
+
+One rule for clocks: a clock shows whole seconds, and a countdown rounds up, so a timer
+never shows 0:00 before its time is up. Time that has passed (the session clock) is the
+whole seconds passed: `elapsed_clock` rounds down."""
 
 from __future__ import annotations
 
@@ -20,7 +24,10 @@ def parse_duration(value: object) -> float:
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int | float):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:  # an int of hundreds of digits
+            raise ValueError(value) from None
     elif isinstance(value, str):
         text = value.strip().lower()
         if re.fullmatch(r"\d+(?:\.\d+)?", text):
@@ -66,9 +73,28 @@ def human(seconds: float) -> str:
     return f"{minutes} min {secs} s" if secs else f"{minutes} min"
 
 
-def clock(seconds: float) -> str:
-    """A countdown clock: "0:05", "1:30", "1:02:03". Rounds up so a timer never shows 0:00 early."""
+def clock(seconds: float, *, two_digit_minutes: bool = False) -> str:
+    """A countdown clock: "0:05", "1:30", "1:02:03" ("00:05" with two-digit minutes).
+    Rounds up so a timer never shows 0:00 early."""
     whole = max(0, math.ceil(seconds - 1e-9))
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}" if two_digit_minutes else f"{minutes}:{secs:02d}"
+
+
+def elapsed_clock(seconds: float) -> str:
+    """The time passed as "00:05", "01:12", "1:02:05": the whole seconds passed."""
+    return clock(math.floor(max(0.0, seconds) + 1e-9), two_digit_minutes=True)
+
+
+def compact(seconds: float) -> str:
+    """Compact time for status bars: "1h12m", "45m", "30s". Minutes round up."""
+    if seconds < 60:
+        return f"{max(0, math.ceil(seconds))}s"
+    minutes = math.ceil(seconds / 60 - 1e-9)
+    hours, mins = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{mins:02d}m"
+    return f"{mins}m"

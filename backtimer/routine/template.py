@@ -1,5 +1,5 @@
 """The annotated template `backtimer new` writes: one exercise of each way of working,
-every field explained in a comment. It must load without errors (tests/test_authoring.py)."""
+every field explained in a comment. It must load without errors (tests/cli/test_authoring.py)."""
 
 from __future__ import annotations
 

@@ -13,6 +13,8 @@ import tomli_w
 from backtimer.routine.durations import duration_text, parse_duration
 from backtimer.routine.model import Breath, Defaults, Exercise, Progress, Routine, WorkKind
 
+# Any: TOML values of several types, as tomli-w takes them.
+
 
 def duration_value(seconds: float) -> str | float:
     """The canonical text ("1m30s") when it reads back exactly, else the number itself."""

@@ -10,15 +10,20 @@ and its problems are shown with the choice to reopen the editor at the first one
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
 
+from backtimer import paths
 from backtimer.routine.errors import RoutineError
 from backtimer.routine.loader import load_file
+from backtimer.ui.screens.customise import CustomiseScreen
 from backtimer.ui.screens.problems import ProblemsScreen
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.user_routines import run_editor, user_copy
+
+if TYPE_CHECKING:  # the library imports this module
+    from backtimer.ui.screens.library import LibraryScreen
 
 NO_SUSPEND = (
     "This terminal cannot be handed over to an editor from the app. Your routine is {path}; "
@@ -26,21 +31,22 @@ NO_SUSPEND = (
 )
 
 
-def edit_selected(screen: Any) -> None:
+def edit_selected(screen: LibraryScreen) -> None:
     """`e`: open the selected routine in the editor (a built-in is copied first)."""
     row = screen.selected()
     if row is None:
         screen.notify("No routine to edit: clear the filter with Esc.", severity="warning")
         return
     entry = screen.entry(row.id)
-    path = getattr(entry, "path", None)
-    if entry is None or not isinstance(path, Path) or not path.is_file():
+    if entry is None or not entry.path.is_file():
         screen.notify(f"{row.id}: its file cannot be found to edit.", severity="error")
         return
     try:
         target, copied = user_copy(entry)
     except OSError as exc:
-        screen.notify(f"Cannot copy {path} to your routines: {exc}", severity="error", timeout=10)
+        screen.notify(
+            f"Cannot copy {entry.path} to your routines: {exc}", severity="error", timeout=10
+        )
         return
     if copied:
         screen.notify(
@@ -53,7 +59,12 @@ def edit_selected(screen: Any) -> None:
 
 
 def open_editor(
-    screen: Any, path: Path, routine_id: str, line: int | None, *, changed: bool = False
+    screen: LibraryScreen,
+    path: Path,
+    routine_id: str,
+    line: int | None,
+    *,
+    changed: bool = False,
 ) -> None:
     """Hand the terminal to the editor, then check the file and reload the library."""
     app = screen.app
@@ -61,7 +72,7 @@ def open_editor(
         with app.suspend():
             code = run_editor(path, line)
     except SuspendNotSupported:
-        ref = routine_id if path.parent == _user_dir() else str(path)
+        ref = routine_id if path.parent == paths.user_routines_dir() else str(path)
         app.notify(NO_SUSPEND.format(path=path, ref=ref), severity="error", timeout=12)
         if changed:
             screen.reload(select=routine_id)
@@ -90,16 +101,8 @@ def open_editor(
     app.notify(f"{path.name}: valid, {n} exercise{'' if n == 1 else 's'} ({routine.name}).")
 
 
-def _user_dir() -> Path:
-    from backtimer import paths  # noqa: PLC0415
-
-    return paths.user_routines_dir()
-
-
-def customise_selected(screen: Any) -> None:
+def customise_selected(screen: LibraryScreen) -> None:
     """`c`: adjust the selected routine's exercises and save them as your own copy."""
-    from backtimer.ui.screens.customise import CustomiseScreen  # noqa: PLC0415
-
     row = screen.selected()
     if row is None:
         screen.notify("No routine to customise: clear the filter with Esc.", severity="warning")

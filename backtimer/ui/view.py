@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from backtimer import describe
-from backtimer.describe import work_text
+from backtimer.describe import breath_steps, work_text
 from backtimer.routine.durations import clock
 from backtimer.routine.model import Breath, Routine, WorkKind
+from backtimer.text import visible
 from backtimer.timeline import Segment, Timeline
 
 BREATH_STEPS_PER_SECOND = 1  # the breath bar moves once a second, in the countdown's frames
@@ -103,18 +104,21 @@ def breath_view(seg: Segment, elapsed: float) -> BreathView | None:
     if pacer is None or pacer.cycle <= 0:
         return None
     t = elapsed % pacer.cycle
-    if t < pacer.inhale:
-        length, frac, left, word = pacer.inhale, t / pacer.inhale, pacer.inhale - t, "Inhale"
-    elif t < pacer.inhale + pacer.hold:
-        length, frac, left, word = pacer.hold, 1.0, pacer.inhale + pacer.hold - t, "Hold"
-    else:
-        into = t - pacer.inhale - pacer.hold
-        length, left, word = pacer.exhale, pacer.exhale - into, "Exhale"
-        frac = 1.0 - into / pacer.exhale
+    steps = breath_steps(pacer)
+    start = 0.0
+    word, length = steps[-1]
+    for step_word, step_length in steps[:-1]:
+        if t < start + step_length:
+            word, length = step_word, step_length
+            break
+        start += step_length
+    into = t - start
+    left = length - into
+    frac = {"inhale": into / length, "hold": 1.0}.get(word, 1.0 - into / length)
     # steps fall on whole and half seconds, so they share frames with the countdown
     levels = _levels(length)
     fill = math.ceil(frac * levels - 1e-9) / levels
-    return BreathView(word=word, seconds=max(1, math.ceil(left - 1e-9)), fill=fill)
+    return BreathView(word=word.capitalize(), seconds=max(1, math.ceil(left - 1e-9)), fill=fill)
 
 
 def _levels(length: float) -> int:
@@ -140,10 +144,44 @@ def next_up(routine: Routine, timeline: Timeline, seg: Segment) -> str:
     return f"Next: {instruction(nxt).lower()}{side}"
 
 
+class EngineView(Protocol):
+    """What the view reads of the engine (an Engine, or a Preview before it starts)."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def segment(self) -> Segment | None: ...
+    def remaining(self, now: float) -> float | None: ...
+    def elapsed(self, now: float) -> float: ...
+    def progress(self, now: float) -> float: ...
+    def next_wakeup(self, now: float) -> float | None: ...
+
+
+class Preview:
+    """The engine's answers before it starts: the first segment, in full."""
+
+    state = "ready"
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.segment = timeline.segments[0] if timeline.segments else None
+
+    def remaining(self, now: float) -> float | None:
+        return self.segment.duration if self.segment is not None else None
+
+    def elapsed(self, now: float) -> float:
+        return 0.0
+
+    def progress(self, now: float) -> float:
+        return 0.0
+
+    def next_wakeup(self, now: float) -> float | None:
+        return None
+
+
 def session_view(
     routine: Routine,
     timeline: Timeline,
-    engine: Any,
+    engine: EngineView,
     now: float,
 ) -> SessionView:
     """Everything the session screen shows at `now` (monotonic seconds)."""
@@ -153,7 +191,7 @@ def session_view(
         return SessionView(
             state="finished",
             state_word=STATE_WORDS["finished"],
-            exercise=routine.name,
+            exercise=visible(routine.name),
             instruction="Done",
             detail="",
             clock="0:00",
@@ -170,7 +208,7 @@ def session_view(
     elapsed = float(engine.elapsed(now))
     counting_up = remaining is None
     # counting up shows whole seconds held (floor); counting down never shows 0 early (ceil)
-    shown = clock(math.floor(elapsed)) if counting_up else clock(float(remaining))
+    shown = clock(math.floor(elapsed)) if remaining is None else clock(remaining)
     if state == "paused":
         kind = "paused"
     elif state == "waiting" or (counting_up and seg.kind == "work"):
@@ -188,16 +226,17 @@ def session_view(
     return SessionView(
         state=kind,
         state_word=word,
-        exercise=ex.name if ex is not None else seg.exercise,
-        instruction=band_text(seg),
-        detail=detail(seg),
+        # the routine's text: control characters shown visibly (docs/security.md)
+        exercise=visible(ex.name if ex is not None else seg.exercise),
+        instruction=visible(band_text(seg)),
+        detail=visible(detail(seg)),
         clock=shown,
         counting_up=counting_up,
         small_rest=seg.kind == "rest" and seg.reason == "rep",
         breath=breath_view(seg, elapsed),
-        next_up=next_up(routine, timeline, seg),
-        steps=ex.steps if ex else (),
-        caution=ex.caution or "" if ex else "",
+        next_up=visible(next_up(routine, timeline, seg)),
+        steps=tuple(visible(step, keep="\n") for step in ex.steps) if ex else (),
+        caution=visible(ex.caution or "") if ex else "",
         progress=round(max(0.0, min(1.0, float(engine.progress(now)))), 3),
         time_left=f"{clock(total_left)} left",
     )
@@ -224,7 +263,7 @@ def _breath_wait(pacer: Breath, elapsed: float) -> float:
     return min(w for w in waits if w > 1e-6) if any(w > 1e-6 for w in waits) else MIN_WAIT
 
 
-def next_refresh(engine: Any, now: float) -> float:
+def next_refresh(engine: EngineView, now: float) -> float:
     """Seconds until the screen has something new to show (a second ticks over, the
     breath bar moves, the engine has a cue or a boundary), at most MAX_WAIT."""
     seg: Segment | None = engine.segment
@@ -243,3 +282,22 @@ def next_refresh(engine: Any, now: float) -> float:
     if wake is not None:
         waits.append(wake - now)
     return max(MIN_WAIT, min(waits) + 0.005)
+
+
+def countdown_scale(width: int, height: int) -> int:
+    """0 = three-line Digits; 1, 2, 3 = the block font 5, 10, 15 lines tall."""
+    if width >= 200 and height >= 60:
+        return 3
+    if width >= 130 and height >= 44:
+        return 2
+    if width >= 60 and height >= 22:
+        return 1
+    return 0
+
+
+def one_line(text: str, width: int) -> str:
+    """A notice as one short line: the reason in brackets goes first when it is long."""
+    text = " ".join(text.split())
+    if len(text) > width and " (" in text:
+        text = text.split(" (", 1)[0]
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -3,26 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-from textual import events
+from typing import TYPE_CHECKING
 
 from backtimer.breaks.scheduler import BreakSettings, Reading
 from backtimer.ui.app import BacktimerApp
 from backtimer.ui.screens.work import WorkScreen
-from backtimer.usecases.settings import settings_with_keys
+from backtimer.usecases.settings import Settings, settings_with_keys
+
+if TYPE_CHECKING:
+    from backtimer.routine.model import Routine
+    from backtimer.usecases.session import Session
 
 
 class WorkApp(BacktimerApp):
     """The app opened on the work screen (made by `make_screen`) instead of the library."""
 
-    def __init__(self, make_screen: Callable[[], WorkScreen], **kwargs: Any) -> None:
-        super().__init__(None, **kwargs)
+    def __init__(
+        self,
+        make_screen: Callable[[], WorkScreen],
+        *,
+        clock: Callable[[], float] | None = None,
+        sound: bool = True,
+        record: bool = True,
+        keymap: dict[str, str] | None = None,
+        session_factory: Callable[[Routine], Session] | None = None,
+        settings: Settings | None = None,
+        level: str = "current",
+    ) -> None:
+        super().__init__(
+            None,
+            clock=clock,
+            sound=sound,
+            record=record,
+            keymap=keymap,
+            session_factory=session_factory,
+            settings=settings,
+            level=level,
+        )
         self.make_screen = make_screen
 
-    def on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # not the library: straight into work mode
-        self.push_screen(self.make_screen())
+    def show_first_screen(self) -> None:
+        self.push_screen(self.make_screen())  # not the library: straight into work mode
 
 
 def launch_work(

@@ -51,11 +51,6 @@ def level_notes(
     return current.routine, notes
 
 
-def level_lines(result: Progression, *, today: date | None = None) -> list[str]:
-    day = today or date.today()
-    return [f"{lv.exercise}: {level_text(lv, day)}" for lv in result.levels]
-
-
 def levels_json(result: Progression, *, today: date | None = None) -> list[dict[str, object]]:
     """`plan --json`'s "levels": each growing exercise's base and reached value and when it
     next grows (schema in docs/routines.md)."""

@@ -34,14 +34,13 @@ from backtimer.breaks.scheduler import (
     Tick,
     counts_as_break,
     next_window_start,
-    short,
     until_text,
 )
 from backtimer.breaks.state import HEARTBEAT, BreakStore
 from backtimer.breaks.watch import HISTORY_POLL, PresenceWatch, SessionWatch
 from backtimer.events import Summary
 from backtimer.history.store import Store, StoreError
-from backtimer.routine.durations import duration_text, human
+from backtimer.routine.durations import compact, duration_text, human
 from backtimer.routine.model import Routine
 from backtimer.timeline import compile
 
@@ -234,7 +233,7 @@ class WorkMode:
         moved = before is None or before.mode != tick.mode or before.held != tick.held
         changed = changed or moved or tick.new_window or tick.resumed
         if tick.resumed:
-            self._say(f"The pause is over. Next break in {short(self.settings.every)}.")
+            self._say(f"The pause is over. Next break in {compact(self.settings.every)}.")
         if tick.hold:
             changed = True
             self._record("due", now, reason=f"held ({tick.held})", routine_id=self.offered)
@@ -246,7 +245,7 @@ class WorkMode:
             self._record("natural", now, reason=reason)
             self._say(f"Welcome back — {away} away counts as a break. The timer starts afresh.")
         if tick.warn:
-            self._say(f"A break in {short(tick.remaining)}: {self.offered_name()}", timeout=8)
+            self._say(f"A break in {compact(tick.remaining)}: {self.offered_name()}", timeout=8)
         if tick.alert:
             changed = True
             self._record("due", now)
@@ -289,7 +288,7 @@ class WorkMode:
         if snoozed:
             self._record("snoozed", now, routine_id=self.scheduler.offered)
             self._save(now)
-            self._say(f"Snoozed for {short(self.settings.snooze)}.")
+            self._say(f"Snoozed for {compact(self.settings.snooze)}.")
         else:
             self._say("No snoozes left: start or skip this break.", "warning")
         return snoozed
@@ -299,7 +298,7 @@ class WorkMode:
         self.scheduler.skip(now, reason)
         self._record("skipped", now, reason=reason, routine_id=offered)
         self._save(now)
-        self._say(f"Skipped ({reason}). The next break is in {short(self.settings.every)}.")
+        self._say(f"Skipped ({reason}). The next break is in {compact(self.settings.every)}.")
 
     def pause(self, now: Reading, text: str) -> bool:
         """Pause the reminders: "30m", "2h", "until 14:30", "tomorrow". False (and a
@@ -319,7 +318,7 @@ class WorkMode:
         if not self.scheduler.resume(now):
             return False
         self._save(now)
-        self._say(f"Reminders are back. Next break in {short(self.settings.every)}.")
+        self._say(f"Reminders are back. Next break in {compact(self.settings.every)}.")
         return True
 
     @property

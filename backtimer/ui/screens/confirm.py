@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,7 +13,7 @@ class QuitConfirm(ModalScreen[str]):
     """Dismisses with "quit", "summary" or "continue"."""
 
     CSS_PATH = "modal.tcss"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (60, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]  # noqa: RUF012
     BINDINGS = [  # noqa: RUF012
         Binding("escape,n,c", "choose('continue')", "Keep going"),
         Binding("y,q,ctrl+c", "choose('quit')", "Quit"),

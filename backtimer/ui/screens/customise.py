@@ -6,7 +6,6 @@ result as your own copy (a new id in your routines folder; the original stays as
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -22,6 +21,7 @@ from backtimer.routine.adjust import LABELS, adjust, fields_of, value_text
 from backtimer.routine.durations import human
 from backtimer.routine.errors import RoutineError
 from backtimer.routine.model import Exercise, Routine
+from backtimer.text import visible
 from backtimer.timeline import compile
 from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.usecases.levels import level_notes
@@ -105,7 +105,7 @@ class CustomiseScreen(Screen[str | None]):
     """Dismisses with the id of the saved copy, or None when left without saving."""
 
     CSS_PATH = "customise.tcss"
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (20, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
     BINDINGS = [  # noqa: RUF012
         Binding("up", "exercise(-1)", "Exercise", show=False),
         Binding("down", "exercise(1)", "Exercise", show=False),
@@ -127,7 +127,7 @@ class CustomiseScreen(Screen[str | None]):
         self.note = ""
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Customise: {self.original.name}", id="title")
+        yield Label(Text(f"Customise: {visible(self.original.name)}"), id="title")
         yield Label(
             "↑↓ exercise · ←→ value · + / - change · r reset · s save as my copy · Esc back",
             id="keys-hint",
@@ -158,7 +158,7 @@ class CustomiseScreen(Screen[str | None]):
             mark = "▶ " if i == self.exercise else "  "
             style = "bold reverse" if i == self.exercise else ""
             edited = " *" if ex != self.original.exercises[i] else ""
-            line.append(f"{mark}{i + 1}. {ex.name}{edited}", style=style)
+            line.append(f"{mark}{i + 1}. {visible(ex.name)}{edited}", style=style)
             line.append(f" — {work_text(ex)}")
             self.query_one(f"#exercise-{i}", Static).update(line)
         chosen_line = self.query_one(f"#exercise-{self.exercise}", Static)
@@ -183,17 +183,17 @@ class CustomiseScreen(Screen[str | None]):
             notes_text.append(f"grows: {notes[0]}\n", style="italic")
         if self.note:
             notes_text.append(self.note, style="italic")
-        parts: list[RenderableType] = [Text(ex.name, style="bold"), grid]
+        parts: list[RenderableType] = [Text(visible(ex.name), style="bold"), grid]
         if notes_text:
             parts.append(notes_text)
         self.query_one("#fields", Static).update(Group(*parts))
 
         total = total_text(self.routine)
         was = total_text(self.original)
-        line = f"Total: {total}" + (f" (was {was})" if total != was else "")
+        total_line = f"Total: {total}" + (f" (was {was})" if total != was else "")
         if self.changed:
-            line += " · changed: s saves your copy"
-        self.query_one("#total", Static).update(line)
+            total_line += " · changed: s saves your copy"
+        self.query_one("#total", Static).update(total_line)
 
     def action_exercise(self, delta: int) -> None:
         field = self.current_field()

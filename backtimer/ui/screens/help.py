@@ -9,6 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from backtimer.ui.app import app_of
 from backtimer.usecases.keymap import LIBRARY_KEYS, SESSION_KEYS, SUMMARY_KEYS
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (
@@ -56,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,enter", "app.pop_screen", "Close")]  # noqa: RUF012
 
     def compose(self) -> ComposeResult:
-        keymap = dict(getattr(self.app, "_keymap", {}))
+        keymap = app_of(self).keymap
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column(style="bold", no_wrap=True)
         table.add_column()

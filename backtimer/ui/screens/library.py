@@ -7,7 +7,7 @@ chosen, Esc clears the filter. A pinned last row opens work mode (desk breaks).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,180 +18,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
-from backtimer.describe import work_text
-from backtimer.routine.durations import human
-from backtimer.routine.model import Routine
-from backtimer.timeline import compile
+from backtimer import paths
+from backtimer.routine.library import RoutineEntry, discover
+from backtimer.text import visible
 from backtimer.ui import editing
+from backtimer.ui.app import app_of
 from backtimer.ui.keys import bindings
+from backtimer.ui.library_rows import Row, detail_text, rows_from_entries, work_row
 from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.usecases.keymap import LIBRARY_KEYS
-from backtimer.usecases.levels import level_notes, routine_at_level
-from backtimer.usecases.settings import Settings
-
-
-@dataclass(frozen=True)
-class Row:
-    """One routine as the library shows it."""
-
-    id: str
-    name: str
-    place: str
-    exercises: str
-    duration: str
-    origin: str
-    routine: Routine | None
-    error: str  # every problem, one per line ("" when it loads)
-    path: str = ""
-    kind: str = "routine"  # "routine", or "work" for the work mode entry
-    about: str = ""  # the work mode entry: its detail pane text
-
-    @property
-    def search_text(self) -> str:
-        return f"{self.id} {self.name} {self.place} {self.origin}".lower()
-
-
-def rough(seconds: float) -> str:
-    """A routine's length as a person plans it, short enough for a narrow list: "50 s",
-    "5 min", "22 min"."""
-    if seconds < 60:
-        return f"{round(seconds / 10) * 10:.0f} s"
-    return f"{max(1, round(seconds / 60))} min"
-
-
-def rows_from_entries(entries: list[object]) -> list[Row]:
-    rows: list[Row] = []
-    for entry in entries:
-        routine: Routine | None = getattr(entry, "routine", None)
-        rid = str(getattr(entry, "id", "?"))
-        origin = str(getattr(entry, "origin", ""))
-        if routine is None:
-            err = getattr(entry, "error", None)
-            error = str(err or "could not be loaded")
-            path = str(getattr(entry, "path", ""))
-            problems = getattr(err, "problems", ()) or ()
-            line = getattr(problems[0], "line", None) if problems else None
-            at = f"line {line}" if line is not None else ""
-            rows.append(Row(rid, rid, "", "", at, origin, None, error, path))
-            continue
-        timeline = compile(routine)
-        about = "~" if timeline.has_estimates else ""
-        rows.append(
-            Row(
-                id=rid,
-                name=routine.name,
-                place=routine.place,
-                exercises=str(len(routine.exercises)),
-                duration=about + rough(timeline.total),
-                origin=origin,
-                routine=routine,
-                error="",
-            )
-        )
-    return rows
-
-
-WORK_ID = "⏰work"  # not a valid routine id, so it never clashes with one
-
-
-def work_row(rows: list[Row], config: Settings) -> Row:
-    """The library's "Work mode" entry, with the values of the [breaks] settings."""
-    from backtimer.breaks.scheduler import BreakSettings  # noqa: PLC0415
-    from backtimer.config import ConfigError  # noqa: PLC0415
-
-    problem = ""
-    config_path = str(config.path)
-    try:
-        settings = config.breaks
-    except ConfigError as exc:
-        settings, problem = BreakSettings(), str(exc)
-    names = {r.id: r.name for r in rows if r.routine is not None}
-    offered = [names.get(rid, rid) for rid in settings.routines]
-    h, m = divmod(round(settings.every / 60), 60)
-    every = f"{m}m" if not h else f"{h}h{m:02d}m" if m else f"{h}h"  # 2h, 1h30m, 45m
-    return Row(
-        id=WORK_ID,
-        name="⏰ Work mode",
-        place="every",  # the row reads "⏰ Work mode  every  2h" and fits 50 columns
-        exercises="",
-        duration=every,
-        origin="desk breaks",  # found by the filter too
-        routine=None,
-        error="",
-        kind="work",
-        about=work_about(settings, offered, problem, config_path),
-    )
-
-
-def work_about(settings: object, offered: list[str], problem: str, config_path: str | None) -> str:
-    every = human(float(getattr(settings, "every", 7200)))
-    snooze = human(float(getattr(settings, "snooze", 600)))
-    max_snoozes = int(getattr(settings, "max_snoozes", 3))
-    hours = getattr(settings, "hours", None)
-    days = sorted(getattr(settings, "days", ()))
-    when = "all day"
-    if hours is not None:
-        a, b = hours
-        when = f"{a // 60:02d}:{a % 60:02d}-{b // 60:02d}:{b % 60:02d}"
-    day_names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    if days == list(range(7)):
-        on = "every day"
-    elif days == list(range(5)):
-        on = "Mon-Fri"
-    else:
-        on = ", ".join(day_names[d] for d in days) or "no days"
-    lines = [
-        f"A break every {every} while you work: work mode counts down to it, then rings, "
-        "notifies you and offers the break routine. Start runs it right here and comes back; "
-        f"or snooze ({snooze}, up to {max_snoozes} times) or skip.",
-        "",
-        "Breaks: " + (", then ".join(offered) if offered else "(none set)"),
-        f"Hours: {when}, {on}",
-        "",
-        f"Settings: [breaks] in {config_path or 'config.toml'}. `backtimer work` opens work "
-        "mode directly; `backtimer status` prints the next break for a tmux status bar.",
-    ]
-    if problem:
-        lines += ["", f"⚠ {problem} — using the default break settings."]
-    lines += ["", "Enter opens work mode."]
-    return "\n".join(lines)
-
-
-def detail_text(row: Row, level: str = "current") -> Text:
-    text = Text()
-    if row.kind == "work":
-        text.append("Work mode — desk breaks\n", style="bold")
-        text.append(row.about)
-        return text
-    if row.routine is None:
-        text.append(f"⚠ {row.id} has errors and cannot start\n", style="bold")
-        text.append(f"{row.path}\n\n", style="italic")
-        text.append(row.error + "\n\n")
-        text.append("Fix the file and restart backtimer, or run: backtimer validate " + row.id)
-        return text
-    r = row.routine
-    text.append(r.name + "\n", style="bold")
-    if r.description:
-        text.append(r.description + "\n")
-    meta = [r.place, f"{row.exercises} exercises", row.duration.replace("~", "about ")]
-    if r.equipment:
-        meta.append("needs " + ", ".join(r.equipment))
-    if row.origin == "user":
-        meta.append("your routine")
-    text.append(" · ".join(meta) + "\n", style="italic")
-    for caution in r.cautions:
-        text.append("\n⚠ " + caution + "\n", style="bold")
-    text.append("\n")
-    current, levels = level_notes(r, level)  # growing exercises at the level reached (progression)
-    for i, ex in enumerate(current.exercises, 1):
-        text.append(f"{i}. {ex.name}", style="bold")
-        text.append(f" — {work_text(ex)}\n")
-        if i - 1 in levels:
-            text.append(f"   ↗ {levels[i - 1]}\n", style="italic")
-        if ex.caution:
-            text.append(f"   ⚠ {ex.caution}\n")
-    return text
-
+from backtimer.usecases.levels import routine_at_level
 
 # the list's single-key commands (hidden from the footer while the filter has the focus)
 COMMANDS = frozenset(action for _id, _keys, action, _d, _s in LIBRARY_KEYS)
@@ -237,9 +73,9 @@ class LibraryScreen(Screen[None]):
         Binding("escape", "clear_filter", "Clear filter", id="clear_filter", priority=True),
         Binding("f1", "app.help", "Help", show=False),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (92, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (92, "-wide")]  # noqa: RUF012
 
-    def __init__(self, entries: list[object] | None = None) -> None:
+    def __init__(self, entries: list[RoutineEntry] | None = None) -> None:
         super().__init__()
         self._entries = entries
         self.rows: list[Row] = []
@@ -256,8 +92,6 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self._entries is None:
-            from backtimer.routine.library import discover  # noqa: PLC0415 - reads files
-
             self._entries = list(discover())
         self.rows = rows_from_entries(self._entries)
         self.work = self._work_row()
@@ -269,16 +103,13 @@ class LibraryScreen(Screen[None]):
         self._fill("")
         table.focus()
 
-    def _work_row(self) -> Row | None:
-        """The work mode entry, when this version has work mode."""
-        available = getattr(self.app, "screen_available", None)
-        if available is None or not available("work"):
-            return None
-        return work_row(self.rows, self.app.settings)
+    def _work_row(self) -> Row:
+        """The work mode entry."""
+        return work_row(self.rows, app_of(self).settings)
 
     def _fill(self, query: str) -> None:
         words = query.lower().split()
-        rows = self.rows + ([self.work] if getattr(self, "work", None) is not None else [])
+        rows = [*self.rows, self.work]
         self.shown = [r for r in rows if all(w in r.search_text for w in words)]
         table = self.query_one(DataTable)
         table.clear()
@@ -293,7 +124,12 @@ class LibraryScreen(Screen[None]):
                     key=row.id,
                 )
                 continue
-            name = Text(row.name) if row.routine else Text("⚠ " + row.id, style="bold")
+            # text, never markup; an id is a file name: control characters shown visibly
+            name = (
+                Text(visible(row.name))
+                if row.routine
+                else Text("⚠ " + visible(row.id), style="bold")
+            )
             if row.routine is None:
                 # the mark, and where the first problem is (the detail pane says what)
                 error = Text("error", style="italic")
@@ -302,23 +138,21 @@ class LibraryScreen(Screen[None]):
                 table.add_row(name, row.place, row.exercises, row.duration, key=row.id)
         if not self.shown:
             self.query_one("#detail-text", Static).update(
-                f"No routine matches {query!r}." if query else "No routines found."
+                Text(f"No routine matches {visible(query)!r}." if query else "No routines found.")
             )
         else:
             self._show_detail(0)
 
-    def entry(self, routine_id: str) -> object | None:
-        """The library entry (backtimer.routine.library.RoutineEntry) shown under this id."""
+    def entry(self, routine_id: str) -> RoutineEntry | None:
+        """The library entry shown under this id."""
         for entry in self._entries or ():
-            if getattr(entry, "id", None) == routine_id:
+            if entry.id == routine_id:
                 return entry
         return None
 
     def reload(self, select: str | None = None) -> None:
         """Read every routine again and show them, keeping the filter; select `select`
         when it is among the routines shown (after `e` edits or `c` saves one)."""
-        from backtimer.routine.library import discover  # noqa: PLC0415 - reads files
-
         self._entries = list(discover())
         self.rows = rows_from_entries(self._entries)
         self._fill(self.query_one(Input).value)
@@ -330,7 +164,7 @@ class LibraryScreen(Screen[None]):
     def _show_detail(self, index: int) -> None:
         if 0 <= index < len(self.shown):
             row = self.shown[index]
-            self.query_one("#detail-text", Static).update(detail_text(row, self.app.level))
+            self.query_one("#detail-text", Static).update(detail_text(row, app_of(self).level))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -392,9 +226,8 @@ class LibraryScreen(Screen[None]):
             first = row.error.splitlines()[0] if row.error else "it has errors"
             self.notify(f"{row.id} cannot start: {first}", severity="error", timeout=8)
             return
-        start = getattr(self.app, "start_routine", None)
-        if start is not None:
-            start(routine_at_level(row.routine, self.app.level))
+        app = app_of(self)
+        app.start_routine(routine_at_level(row.routine, app.level))
 
     async def action_help(self) -> None:
         await self.app.run_action("help")
@@ -420,8 +253,6 @@ class LibraryScreen(Screen[None]):
         row = self.selected()
         if row is None or row.kind != "work":
             return False
-        from backtimer import paths  # noqa: PLC0415
-
         self.notify(
             f"Work mode is not a routine to {what}: set its breaks in the [breaks] table of "
             f"{paths.config_file()}.",
@@ -450,9 +281,5 @@ class LibraryScreen(Screen[None]):
             return typing or bool(self.query_one(Input).value)
         if action == "to_list":
             return typing
-        if typing and action in COMMANDS:
-            return False  # letters type into the filter: the footer shows what keys do there
-        if action in ("stats", "work"):
-            available = getattr(self.app, "screen_available", None)
-            return available is not None and bool(available(action))
-        return True
+        # while typing, letters go into the filter: the footer shows what keys do there
+        return not (typing and action in COMMANDS)

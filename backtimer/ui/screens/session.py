@@ -12,22 +12,35 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from backtimer.routine.model import Routine
 from backtimer.timeline import Timeline, compile
+from backtimer.ui.app import app_of
 from backtimer.ui.keys import bindings
-from backtimer.ui.view import SessionView, next_refresh, session_view
+from backtimer.ui.screens.confirm import QuitConfirm
+from backtimer.ui.view import (
+    EngineView,
+    Preview,
+    SessionView,
+    countdown_scale,
+    next_refresh,
+    one_line,
+    session_view,
+)
 from backtimer.ui.widgets.breath import BreathGuide
 from backtimer.ui.widgets.countdown import Countdown
+from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.ui.widgets.progress import RoutineProgress
 from backtimer.ui.widgets.topline import TopLine
-from backtimer.usecases.keymap import SESSION_KEYS
+from backtimer.usecases.keymap import SESSION_KEYS, Keymap, keys_of
 
 if TYPE_CHECKING:  # the engine's events are imported after the first frame (see _handle)
     from backtimer import events as ev
@@ -40,21 +53,12 @@ Clock = Callable[[], float]
 _STATE_CLASSES = ("-prepare", "-work", "-rest", "-paused", "-waiting", "-finished", "-relax")
 
 
-def countdown_scale(width: int, height: int) -> int:
-    """0 = three-line Digits; 1, 2, 3 = the block font 5, 10, 15 lines tall."""
-    if width >= 200 and height >= 60:
-        return 3
-    if width >= 130 and height >= 44:
-        return 2
-    if width >= 60 and height >= 22:
-        return 1
-    return 0
-
-
 def make_session(
     routine: Routine, timeline: Timeline, *, sound: bool, record: bool, settings: Settings | None
 ) -> Session:
-    from backtimer.usecases.session import Session  # noqa: PLC0415 - pulls in audio + history
+    # after the first frame: the session with its audio and history modules costs ~36 ms
+    # of imports (min of 9 runs, loaded 2-core machine)
+    from backtimer.usecases.session import Session  # noqa: PLC0415
 
     return Session(routine, timeline, sound=sound, record=record, settings=settings)
 
@@ -64,12 +68,12 @@ class SessionScreen(Screen["ev.Summary"]):
 
     CSS_PATH = "session.tcss"
     BINDINGS = bindings(SESSION_KEYS)  # type: ignore[assignment]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 - Textual declares it a class variable
         (0, "-w-tiny"),
         (46, "-w-small"),
         (70, "-w-medium"),
     ]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012 - Textual declares it a class variable
         (0, "-h-micro"),
         (11, "-h-tiny"),
         (15, "-h-small"),
@@ -106,7 +110,7 @@ class SessionScreen(Screen["ev.Summary"]):
         self._paused_for_modal = False
         self.quit_requested = False
         self.notices_after: list[str] = []
-        self._timer: Any = None
+        self._timer: Timer | None = None
         # The widgets exist before the screen is mounted, so that the first render (the
         # routine's first segment) fills them before the first layout: the first frame is
         # then one full frame, not an empty layout followed by a repaint of what changed.
@@ -144,7 +148,7 @@ class SessionScreen(Screen["ev.Summary"]):
         if self.session is None:
             # Show the routine at once, then start: creating the session (sound worker,
             # history database) takes a few tens of ms the first frame need not wait for.
-            self.render_now(_Preview(self.timeline))
+            self.render_now(Preview(self.timeline))
         # The routine's progress line sits right under the countdown: this segment's time
         # and the whole routine's read together.
         with Vertical(id="main"):
@@ -161,12 +165,9 @@ class SessionScreen(Screen["ev.Summary"]):
         if self.session is not None:
             self._begin()
             return
-        after_first_frame = getattr(self.app, "after_first_frame", self.call_after_refresh)
-        after_first_frame(self._begin)
+        app_of(self).after_first_frame(self._begin)
 
     def _begin(self) -> None:
-        from backtimer.ui.widgets.footer import KeysFooter  # noqa: PLC0415 - after the first frame
-
         if not self.query(KeysFooter):
             # After the first frame: the keys and the steps can wait a frame (~30 ms), the
             # countdown, the instruction and what comes next not. #info is the last row.
@@ -212,7 +213,7 @@ class SessionScreen(Screen["ev.Summary"]):
             # set_timer queues it as a new callback message and inspects its signature twice.
             self._timer = self.set_interval(wait, self.tick, name="session-refresh")
 
-    def render_now(self, engine: Any = None) -> None:
+    def render_now(self, engine: EngineView | None = None) -> None:
         if self.summary is not None:
             return
         if engine is None:
@@ -233,8 +234,9 @@ class SessionScreen(Screen["ev.Summary"]):
             missing = [c for c in wanted if not self.has_class(c)]
             if missing:
                 self.add_class(*missing)
-            self._hint.update(_hint(new))
-            _show(self._hint, bool(_hint(new)))
+            hint = _hint(new, app_of(self).keymap)
+            self._hint.update(hint)
+            _show(self._hint, bool(hint))
             if self.is_attached:
                 self.refresh_bindings()
         self._top.show(new.state_word, new.exercise, new.detail)
@@ -257,8 +259,9 @@ class SessionScreen(Screen["ev.Summary"]):
 
     # ---- events from the engine ---------------------------------------------------------
 
-    def _handle(self, events: list[Any]) -> None:
-        from backtimer import events as ev  # noqa: PLC0415 - not needed for the first frame
+    def _handle(self, events: list[ev.Event]) -> None:
+        # after the first frame: ~10 ms of imports (min of 9 runs, loaded 2-core machine)
+        from backtimer import events as ev  # noqa: PLC0415
 
         bell = self._bell_wanted()
         for event in events:
@@ -289,11 +292,11 @@ class SessionScreen(Screen["ev.Summary"]):
             info = history.describe()
         except Exception:  # a listener must never break the summary
             return []
-        if info.get("saved"):
-            count = int(info.get("exercises") or 0)
-            where = f" ({info['path']})" if info.get("path") else ""
+        if info.saved:
+            count = info.exercises
+            where = f" ({info.path})" if info.path else ""
             noun = "exercise" if count == 1 else "exercises"
-            return [f"Saved to history: {count} {noun}, {info.get('status')}{where}"]
+            return [f"Saved to history: {count} {noun}, {info.status}{where}"]
         return []
 
     def _audio(self) -> AudioListener | None:
@@ -312,26 +315,28 @@ class SessionScreen(Screen["ev.Summary"]):
         self.stop_message = message
         if self._timer is not None:
             self._timer.stop()
+        session = self.session
+        assert session is not None  # a summary comes from the session's events
         try:
-            self.session.close()
+            session.close()
         finally:
-            self.notices_after = list(self.session.notices)
+            self.notices_after = list(session.notices)
             self.notices_shown = len(self.notices_after)  # the summary lists them
             self.notices_after.extend(self._history_lines())
         self.dismiss(summary)
 
     # ---- actions ------------------------------------------------------------------------
 
-    def _control(self, name: str, *args: float) -> None:
+    def _control(self, act: Callable[[Session, float], list[ev.Event]]) -> None:
+        """Run one of the session's controls now, e.g. `lambda s, now: s.skip(now)`."""
         if self.summary is not None or self.session is None:
             return
-        method = getattr(self.session, name)
-        self._handle(method(self.clock(), *args))
+        self._handle(act(self.session, self.clock()))
         self.render_now()
         self._schedule()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        state = getattr(getattr(self.session, "engine", None), "state", "ready")
+        state = self.session.engine.state if self.session is not None else "ready"
         if action == "pause":
             return state != "paused"
         if action == "resume":
@@ -341,35 +346,35 @@ class SessionScreen(Screen["ev.Summary"]):
         if action == "unmute":
             return self.sound and self.muted
         if action == "done":
-            seg = getattr(self.session.engine, "segment", None) if self.session else None
+            seg = self.session.engine.segment if self.session is not None else None
             return seg is not None and seg.is_open
         return True
 
     def action_pause(self) -> None:
-        self._control("toggle_pause")
+        self._control(lambda s, now: s.toggle_pause(now))
         self.refresh_bindings()
 
     def action_resume(self) -> None:
-        self._control("toggle_pause")
+        self._control(lambda s, now: s.toggle_pause(now))
         self.refresh_bindings()
 
     def action_next(self) -> None:
-        self._control("skip")
+        self._control(lambda s, now: s.skip(now))
 
     def action_skip_exercise(self) -> None:
-        self._control("skip_exercise")
+        self._control(lambda s, now: s.skip_exercise(now))
 
     def action_back(self) -> None:
-        self._control("back")
+        self._control(lambda s, now: s.back(now))
 
     def action_restart(self) -> None:
-        self._control("restart_exercise")
+        self._control(lambda s, now: s.restart_exercise(now))
 
     def action_adjust(self, seconds: float) -> None:
-        self._control("adjust", float(seconds))
+        self._control(lambda s, now: s.adjust(now, float(seconds)))
 
     def action_done(self) -> None:
-        self._control("done")
+        self._control(lambda s, now: s.done(now))
 
     def action_mute(self) -> None:
         self._set_muted(True)
@@ -386,26 +391,28 @@ class SessionScreen(Screen["ev.Summary"]):
         self.refresh_bindings()
 
     def action_pain(self) -> None:
-        self._control("pain")
+        self._control(lambda s, now: s.pain(now))
 
     def action_quit_session(self) -> None:
         if self.summary is not None or self.session is None:
             self.app.exit()
             return
-        running = getattr(self.session.engine, "state", "") in ("running", "waiting")
+        running = self.session.engine.state in ("running", "waiting")
         if running:
-            self._control("toggle_pause")
+            self._control(lambda s, now: s.toggle_pause(now))
         self._paused_for_modal = running
-        from backtimer.ui.screens.confirm import QuitConfirm  # noqa: PLC0415 - on demand
-
         self.app.push_screen(QuitConfirm(), self._after_confirm)
 
     def _after_confirm(self, choice: str | None) -> None:
         if choice in ("summary", "quit"):
             self.quit_requested = choice == "quit"
-            self._control("stop")
-        elif self._paused_for_modal and self.session.engine.state == "paused":
-            self._control("toggle_pause")
+            self._control(lambda s, now: s.stop(now))
+        elif (
+            self._paused_for_modal
+            and self.session is not None
+            and self.session.engine.state == "paused"
+        ):
+            self._control(lambda s, now: s.toggle_pause(now))
         self._paused_for_modal = False
 
     def on_unmount(self) -> None:
@@ -416,44 +423,16 @@ class SessionScreen(Screen["ev.Summary"]):
                 self.session.close()
 
 
-class _Preview:
-    """The engine's answers before it starts: the first segment, in full."""
-
-    state = "ready"
-
-    def __init__(self, timeline: Timeline) -> None:
-        self.segment = timeline.segments[0] if timeline.segments else None
-
-    def remaining(self, now: float) -> float | None:
-        return self.segment.duration if self.segment is not None else None
-
-    def elapsed(self, now: float) -> float:
-        return 0.0
-
-    def progress(self, now: float) -> float:
-        return 0.0
-
-    def next_wakeup(self, now: float) -> float | None:
-        return None
-
-
-def _show(widget: Any, shown: bool) -> None:
+def _show(widget: Widget, shown: bool) -> None:
     """Set display only on a change: setting it at all asks for a new layout."""
     if widget.display != shown:
         widget.display = shown
 
 
-def one_line(text: str, width: int) -> str:
-    """A notice as one short line: the reason in brackets goes first when it is long."""
-    text = " ".join(text.split())
-    if len(text) > width and " (" in text:
-        text = text.split(" (", 1)[0]
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _hint(view: SessionView) -> str:
+def _hint(view: SessionView, keymap: Keymap) -> str:
+    """What to press now, with the person's keys ([keys] in config.toml)."""
     if view.state == "paused":
-        return "Paused — press space to go on"
+        return f"Paused — press {keys_of('pause', keymap)[0]} to go on"
     if view.state == "waiting":
-        return "Counting up — press d when you are done"
+        return f"Counting up — press {keys_of('done', keymap)[0]} when you are done"
     return ""

@@ -18,11 +18,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Label, Sparkline, Static
 
 from backtimer.history.stats import DayTotal, HoldBest, Stats, heat_start, load_stats_from
+from backtimer.history.store import StoreError
+from backtimer.text import visible
 from backtimer.ui.widgets.footer import KeysFooter
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -74,8 +77,8 @@ class MinutesChart(Widget):
 
     DEFAULT_CSS = "MinutesChart { height: 9; }"
 
-    def __init__(self, days: Sequence[DayTotal], **kw: str) -> None:
-        super().__init__(**kw)
+    def __init__(self, days: Sequence[DayTotal], *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.days = tuple(days)
 
     def render(self) -> Text:
@@ -106,8 +109,8 @@ class Heatmap(Widget):
 
     DEFAULT_CSS = "Heatmap { height: 9; width: auto; }"
 
-    def __init__(self, heat: Mapping[date, int], today: date, **kw: str) -> None:
-        super().__init__(**kw)
+    def __init__(self, heat: Mapping[date, int], today: date, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.heat = dict(heat)
         self.today = today
 
@@ -128,7 +131,7 @@ class Heatmap(Widget):
         out.append("more", style="dim")
         return out
 
-    def get_content_width(self, container: object, viewport: object) -> int:  # type: ignore[override]
+    def get_content_width(self, container: Size, viewport: Size) -> int:
         return 4 + 2 * len(heat_grid(self.heat, self.today)[0])
 
 
@@ -153,7 +156,7 @@ def streak_text(st: Stats) -> Text:
 
 def hold_label(h: HoldBest) -> Text:
     t = Text()
-    t.append(f"{h.routine_name} / {h.exercise}: ", style="bold")
+    t.append(f"{visible(h.routine_name)} / {visible(h.exercise)}: ", style="bold")
     t.append(f"best {h.best:.0f} s", style="bold green")
     t.append(f" on {h.best_on:%d %b %Y}  ", style="dim")
     t.append(TREND_MARKS.get(h.trend, h.trend))
@@ -191,21 +194,21 @@ class StatsScreen(Screen[None]):
         self.dismiss(None)
 
     def _load(self) -> None:
-        from backtimer.history.store import StoreError  # noqa: PLC0415
-
         try:
             stats = load_stats_from(self.store_path, self.today)
             error = None
         except StoreError as exc:
             stats, error = None, f"history: cannot read the history: {exc}"
-        self.app.call_from_thread(self._show, stats, error)
+        # ignore: mypy cannot solve Textual's `Callable[..., T | Awaitable[T]]` for a
+        # coroutine function (it infers Never)
+        self.app.call_from_thread(self._show, stats, error)  # type: ignore[arg-type]
 
     async def _show(self, stats: Stats | None, error: str | None) -> None:
         self.stats, self.error = stats, error
         body = self.query_one("#stats-body", VerticalScroll)
         await body.remove_children()
         if error is not None:
-            await body.mount(Static(error, id="stats-error"))
+            await body.mount(Static(Text(visible(error)), id="stats-error"))
             return
         if stats is None or stats.total_sessions == 0:
             await body.mount(

@@ -13,11 +13,13 @@ keys and the reminder only when the mode changes, and the digits once a second a
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,15 +34,18 @@ from backtimer.breaks.clock import reading as real_reading
 from backtimer.breaks.lock import AlreadyRunning, WorkLock
 from backtimer.breaks.notify import Notifier
 from backtimer.breaks.requests import RequestBox
-from backtimer.breaks.scheduler import BreakSettings, Reading, Tick, short
+from backtimer.breaks.scheduler import BreakSettings, Reading, Tick
 from backtimer.breaks.state import BreakStore
 from backtimer.breaks.watch import PresenceWatch
 from backtimer.config import ConfigError
 from backtimer.events import Summary
+from backtimer.routine.durations import clock, compact
 from backtimer.routine.library import load
 from backtimer.routine.model import Routine
-from backtimer.ui.screens.session import SessionScreen, countdown_scale
+from backtimer.text import visible
+from backtimer.ui.screens.session import SessionScreen
 from backtimer.ui.screens.work_dialogs import PauseFor, PickRoutine, SkipReason
+from backtimer.ui.view import countdown_scale
 from backtimer.ui.widgets.countdown import Countdown
 from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.usecases.levels import routine_at_level
@@ -73,21 +78,13 @@ def _real_presence(settings: BreakSettings) -> PresenceWatch | None:
 SECONDS_SHOWN = 600.0  # the last 10 minutes count seconds; before that, minutes
 
 
-def digits_text(seconds: float) -> str:
-    """1:12:05 / 12:05 (seconds round up, like every timer here)."""
-    whole = max(0, int(-(-seconds // 1)))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
 def countdown_text(seconds: float) -> tuple[str, bool]:
     """The big countdown and whether it shows hours:minutes. A calm screen: hours and
     minutes ("1:12", minutes round up) change once a minute; only the last 10 minutes
     count seconds ("09:59")."""
     if seconds <= SECONDS_SHOWN:
-        return digits_text(seconds), False
-    minutes = int(-(-seconds // 60))
+        return clock(seconds, two_digit_minutes=True), False
+    minutes = math.ceil(seconds / 60 - 1e-9)
     hours, mins = divmod(minutes, 60)
     return f"{hours}:{mins:02d}", True
 
@@ -115,8 +112,8 @@ class WorkScreen(Screen[None]):
     settings then come from config.toml."""
 
     CSS_PATH = "work.tcss"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (64, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (22, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (64, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
         Binding("s", "start", "Start break"),
         Binding("z", "snooze", "Snooze"),
@@ -225,7 +222,7 @@ class WorkScreen(Screen[None]):
             self.notifier = Notifier(settings.notify, terminal_writer(self.backtimer))
         if self.sound is None:
             self.sound = self.backtimer.sound
-        self.query_one("#work-plan", Label).update(plan_text(settings))
+        self.query_one("#work-plan", Label).update(Text(visible(plan_text(settings))))
         self._countdown = countdown = self.query_one("#work-digits", Countdown)
         countdown.scale = countdown_scale(*self.app.size)
         self.tick()
@@ -272,8 +269,8 @@ class WorkScreen(Screen[None]):
             self._shown[widget_id] = text
             if widget_id == "work-digits" and self._countdown is not None:
                 self._countdown.update(text)
-            else:
-                self.query_one(f"#{widget_id}", Label).update(text)
+            else:  # names come from routines and config.toml: plain text, control chars visible
+                self.query_one(f"#{widget_id}", Label).update(Text(visible(text)))
 
     def _caption(self, tick: Tick) -> str:
         mode = self.mode
@@ -329,7 +326,7 @@ class WorkScreen(Screen[None]):
                 text += " — no snoozes left"
             self._put("reminder-text", text)
             self.query_one("#snooze", Button).disabled = not tick.can_snooze
-            self.query_one("#snooze", Button).label = f"Snooze {short(mode.settings.snooze)} (z)"
+            self.query_one("#snooze", Button).label = f"Snooze {compact(mode.settings.snooze)} (z)"
         self.refresh_bindings()
 
     def _alert(self) -> None:
