@@ -17,7 +17,7 @@ call, in order. The rules are written down in docs/engine.md:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -655,5 +655,8 @@ class Engine:
         self._close(at, events)
         self._ended = "completed"
         self._end_at = at
-        self._final = self._summary("completed", at)
+        final = self._summary("completed", at)
+        if not final.all_done:  # ran to its end, but not every exercise was done
+            final = replace(final, status="partial")
+        self._final = final
         events.append(SessionFinished(at=at, summary=self._final))

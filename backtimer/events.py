@@ -13,7 +13,8 @@ from typing import Literal
 
 from backtimer.timeline import Segment
 
-Status = Literal["completed", "stopped", "pain"]
+# partial: ran to its end, but at least one exercise was skipped (not "completed")
+Status = Literal["completed", "partial", "stopped", "pain"]
 PauseReason = Literal["user", "suspend"]
 
 
@@ -93,6 +94,11 @@ class ExerciseResult:
     held_seconds: tuple[float, ...] = ()  # open-ended holds: time held each rep
     skipped: bool = False
 
+    @property
+    def done(self) -> bool:
+        """Every planned set was done (the history's "exercises done" counts the same)."""
+        return not self.skipped and self.done_sets >= self.planned_sets
+
 
 @dataclass(frozen=True)
 class ExerciseFinished:
@@ -141,6 +147,17 @@ class Summary:
     @property
     def skipped(self) -> tuple[ExerciseResult, ...]:
         return tuple(e for e in self.exercises if e.skipped)
+
+    @property
+    def all_done(self) -> bool:
+        return all(e.done for e in self.exercises)
+
+    @property
+    def done_text(self) -> str:
+        """ "4 of 6 exercises done" (the summary and `history` count the same way)."""
+        done = sum(e.done for e in self.exercises)
+        noun = "exercise" if len(self.exercises) == 1 else "exercises"
+        return f"{done} of {len(self.exercises)} {noun} done"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""`backtimer status` wall time (target < 150 ms), side by side with references in the same run.
+"""`backtimer status` and `status --json` wall time (target < 150 ms; --json as fast as the
+line), side by side with references in the same run.
 
 References: `python -c pass` (the interpreter's own start: the floor) and
 `backtimer --version` (the normal path that builds the parser from every command module).
@@ -52,6 +53,7 @@ def main() -> None:
             "python -c pass (floor)": [sys.executable, "-c", "pass"],
             "backtimer --version (full parser)": [exe, "--version"],
             "backtimer status": [exe, "status"],
+            "backtimer status --json": [exe, "status", "--json"],
         }
         samples: dict[str, list[float]] = {name: [] for name in commands}
         output = ""

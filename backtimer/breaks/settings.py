@@ -10,21 +10,40 @@ hours = "09:00-18:00"              # "22:00-06:00" crosses midnight; "any" = all
 days = ["mon", "tue", "wed", "thu", "fri"]   # or ["mon-fri"], ["every day"]
 break_length = "5m"                # away at least this long counts as a break
 notify = "auto"                    # auto | notify-send | osc9 | osc777 | bell | off
+idle = "auto"                      # auto | off: look at keyboard/mouse idle time
+meetings = "hold"                  # hold | ignore: reminders wait during meetings
+
+The same checks apply to `backtimer work`'s options (`--every 5m` is refused exactly like
+`every = "5m"`), with the option named in the message.
 """
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from backtimer.breaks.scheduler import DAY_NAMES, BreakSettings
+from backtimer.breaks.model import (
+    DAY_NAMES,
+    IDLE_CHOICES,
+    MAX_BREAK_LENGTH,
+    MAX_EVERY,
+    MAX_SNOOZES,
+    MAX_WARN,
+    MEETING_CHOICES,
+    MIN_BREAK_LENGTH,
+    MIN_EVERY,
+    MIN_FIRST,
+    MIN_SNOOZE,
+    NOTIFY_CHOICES,
+    BreakSettings,
+)
 from backtimer.config import ConfigError, Table
+from backtimer.routine.durations import duration_text, parse_duration
 
-NOTIFY_CHOICES = ("auto", "notify-send", "osc9", "osc777", "bell", "off")
+__all__ = ["KEYS", "MAX_EVERY", "MIN_EVERY", "NOTIFY_CHOICES", "break_settings", "first_delay"]
+
 KEYS = (
     "every",
     "routines",
@@ -35,9 +54,9 @@ KEYS = (
     "days",
     "break_length",
     "notify",
+    "idle",
+    "meetings",
 )
-MIN_EVERY = 10 * 60.0
-MAX_EVERY = 4 * 3600.0
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _ALL_DAY = ("any", "all day", "always", "")
 
@@ -93,21 +112,44 @@ def _full(prefix: str) -> str:
     }[prefix]
 
 
-def break_settings(config: Mapping[str, Any], path: Path | None = None) -> BreakSettings:
-    """BreakSettings from a loaded config (load_config()). Raises ConfigError."""
-    # Any: the values of a TOML document, each checked here
+class _WithOptions(Table):
+    """The [breaks] table with command-line options laid over it: an option is checked
+    exactly like its key, and a mistake names the option ("--snooze: ...")."""
+
+    def __init__(self, base: Table, options: Mapping[str, Any]) -> None:
+        super().__init__({**base.data, **options}, base.name, base.path)
+        self.options = options
+
+    def error(self, key: str, message: str) -> ConfigError:
+        if key in self.options:
+            return ConfigError(message, field="--" + key.replace("_", "-"))
+        return super().error(key, message)
+
+
+def break_settings(
+    config: Mapping[str, Any],
+    path: Path | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> BreakSettings:
+    """BreakSettings from a loaded config (load_config()) and command-line options (raw
+    text as typed, None = not given). Raises ConfigError."""
     table = Table.of(config, "breaks", path)
     table.check_keys(KEYS)
+    given = {k: v for k, v in (options or {}).items() if v is not None}
+    if given:
+        table = _WithOptions(table, given)
     default = BreakSettings()
     every = table.duration("every", default.every, lo=MIN_EVERY, hi=MAX_EVERY)
-    snooze = table.duration("snooze", default.snooze, lo=60.0, hi=every)
-    max_snoozes = table.integer("max_snoozes", default.max_snoozes, lo=0, hi=20)
+    snooze = table.duration("snooze", min(default.snooze, every), lo=MIN_SNOOZE, hi=every)
+    max_snoozes = table.integer("max_snoozes", default.max_snoozes, lo=0, hi=MAX_SNOOZES)
     warn_raw = table.get("warn", None)
     if isinstance(warn_raw, bool):
         warn = 60.0 if warn_raw else 0.0
     else:
-        warn = table.duration("warn", default.warn, lo=0.0, hi=min(30 * 60.0, every / 2))
-    break_length = table.duration("break_length", default.break_length, lo=120.0, hi=3600.0)
+        warn = table.duration("warn", default.warn, lo=0.0, hi=min(MAX_WARN, every / 2))
+    break_length = table.duration(
+        "break_length", default.break_length, lo=MIN_BREAK_LENGTH, hi=MAX_BREAK_LENGTH
+    )
     notify = table.string("notify", default.notify, choices=NOTIFY_CHOICES)
     return BreakSettings(
         every=every,
@@ -119,7 +161,24 @@ def break_settings(config: Mapping[str, Any], path: Path | None = None) -> Break
         days=_days(table, default.days),
         break_length=break_length,
         notify=notify,
+        idle=table.string("idle", default.idle, choices=IDLE_CHOICES),
+        meetings=table.string("meetings", default.meetings, choices=MEETING_CHOICES),
     )
+
+
+def first_delay(raw: str, settings: BreakSettings) -> float:
+    """`--first 30s`: seconds until the first break, from 10s up to `every`."""
+    try:
+        seconds = parse_duration(raw)
+    except ValueError:
+        seconds = -1.0
+    if not MIN_FIRST <= seconds <= settings.every:
+        raise ConfigError(
+            f"expected a duration between {duration_text(MIN_FIRST)} and "
+            f"{duration_text(settings.every)}, got {raw!r}",
+            field="--first",
+        )
+    return seconds
 
 
 def _routines(table: Table, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -163,7 +222,7 @@ def _days(table: Table, default: frozenset[int]) -> frozenset[int]:
     if value is None:
         return default
     if isinstance(value, str):
-        value = [value]
+        value = [v for v in value.split(",") if v.strip()] or [value]
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise table.error("days", f'expected a list of days such as ["mon", "tue"], got {value!r}')
     try:
@@ -172,34 +231,3 @@ def _days(table: Table, default: frozenset[int]) -> frozenset[int]:
         raise table.error(
             "days", f'expected day names mon..sun or ranges such as "mon-fri", got "{exc}"'
         ) from None
-
-
-class Unset(enum.Enum):
-    """A flag not given, where None is a value (`--hours any`: all day)."""
-
-    UNSET = enum.auto()
-
-
-UNSET = Unset.UNSET
-
-
-def override(
-    settings: BreakSettings,
-    *,
-    every: float | None = None,
-    snooze: float | None = None,
-    hours: tuple[int, int] | Unset | None = UNSET,
-    routines: tuple[str, ...] | None = None,
-    notify: str | None = None,
-) -> BreakSettings:
-    """Settings with command-line flags applied (None = not given); checks `every`."""
-    if every is not None and not MIN_EVERY <= every <= MAX_EVERY:
-        raise ConfigError("--every: expected a duration between 10m and 4h")
-    return replace(
-        settings,
-        every=settings.every if every is None else every,
-        snooze=settings.snooze if snooze is None else snooze,
-        hours=settings.hours if isinstance(hours, Unset) else hours,
-        routines=settings.routines if routines is None else routines,
-        notify=settings.notify if notify is None else notify,
-    )

@@ -27,6 +27,8 @@ COMMANDS = {
     "stats": "backtimer.cli.history",
     "work": "backtimer.cli.work",
     "status": "backtimer.cli.status",
+    "pause": "backtimer.cli.pause",
+    "resume": "backtimer.cli.pause",
     "new": "backtimer.cli.authoring",
     "edit": "backtimer.cli.authoring",
     "paths": "backtimer.cli.where",

@@ -188,7 +188,12 @@ def result_text(r: ExerciseResult) -> str:
 
 
 def summary_lines(s: Summary) -> list[str]:
-    status = {"completed": "completed", "stopped": "stopped early", "pain": "stopped (pain)"}
+    status = {
+        "completed": "completed",
+        "partial": f"finished, {s.done_text}",
+        "stopped": "stopped early",
+        "pain": "stopped (pain)",
+    }
     lines = [
         "",
         f"{s.name}: {status[s.status]} after {human(math.floor(s.total_seconds + 1e-9))}; "

@@ -1,16 +1,21 @@
 """`backtimer status`: one line for shell prompts and tmux status bars ("break in 1h12m",
-"break due", "off hours", "work mode off"). Run every few seconds: it reads the saved
-schedule file and config.toml, and nothing else (no Textual, no routines, no database)."""
+"break due", "paused until 14:30", "off hours", "work mode off"), or `--json` for scripts.
+Run every few seconds: it reads the saved schedule file and config.toml, and nothing else
+(no Textual, no routines, no database). It never prints a traceback: a problem is one
+line on stderr and a few words on stdout, where the status bar shows them."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from datetime import timedelta
 
 from backtimer import paths
 from backtimer.breaks.clock import local_tz, reading
-from backtimer.breaks.scheduler import BreakSettings, Scheduler, status_text
-from backtimer.breaks.state import HEARTBEAT, read_schedule
+from backtimer.breaks.report import off_report, report
+from backtimer.breaks.scheduler import BreakSettings, BreakState, Scheduler, Tick, status_text
+from backtimer.breaks.state import HEARTBEAT, Offered, one_line, read_saved
 from backtimer.cli.command import add_command
 from backtimer.config import ConfigError
 from backtimer.text import visible
@@ -28,12 +33,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=(
             "Where work mode's break schedule stands, in one short line, read from the saved "
             "schedule (work mode need not run in this terminal). Quick enough for a prompt or "
-            "a tmux status line."
+            "a tmux status line. --json gives the state for scripts (docs/breaks.md)."
         ),
         examples=[
             ("backtimer status", ""),
+            ("backtimer status --json", "state, due_at, seconds_left, routine, ... for scripts"),
             ("tmux set -g status-right '#(backtimer status)'", "in tmux's status line"),
         ],
+    )
+    status.add_argument(
+        "--json", action="store_true", help="the state as one JSON object (docs/breaks.md)"
     )
     status.set_defaults(handler=run_status)
 
@@ -53,20 +62,58 @@ def check_config() -> None:
         configured_breaks()
 
 
-def status_line() -> str:
-    """The text `backtimer status` prints. Reads the saved schedule and the settings the
-    running app saved with it (no routines, no Textual, no database)."""
-    state, settings, _notice = read_schedule()
+def saved_status() -> tuple[Scheduler, Tick, BreakState, Offered | None] | None:
+    """The running work mode's schedule as `status` shows it; None when it is off. A
+    damaged schedule is said on stderr (work mode starts a fresh one) and reads as off."""
+    state, settings, offered, notice = read_saved()
+    if notice:
+        print(f"backtimer: {notice}", file=sys.stderr)
     now = reading()
     if state is None or now.wall - state.last_seen > timedelta(seconds=STALE):
-        return "work mode off"
+        return None
     if settings is None:
         settings = configured_breaks()
     scheduler = Scheduler(settings, local_tz(), state)
-    return status_text(scheduler.peek(now), state)
+    tick = scheduler.peek(now)
+    if scheduler.notice:
+        print(f"backtimer: {scheduler.notice}", file=sys.stderr)
+    return scheduler, tick, state, offered
+
+
+def status_line() -> str:
+    """The text `backtimer status` prints."""
+    found = saved_status()
+    if found is None:
+        return "work mode off"
+    scheduler, tick, state, _ = found
+    return status_text(tick, state, reading().wall, scheduler.tz)
+
+
+def status_json() -> str:
+    """The JSON `backtimer status --json` prints (docs/breaks.md)."""
+    found = saved_status()
+    if found is None:
+        return json.dumps(off_report())
+    scheduler, tick, state, offered = found
+    return json.dumps(report(tick, state, scheduler.tz, offered))
 
 
 def run_status(args: argparse.Namespace) -> int:
-    check_config()  # else a broken file reads as "work mode off"
-    print(visible(status_line()))  # tmux shows it: no raw control character
-    return 0
+    as_json = bool(getattr(args, "json", False))
+    try:
+        check_config()  # else a broken file reads as "work mode off"
+        print(status_json() if as_json else visible(status_line()))  # no raw control character
+        return 0
+    except UserError as exc:
+        code, message = exc.code, str(exc)
+    except Exception as exc:  # a bug or damage not foreseen: still no traceback in tmux
+        code, message = 70, f"status failed: {type(exc).__name__}: {exc}"
+    message = one_line(message, 400)
+    print(f"backtimer: {message}", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"state": "error", "error": message}))
+    elif "config.toml" in message:
+        print("backtimer: config.toml error (run backtimer status)")
+    else:
+        print(f"backtimer: {one_line(message, 40)}")
+    return code

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import argparse
 
+from backtimer.breaks.lock import AlreadyRunning, WorkLock
+from backtimer.breaks.model import NOTIFY_CHOICES
 from backtimer.breaks.scheduler import BreakSettings
-from backtimer.breaks.settings import UNSET, Unset, override, parse_hours
+from backtimer.breaks.settings import first_delay
 from backtimer.cli.command import add_command
-from backtimer.cli.status import configured_breaks
 from backtimer.config import ConfigError
 from backtimer.routine import library
-from backtimer.routine.durations import parse_duration
 from backtimer.routine.errors import RoutineError
 from backtimer.usecases.errors import UserError
+from backtimer.usecases.settings import Settings
+
+# The options that stand for a [breaks] key, checked exactly like it.
+OPTIONS = ("every", "snooze", "hours", "days", "notify")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,13 +26,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         summary="work mode: remind me to take a break every 2 hours and run the office routine",
         description=(
             "Leave this running (e.g. in a tmux pane). It counts down to the next break, "
-            "reminds you (sound, bell, notification) and runs the break routine. "
-            "Settings: the [breaks] table of config.toml; flags override them."
+            "reminds you (sound, bell, notification) and runs the break routine. It sees when "
+            "you are away or in a meeting, and counts routines run anywhere as breaks. "
+            "Settings: the [breaks] table of config.toml; options override them and are "
+            "checked like them. One work mode runs per data folder."
         ),
         examples=[
+            ("backtimer work --first 30s --hours any --days mon-sun", "try it in a minute"),
             ("backtimer work", ""),
             ("backtimer work --every 90m --routine neck", ""),
-            ("backtimer work --hours 08:30-17:00", "only in working hours"),
+            ("backtimer work --hours 08:30-17:00 --days mon-fri", "only in working hours"),
+            ("backtimer work --check-idle", "which away and meeting sources work here"),
         ],
     )
     work.add_argument("--no-sound", action="store_true", help="no sounds (the bell still rings)")
@@ -49,49 +57,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     work.add_argument("--hours", metavar="HH:MM-HH:MM", help='working hours, or "any"')
     work.add_argument(
-        "--notify",
-        choices=("auto", "notify-send", "osc9", "osc777", "bell", "off"),
-        help="how to show the desktop notification",
+        "--days", metavar="DAYS", help='working days: "mon-fri", "mon,wed,fri" or "every day"'
+    )
+    work.add_argument(
+        "--first",
+        metavar="DURATION",
+        help='the first break after this long ("30s" to try it), then the usual interval',
+    )
+    work.add_argument("--notify", metavar="HOW", help=", ".join(NOTIFY_CHOICES))
+    work.add_argument(
+        "--check-idle",
+        action="store_true",
+        help="print which away and meeting sources answer on this desktop, and exit",
     )
     work.set_defaults(handler=run_work)
 
 
 def load_settings(args: argparse.Namespace) -> BreakSettings:
-    """BreakSettings from config.toml and the flags. Raises UserError with the field."""
-    settings = configured_breaks()
-    every = _duration_flag("every", args.every)
-    snooze = _duration_flag("snooze", args.snooze)
-    if every is not None and snooze is None:
-        snooze = min(settings.snooze, every)
-    hours: tuple[int, int] | Unset | None = UNSET
-    if args.hours is not None:
-        try:
-            hours = parse_hours(args.hours)
-        except ValueError:
-            raise UserError(
-                f'--hours: expected a range such as "09:00-18:00" or "any", got "{args.hours}"', 2
-            ) from None
+    """BreakSettings from config.toml and the options, each option checked exactly like
+    its config key. Raises UserError naming the field or the option."""
+    # the raw text as typed (None: not given)
+    options: dict[str, object] = {key: getattr(args, key, None) for key in OPTIONS}
+    if getattr(args, "routine", None):
+        options["routines"] = list(args.routine)
     try:
-        return override(
-            settings,
-            every=every,
-            snooze=snooze,
-            hours=hours,
-            routines=tuple(args.routine) if args.routine else None,
-            notify=args.notify or None,
-        )
+        return Settings.load().breaks_with(options)
     except ConfigError as exc:
         raise UserError(str(exc), 2) from None
-
-
-def _duration_flag(flag: str, raw: str | None) -> float | None:
-    if raw is None:
-        return None
-    try:
-        return parse_duration(raw)
-    except ValueError:
-        message = f'--{flag}: expected a duration such as "45m" or "2h", got "{raw}"'
-        raise UserError(message, 2) from None
 
 
 def check_routines(settings: BreakSettings) -> None:
@@ -106,8 +98,30 @@ def check_routines(settings: BreakSettings) -> None:
 
 
 def run_work(args: argparse.Namespace) -> int:
-    settings = load_settings(args)
-    check_routines(settings)
-    from backtimer.ui.work_app import launch_work  # noqa: PLC0415 - Textual only here
+    if getattr(args, "check_idle", False):
+        from backtimer.breaks.check import check_idle  # noqa: PLC0415 - D-Bus only here
+        from backtimer.breaks.clock import reading  # noqa: PLC0415
 
-    return launch_work(settings, no_sound=bool(args.no_sound), voice=args.voice)
+        print(check_idle(reading()))
+        return 0
+    settings = load_settings(args)
+    first = None
+    if args.first is not None:
+        try:
+            first = first_delay(args.first, settings)
+        except ConfigError as exc:
+            raise UserError(str(exc), 2) from None
+    check_routines(settings)
+    lock = WorkLock()
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        raise UserError(str(exc), 1) from None
+    except OSError as exc:
+        raise UserError(f"work mode: cannot lock {lock.path}: {exc.strerror or exc}", 1) from None
+    try:
+        from backtimer.ui.work_app import launch_work  # noqa: PLC0415 - Textual only here
+
+        return launch_work(settings, no_sound=bool(args.no_sound), first=first, voice=args.voice)
+    finally:
+        lock.release()

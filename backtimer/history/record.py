@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-FINAL_STATUSES = ("completed", "stopped", "pain", "interrupted")
+FINAL_STATUSES = ("completed", "partial", "stopped", "pain", "interrupted")
 MAX_TEXT = 10_000  # characters in a name, id or time
 MAX_RESULTS = 10_000  # exercise results in one session
 MAX_HELD = 10_000  # open-ended holds in one exercise result

@@ -225,7 +225,7 @@ class HistoryRecorder:
         for result in summary.exercises:
             if result.index not in record.results:
                 self._add(record, result, now, summary.total_seconds)
-        if summary.status not in ("completed", "stopped", "pain"):
+        if summary.status not in ("completed", "partial", "stopped", "pain"):
             raise ValueError(f"unknown session status {summary.status!r}")
         record.final = FinalRecord(
             status=summary.status,

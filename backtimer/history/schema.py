@@ -68,3 +68,32 @@ V1 = (
 
 # Version 2: the break schedule is kept in its own file (backtimer/breaks/state.py).
 V2_NO_STATE_TABLE = ("DROP TABLE state",)
+
+# Version 3: sessions may be "partial". SQLite cannot change a CHECK constraint, so the
+# table is rebuilt (https://sqlite.org/lang_altertable.html, "other kinds of table schema
+# changes"), with foreign keys off for the copy; the rows keep their ids.
+V3_PARTIAL = (
+    """CREATE TABLE sessions_v3 (
+        id INTEGER PRIMARY KEY,
+        routine_id TEXT NOT NULL,
+        routine_name TEXT NOT NULL,
+        source_hash TEXT NOT NULL DEFAULT '',
+        started_at TEXT NOT NULL,
+        local_day TEXT NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL DEFAULT 'running' CHECK (status IN
+            ('running', 'completed', 'partial', 'stopped', 'pain', 'interrupted')),
+        planned_seconds REAL NOT NULL DEFAULT 0,
+        worked_seconds REAL NOT NULL DEFAULT 0,
+        duration_seconds REAL NOT NULL DEFAULT 0,
+        paused_seconds REAL NOT NULL DEFAULT 0,
+        exercises_planned INTEGER NOT NULL DEFAULT 0,
+        pid INTEGER
+    )""",
+    "INSERT INTO sessions_v3 SELECT * FROM sessions",
+    "DROP TABLE sessions",
+    "ALTER TABLE sessions_v3 RENAME TO sessions",
+    "CREATE INDEX sessions_started ON sessions (started_at)",
+    "CREATE INDEX sessions_routine ON sessions (routine_id, started_at)",
+    "CREATE INDEX sessions_days ON sessions (status, local_day)",
+)

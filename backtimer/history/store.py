@@ -28,6 +28,7 @@ import sqlite3
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,12 +38,17 @@ from backtimer.history import schema
 
 # Any: SQLite values (sqlite3 types rows and parameters Any).
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BREAK_KINDS = ("due", "started", "snoozed", "skipped", "natural")
-FINAL_STATUSES = ("completed", "stopped", "pain", "interrupted")
+# partial: ran to its end with at least one exercise skipped
+FINAL_STATUSES = ("completed", "partial", "stopped", "pain", "interrupted")
 
 # MIGRATIONS[n] takes the schema from user_version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (schema.V1, schema.V2_NO_STATE_TABLE)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    schema.V1,
+    schema.V2_NO_STATE_TABLE,
+    schema.V3_PARTIAL,
+)
 
 
 MAX_LIMIT = 2**62  # more sessions than any file holds: "-n" beyond it means all of them
@@ -77,6 +83,20 @@ def parse_utc(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
+def _maybe_utc(text: object) -> datetime | None:
+    """A stored time, or None when it is missing or not in the store's format."""
+    try:
+        return parse_utc(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return max(0.0, float(value))
+    return 0.0
+
+
 def local_day(moment: datetime) -> str:
     """The local calendar day of `moment` (naive = local), "2026-11-22": the day the person
     lived it, stored with each session so streaks do not depend on later time-zone moves."""
@@ -85,6 +105,15 @@ def local_day(moment: datetime) -> str:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    id: int
+    routine_id: str
+    status: str  # "running" until it ends
+    worked_seconds: float
+    ended_at: datetime | None
 
 
 def pid_alive(pid: object) -> bool:
@@ -385,12 +414,25 @@ class Store:
             return list(self.conn.execute(sql, params))
 
     def _migrate(self) -> None:
-        with self.transaction() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            for step in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[step]:
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # Rebuilding a table that others reference needs foreign keys off (outside the
+        # transaction: the pragma is a no-op inside one); checked before the commit.
+        with self._errors():
+            self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.transaction() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[step]:
+                        conn.execute(statement)
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise sqlite3.IntegrityError(
+                        f"foreign keys broken by the upgrade: {broken[:3]}"
+                    )
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            with self._errors():
+                self.conn.execute("PRAGMA foreign_keys = ON")
 
     def _close_orphans(self) -> None:
         """Mark sessions left "running" by a process that is gone as interrupted."""
@@ -659,6 +701,22 @@ class Store:
                 item["skipped"] = bool(item.get("skipped"))
                 out.append(item)
             return out
+
+    def sessions_after(self, after_id: int, limit: int = 50) -> list[SessionEnd]:
+        """Sessions with an id above `after_id`, oldest first: what work mode needs to
+        count a routine run elsewhere as a break (one indexed range read: cheap)."""
+        rows = self.query(
+            """SELECT id, routine_id, status, worked_seconds, ended_at FROM sessions
+               WHERE id > ? ORDER BY id LIMIT ?""",
+            (after_id, limit),
+        )
+        return [
+            SessionEnd(int(i), str(rid), str(st), _seconds(w), _maybe_utc(e))
+            for i, rid, st, w, e in rows
+        ]
+
+    def last_session_id(self) -> int:
+        return int(self.query("SELECT coalesce(max(id), 0) FROM sessions")[0][0])
 
     def _time(self, where: str, value: object) -> datetime | None:
         try:

@@ -35,6 +35,17 @@ if TYPE_CHECKING:
 Clock = Callable[[], float]
 
 
+# The work screen's choices in the command palette (ctrl+p): action, title, help.
+WORK_COMMANDS = (
+    ("pause", "Pause reminders", "No break reminders for 30m, 2h, until a time, or tomorrow"),
+    ("resume", "Resume reminders", "End the pause now; the next break is the usual interval away"),
+    ("start", "Start break", "Run the offered routine now"),
+    ("snooze", "Snooze", "Put the reminder off"),
+    ("skip", "Skip break", "No break this time (asks why)"),
+    ("other", "Other routine", "Pick another routine for this break"),
+)
+
+
 class BacktimerApp(App[int]):
     TITLE = "backtimer"
     # session.tcss too: read at start, pushing the session screen then re-parses nothing
@@ -238,6 +249,15 @@ class BacktimerApp(App[int]):
                 yield SystemCommand(
                     description,
                     f"Session: {description.lower()}",
+                    lambda a=action: self.call_later(screen.run_action, a),
+                )
+        if type(screen).__name__ == "WorkScreen":
+            for action, title, help_text in WORK_COMMANDS:
+                if screen.check_action(action, ()) is False:
+                    continue
+                yield SystemCommand(
+                    title,
+                    help_text,
                     lambda a=action: self.call_later(screen.run_action, a),
                 )
         yield SystemCommand("Help", "Every key", self.action_help)

@@ -54,12 +54,20 @@ def launch_work(
     no_sound: bool = False,
     reading: Callable[[], Reading] | None = None,
     voice: bool | None = None,
+    first: float | None = None,
 ) -> int:
     """`backtimer work`. Raises UserError for a bad config file or [keys] table."""
     config = settings_with_keys()
 
     def make() -> WorkScreen:
-        return WorkScreen(settings, reading=reading, sound=not no_sound, exit_on_leave=True)
+        return WorkScreen(
+            settings,
+            reading=reading,
+            sound=not no_sound,
+            exit_on_leave=True,
+            first=first,
+            take_lock=False,  # `backtimer work` holds the work lock
+        )
 
     app = WorkApp(make, sound=not no_sound, keymap=config.keys, settings=config, voice=voice)
     return int(app.run() or 0)

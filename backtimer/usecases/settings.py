@@ -75,6 +75,11 @@ class Settings:
     def breaks(self) -> BreakSettings:
         return break_settings(self.data, self.path)
 
+    def breaks_with(self, options: Mapping[str, Any]) -> BreakSettings:
+        """[breaks] with command-line options laid over it (raw text, None = not given),
+        each checked exactly like its key; a mistake names the option."""
+        return break_settings(self.data, self.path, options)
+
     @cached_property
     def voice(self) -> VoiceSettings:
         """[voice]: the spoken cues (backtimer.voice.settings)."""

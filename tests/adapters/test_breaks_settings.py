@@ -70,12 +70,13 @@ def test_bad_settings_name_the_field_and_what_was_expected(
 
 
 def test_flags_override_the_config_and_any_hours_means_all_day() -> None:
-    from backtimer.breaks.scheduler import BreakSettings
-    from backtimer.breaks.settings import override
+    from backtimer.breaks.settings import break_settings
 
-    base = BreakSettings()
-    changed = override(base, every=3600.0, hours=None, routines=("neck",))
+    config = {"breaks": {"every": "2h", "hours": "09:00-17:00", "routines": ["office-chair"]}}
+    changed = break_settings(
+        config, options={"every": "1h", "hours": "any", "routines": ["neck"], "snooze": None}
+    )
     assert (changed.every, changed.hours, changed.routines) == (3600.0, None, ("neck",))
-    assert override(base) == base
+    assert break_settings(config, options={}) == break_settings(config)
     with pytest.raises(ConfigError, match="--every"):
-        override(base, every=60.0)
+        break_settings(config, options={"every": "1m"})

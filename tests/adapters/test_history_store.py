@@ -327,3 +327,39 @@ def test_a_failing_migration_changes_nothing(
         columns = [r[1] for r in store.query("PRAGMA table_info(sessions)")]
         assert "note" not in columns
         assert len(store.sessions()) == 1
+
+
+def test_an_older_database_is_upgraded_to_allow_partial_sessions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A history written before "partial" existed keeps every session and result, and the
+    results still belong to their session (deleting the session deletes them)."""
+    import backtimer.history.store as store_module
+
+    path = tmp_path / "h.sqlite3"
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 1)
+    now = datetime.now(UTC)
+    with Store(path) as old:
+        first = _session(old)
+        old.add_result(first, _result(0), kind="hold", ended_at=now, session_seconds=9)
+        with pytest.raises(StoreError, match="CHECK constraint"):
+            old.finish_session(
+                first, status="partial", ended_at=now, worked_seconds=1.0,
+                duration_seconds=1.0, paused_seconds=0.0,
+            )  # fmt: skip
+    monkeypatch.undo()
+    with Store(path) as store:
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 3
+        assert [s["id"] for s in store.sessions()] == [first]
+        assert len(store.results(first)) == 1
+        store.finish_session(
+            first, status="partial", ended_at=now, worked_seconds=28.5,
+            duration_seconds=40.0, paused_seconds=0.0,
+        )  # fmt: skip
+        assert store.sessions()[0]["status"] == "partial"
+        assert store.query("PRAGMA foreign_key_check") == []
+        assert store.query("PRAGMA foreign_keys")[0][0] == 1
+        with store.transaction() as c:
+            c.execute("DELETE FROM sessions WHERE id = ?", (first,))
+        assert store.results() == []

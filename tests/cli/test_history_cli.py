@@ -230,3 +230,36 @@ def test_history_counts_only_exercises_whose_sets_were_all_done(
     assert main(["history"]) == 0
     row = capsys.readouterr().out.splitlines()[1]
     assert "stopped" in row and row.split()[-1] == "0/3"
+
+
+def test_a_session_with_skipped_exercises_is_partial_everywhere(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The engine ends a session with one of two exercises skipped as "partial"; history
+    shows it so, with 1 of 2 done, and stats do not count it as completed."""
+    from backtimer.engine import Engine
+    from backtimer.history.recorder import HistoryRecorder
+    from backtimer.routine.loader import load_text
+    from backtimer.timeline import compile
+
+    routine = load_text(
+        '[routine]\nname = "Two"\n[defaults]\nprepare = 0\nrest = 0\n'
+        '[[exercise]]\nname = "A"\nduration = "20s"\n[[exercise]]\nname = "B"\nduration = "20s"\n',
+        source="two.toml",
+        routine_id="two",
+    )
+    timeline = compile(routine)
+    engine = Engine(timeline, max_gap=None)
+    recorder = HistoryRecorder(routine, timeline)
+    recorder.handle(engine.start(0.0))
+    recorder.handle(engine.skip_exercise(1.0))
+    recorder.handle(engine.advance(60.0))
+    assert engine.summary.status == "partial"
+    assert engine.summary.done_text == "1 of 2 exercises done"
+    assert main(["history"]) == 0
+    row = capsys.readouterr().out.splitlines()[1].split()
+    assert row[-3:-2] == ["partial"] and row[-1] == "1/2"
+    assert main(["stats", "--json"]) == 0
+    week = json.loads(capsys.readouterr().out)
+    assert "completed" in json.dumps(week)
+    assert '"completed": 0' in json.dumps(week)

@@ -39,3 +39,14 @@ def test_no_boottime_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clock, "_BOOTTIME", None)
     assert reading().boot is None
     assert abs(clock.boot() - time.time()) < 1
+
+
+def test_work_mode_readings_name_the_boot_their_boot_clock_belongs_to() -> None:
+    from pathlib import Path
+
+    first, second = reading(), reading()
+    if first.boot is None or not Path("/proc/sys/kernel/random/boot_id").exists():
+        assert first.boot_id is None
+        return
+    assert first.boot_id == second.boot_id
+    assert first.boot_id == Path("/proc/sys/kernel/random/boot_id").read_text().strip()

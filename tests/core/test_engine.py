@@ -502,3 +502,21 @@ def test_built_in_style_routine_from_code_runs_everything() -> None:
     assert b.done_reps == 5
     assert c.held_seconds == (7.0,)
     assert (d.done_reps, d.done_sets) == (4, 2)
+
+
+def test_a_session_with_a_skipped_exercise_is_partial_not_completed() -> None:
+    tl = timeline(timed("A", secs=30.0), timed("B", secs=30.0), timed("C", secs=30.0), prepare=0)
+    engine = Engine(tl, max_gap=None)
+    engine.start(0.0)
+    engine.advance(10.0)
+    engine.skip_exercise(10.0)  # A: 10 s of 30, then on
+    engine.advance(200.0)
+    summary = engine.summary
+    assert engine.state == "finished"
+    assert summary.status == "partial"
+    assert summary.done_text == "2 of 3 exercises done"
+    whole = Engine(tl, max_gap=None)
+    whole.start(0.0)
+    whole.advance(200.0)
+    assert whole.summary.status == "completed"
+    assert whole.summary.done_text == "3 of 3 exercises done"

@@ -165,7 +165,9 @@ def test_forward_controls_keep_order_and_account_for_every_second(
     assert abs(summary.worked_seconds - spent_in_work(events)) < 1e-6
     final = events[-1]
     assert isinstance(final, SessionFinished)
-    assert final.summary == summary and summary.status == "completed"
+    assert final.summary == summary
+    # Ran to its end: "completed" only when every exercise was done, else "partial".
+    assert summary.status == ("completed" if summary.all_done else "partial")
     # Every exercise reached was started once (skip-exercise may jump one entirely).
     starts = [e.index for e in events if isinstance(e, ExerciseStarted)]
     assert starts == sorted(set(starts))
@@ -182,7 +184,7 @@ def test_any_controls_end_cleanly_and_account_for_work(
     ends = [e for e in events if isinstance(e, SessionFinished | SessionStopped)]
     assert len(ends) == 1 and ends[0] is events[-1]
     summary = engine.summary
-    assert summary.status in ("completed", "stopped", "pain")
+    assert summary.status in ("completed", "partial", "stopped", "pain")
     assert abs(summary.worked_seconds - spent_in_work(events)) < 1e-6
     assert summary.total_seconds == events[-1].at
     for result in summary.exercises:

@@ -123,7 +123,7 @@ async def test_start_pause_skip_finish_and_summary() -> None:
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
-        assert text(app, "#title") == "Routine finished — 1 of 4 exercises skipped"
+        assert text(app, "#title") == "Routine finished — 3 of 4 exercises done"
         table = text(app, "#table")
         assert "Chin tuck" in table and "skipped" in table
         await pilot.press("l")
@@ -535,7 +535,8 @@ def test_launch_names_an_unknown_routine() -> None:
 
 async def test_the_summary_says_what_history_saved_and_the_streak(isolated_dirs: Path) -> None:
     """A real history store in the test's data folder: yesterday's completed session and
-    today's make a streak of 2 days, shown next to what was saved."""
+    today's partial one (exercises skipped) make a streak of 1 day, shown next to what
+    was saved."""
     from datetime import UTC, datetime, timedelta
 
     from backtimer.history.store import Store
@@ -567,9 +568,10 @@ async def test_the_summary_says_what_history_saved_and_the_streak(isolated_dirs:
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         saved = text(app, "#saved").replace("\n", " ")
-        assert "Saved to history: 4 exercises, completed" in saved  # skipped ones too
+        assert "Saved to history: 4 exercises, partial" in saved  # skipped ones too
         assert "history.sqlite3" in saved
-        assert "Streak: 2 days in a row — your longest yet" in saved
+        # Exercises skipped: partial, which (like `stats`) does not extend the streak.
+        assert "Streak: 1 day" in saved
         # the saved line is not repeated among the other notices
         assert not any("Saved to history" in str(n.render()) for n in app.screen.query(".notice"))
 

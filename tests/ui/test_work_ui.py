@@ -150,7 +150,7 @@ async def test_due_start_routine_and_back_to_work_mode() -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, WorkScreen)
-        assert digits(app) == "30:00"
+        assert digits(app) == "0:30"  # hours:minutes until the last 10 minutes
         assert label(app, "#work-routine") == "Break routine: Desk test · 1 min"
         assert label(app, "#work-today") == "Today: 0 taken · 0 snoozed · 0 skipped · 0 away"
         assert not screen.query_one("#reminder").display
@@ -182,7 +182,7 @@ async def test_due_start_routine_and_back_to_work_mode() -> None:
         assert app.screen is screen  # back in work mode, no summary screen in between
         await pilot.pause()
         assert not screen.query_one("#reminder").display
-        assert digits(app) == "30:00"
+        assert digits(app) == "0:30"  # hours:minutes until the last 10 minutes
         assert label(app, "#work-today") == "Today: 1 taken · 0 snoozed · 0 skipped · 0 away"
         assert label(app, "#work-routine") == "Break routine: Neck test · 1 min"  # rotation
         assert any(t.startswith("Break done: Desk test. Next break at") for t in toasts(app))
@@ -244,7 +244,7 @@ async def test_skip_asks_why_and_starts_the_next_period() -> None:
         await pilot.pause()
         assert app.screen is screen
         assert not screen.query_one("#reminder").display
-        assert digits(app) == "30:00"
+        assert digits(app) == "0:30"  # hours:minutes until the last 10 minutes
         assert label(app, "#work-today") == "Today: 0 taken · 0 snoozed · 1 skipped · 0 away"
         assert screen.mode.scheduler is not None and screen.mode.scheduler.state is not None
         assert screen.mode.scheduler.state.skip_reasons == ["in a call"]
@@ -298,7 +298,7 @@ async def test_laptop_sleep_counts_as_a_break_and_nothing_fires_on_wake() -> Non
         await pilot.pause()
         assert not screen.query_one("#reminder").display
         assert written == []
-        assert digits(app) == "30:00"
+        assert digits(app) == "0:30"  # hours:minutes until the last 10 minutes
         assert label(app, "#work-today") == "Today: 0 taken · 0 snoozed · 0 skipped · 1 away"
         assert any(t.startswith("Welcome back — 40 min away") for t in toasts(app))
 

@@ -35,12 +35,19 @@ class MemoryStore(BreakStore):
     saved: list[BreakState] = field(default_factory=list)
     events: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     notice: str | None = None
+    offered: tuple[str, str] | None = None
 
     def load_with_settings(self) -> tuple[BreakState | None, BreakSettings | None]:
         return (self.saved[-1] if self.saved else None), None
 
-    def save(self, state: BreakState, settings: BreakSettings | None = None) -> None:
+    def save(
+        self,
+        state: BreakState,
+        settings: BreakSettings | None = None,
+        offered: tuple[str, str] | None = None,
+    ) -> None:
         self.saved.append(BreakState(**vars(state)))
+        self.offered = offered
 
     def record(
         self, kind: str, at: datetime, *, reason: str | None = None, routine_id: str | None = None

@@ -21,6 +21,7 @@ from backtimer.usecases.keymap import SUMMARY_KEYS
 
 TITLES = {
     "completed": "Routine complete — well done",
+    "partial": "Routine finished",
     "stopped": "Stopped early",
     "pain": "Stopped because it hurt",
 }
@@ -31,9 +32,8 @@ PAIN_TEXT = (
 
 
 def title(summary: Summary) -> str:
-    skipped = len(summary.skipped)
-    if summary.status == "completed" and skipped:
-        return f"Routine finished — {skipped} of {len(summary.exercises)} exercises skipped"
+    if summary.status == "partial":
+        return f"Routine finished — {summary.done_text}"
     return TITLES.get(summary.status, summary.status)
 
 

@@ -5,11 +5,15 @@ The policy (what counts as a break, recording, saving, the wording) is WorkMode'
 the clocks through an injected `reading()` once a second, shows what they say, and acts
 on an alert: the break_due sound, the bell, a desktop notification and a toast. Start
 pushes the SessionScreen with the offered routine and comes back here after; Snooze;
-Skip asks why; Other picks another routine.
+Skip asks why; Other picks another routine; Pause asks how long, Resume ends it.
+
+A quiet screen (left open all day): each line is updated only when its text changes, the
+keys and the reminder only when the mode changes, and the digits once a second at most.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -23,14 +27,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Digits, Label
+from textual.widgets import Button, Label
 
 from backtimer.audio.listener import AudioListener
 from backtimer.breaks.clock import local_tz
 from backtimer.breaks.clock import reading as real_reading
+from backtimer.breaks.lock import AlreadyRunning, WorkLock
 from backtimer.breaks.notify import Notifier
+from backtimer.breaks.requests import RequestBox
 from backtimer.breaks.scheduler import BreakSettings, Reading, Tick
 from backtimer.breaks.state import BreakStore
+from backtimer.breaks.watch import PresenceWatch
 from backtimer.config import ConfigError
 from backtimer.events import Summary
 from backtimer.routine.durations import clock, compact
@@ -38,16 +45,51 @@ from backtimer.routine.library import load
 from backtimer.routine.model import Routine
 from backtimer.text import visible
 from backtimer.ui.screens.session import SessionScreen
-from backtimer.ui.screens.work_dialogs import PickRoutine, SkipReason
+from backtimer.ui.screens.work_dialogs import PauseFor, PickRoutine, SkipReason
+from backtimer.ui.view import countdown_scale
+from backtimer.ui.widgets.countdown import Countdown
 from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.usecases.levels import routine_at_level
 from backtimer.usecases.routines import choices as routine_choices
-from backtimer.usecases.work_mode import WorkMode, open_break_store, plan_text
+from backtimer.usecases.work_mode import (
+    WorkMode,
+    history_watch,
+    open_break_store,
+    plan_text,
+    worked_text,
+)
 
 REMINDER_AFTER_CHIME = 1.0  # seconds: the break_due chime (0.9 s) sounds before the words
 
 if TYPE_CHECKING:
     from backtimer.ui.app import BacktimerApp
+
+
+def _real_presence(settings: BreakSettings) -> PresenceWatch | None:
+    """The desktop's away and meeting monitors, as [breaks] idle and meetings ask."""
+    if settings.idle == "off" and settings.meetings == "ignore":
+        return None
+    from backtimer.breaks.check import monitors  # noqa: PLC0415 - D-Bus, only when wanted
+
+    away, meeting = monitors()
+    return PresenceWatch(
+        away if settings.idle != "off" else None,
+        meeting if settings.meetings == "hold" else None,
+    )
+
+
+SECONDS_SHOWN = 600.0  # the last 10 minutes count seconds; before that, minutes
+
+
+def countdown_text(seconds: float) -> tuple[str, bool]:
+    """The big countdown and whether it shows hours:minutes. A calm screen: hours and
+    minutes ("1:12", minutes round up) change once a minute; only the last 10 minutes
+    count seconds ("09:59")."""
+    if seconds <= SECONDS_SHOWN:
+        return clock(seconds, two_digit_minutes=True), False
+    minutes = math.ceil(seconds / 60 - 1e-9)
+    hours, mins = divmod(minutes, 60)
+    return f"{hours}:{mins:02d}", True
 
 
 def terminal_writer(app: BacktimerApp) -> Callable[[str], None]:
@@ -80,6 +122,8 @@ class WorkScreen(Screen[None]):
         Binding("z", "snooze", "Snooze"),
         Binding("k", "skip", "Skip"),
         Binding("o", "other", "Other routine"),
+        Binding("p", "pause", "Pause"),
+        Binding("r", "resume", "Resume"),
         Binding("q,escape", "leave", "Quit"),
     ]
     # the keys a small footer keeps, most important first (KeysFooter)
@@ -97,7 +141,15 @@ class WorkScreen(Screen[None]):
         choices: Callable[[], list[tuple[str, str]]] | None = None,
         sound: bool | None = None,
         exit_on_leave: bool = False,
+        first: float | None = None,
+        presence: PresenceWatch | None = None,
+        watch: bool = True,
+        take_lock: bool = True,
     ) -> None:
+        """first: the first break after this many seconds. presence: the idle and meeting
+        sources (None: the real ones, as [breaks] idle and meetings say). watch: look at
+        the person, the history and pause requests at all (tests switch it off).
+        take_lock: hold the work lock while open (`backtimer work` holds it already)."""
         super().__init__()
         self._settings = settings
         self.reading = reading or real_reading
@@ -108,7 +160,15 @@ class WorkScreen(Screen[None]):
         self.choices = choices or routine_choices
         self.sound = sound
         self.exit_on_leave = exit_on_leave
+        self.first = first
+        self.presence = presence
+        self.watching = watch
+        self.take_lock = take_lock
+        self._lock: WorkLock | None = None
         self.mode: WorkMode | None = None
+        self._shown: dict[str, str] = {}  # widget id -> the text on screen
+        self._look: tuple[object, ...] = ()  # what decides the classes, reminder and keys
+        self._countdown: Countdown | None = None
         self.audio: AudioListener | None = None
         self._timer: Timer | None = None
 
@@ -124,7 +184,7 @@ class WorkScreen(Screen[None]):
                 yield Label("Work mode", id="work-title")
                 yield Label("", id="work-plan")
             yield Label("Next break in", id="work-caption")
-            yield Digits("", id="work-digits")
+            yield Countdown("", id="work-digits")
             yield Label("", id="work-routine")
             yield Label("", id="work-worked")
             yield Label("", id="work-today")
@@ -138,15 +198,38 @@ class WorkScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        if self.take_lock:  # one work mode per data folder, also from the library
+            lock = WorkLock()
+            try:
+                lock.acquire()
+            except (AlreadyRunning, OSError) as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                self.call_later(self._close_refused)
+                return
+            self._lock = lock
         settings = self._settings if self._settings is not None else self._settings_from_config()
         if self.store is None:
             self.store = open_break_store()
-        self.mode = WorkMode(settings, self.tz or local_tz(), self.store, loader=self.loader)
+        presence = self.presence
+        if presence is None and self.watching:
+            presence = _real_presence(settings)
+        self.mode = WorkMode(
+            settings,
+            self.tz or local_tz(),
+            self.store,
+            loader=self.loader,
+            first=self.first,
+            presence=presence,
+            sessions=history_watch() if self.watching else None,
+            requests=RequestBox() if self.watching else None,
+        )
         if self.notifier is None:
             self.notifier = Notifier(settings.notify, terminal_writer(self.backtimer))
         if self.sound is None:
             self.sound = self.backtimer.sound
         self.query_one("#work-plan", Label).update(Text(visible(plan_text(settings))))
+        self._countdown = countdown = self.query_one("#work-digits", Countdown)
+        countdown.scale = countdown_scale(*self.app.size)
         self.tick()
         self._timer = self.set_interval(1.0, self.tick)
 
@@ -185,41 +268,72 @@ class WorkScreen(Screen[None]):
             else:
                 self.notify(m.text, severity=m.severity)
 
+    def on_resize(self) -> None:
+        if self._countdown is not None:
+            self._countdown.scale = countdown_scale(*self.app.size)
+
+    def _put(self, widget_id: str, text: str) -> None:
+        """Update a line only when its text changes: a quiet screen redraws nothing else."""
+        if self._shown.get(widget_id) != text:
+            self._shown[widget_id] = text
+            if widget_id == "work-digits" and self._countdown is not None:
+                self._countdown.update(text)
+            else:  # names come from routines and config.toml: plain text, control chars visible
+                self.query_one(f"#{widget_id}", Label).update(Text(visible(text)))
+
+    def _caption(self, tick: Tick) -> str:
+        mode = self.mode
+        assert mode is not None
+        if tick.mode == "off":
+            return mode.off_caption(self.reading())
+        if tick.mode == "paused":
+            return mode.paused_caption(tick, self.reading())
+        if tick.held == "meeting":
+            return "In a meeting — the break waits until it ends"
+        if tick.held == "away":
+            return "Away — the break waits until you are back"
+        unit = " (hours:minutes)" if tick.remaining > SECONDS_SHOWN else ""
+        return {
+            "due": "Time for a break",
+            "break": "On a break",
+            "away": f"Away {worked_text(tick.away_for)} — it counts as a break",
+            "meeting": f"In a meeting — no reminder until it ends. Next break in{unit}",
+        }.get(tick.mode, f"Next break in{unit}")
+
     def _show(self, tick: Tick) -> None:
         mode = self.mode
         assert mode is not None
         state = mode.state
         due = tick.mode == "due"
-        self.set_class(due, "-due")
-        self.set_class(tick.mode == "off", "-off")
-        caption = {
-            "off": mode.off_caption(self.reading()) if tick.mode == "off" else "",
-            "due": "Time for a break",
-            "break": "On a break",
-            "working": "Next break in",
-        }[tick.mode]
-        self.query_one("#work-caption", Label).update(caption)
-        self.query_one("#work-digits", Digits).update(
-            clock(tick.remaining, two_digit_minutes=True) if tick.mode == "working" else "00:00"
-        )
+        self._put("work-caption", self._caption(tick))
+        counting = tick.mode in ("working", "meeting", "away") and not tick.held
+        self._put("work-digits", countdown_text(tick.remaining)[0] if counting else "00:00")
         name = mode.offered_name()
-        # names come from routines and config.toml: plain text, control characters visible
-        self.query_one("#work-routine", Label).update(Text(f"Break routine: {visible(name)}"))
-        self.query_one("#work-worked", Label).update(
-            "" if tick.mode == "off" else f"Worked {compact(tick.worked)} since your last break"
+        self._put("work-routine", f"Break routine: {name}")
+        self._put(
+            "work-worked",
+            ""
+            if tick.mode in ("off", "paused")
+            else f"Worked {worked_text(tick.worked)} since your last break",
         )
-        self.query_one("#work-today", Label).update(
+        self._put(
+            "work-today",
             f"Today: {state.taken} taken · {state.snoozed} snoozed · "
-            f"{state.skipped} skipped · {state.away} away"
+            f"{state.skipped} skipped · {state.away} away",
         )
-        reminder = self.query_one("#reminder")
-        reminder.display = due
+        look = (tick.mode, tick.held, tick.can_snooze, state.snoozes, mode.chosen)
+        if look == self._look:
+            return
+        self._look = look
+        self.set_class(due, "-due")
+        self.set_class(tick.mode in ("off", "paused"), "-off")
+        self.query_one("#reminder").display = due
         if due:
             snoozes = f" (snoozed {state.snoozes}x)" if state.snoozes else ""
-            text = f"Time for a break{snoozes}: {visible(name)}"
+            text = f"Time for a break{snoozes}: {name}"
             if not tick.can_snooze:
                 text += " — no snoozes left"
-            self.query_one("#reminder-text", Label).update(Text(text))
+            self._put("reminder-text", text)
             self.query_one("#snooze", Button).disabled = not tick.can_snooze
             self.query_one("#snooze", Button).label = f"Snooze {compact(mode.settings.snooze)} (z)"
         self.refresh_bindings()
@@ -300,6 +414,10 @@ class WorkScreen(Screen[None]):
             return mode is not None and mode.due
         if action in ("start", "other"):
             return mode is None or mode.can_start
+        if action == "pause":
+            return mode is not None and not mode.paused and mode.can_start
+        if action == "resume":
+            return mode is not None and mode.paused
         return True
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -391,9 +509,30 @@ class WorkScreen(Screen[None]):
                 if self.mode.due:
                     self.action_start(routine_id)
                 elif self.mode.last is not None:
-                    self._show(self.mode.last)
+                    self._show(self.mode.last)  # the routine line; keys stay as they are
 
         self.app.push_screen(PickRoutine(choices), picked)
+
+    def action_pause(self, text: str | None = None) -> None:
+        """Pause the reminders: asks how long (or `text`: "30m", "until 14:30")."""
+        if self.mode is None or self.mode.paused:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if answer and self.mode is not None:
+                self.mode.pause(self.reading(), answer)
+                self._show_messages()
+                self.tick()
+
+        if text:
+            chosen(text)
+        else:
+            self.app.push_screen(PauseFor(), chosen)
+
+    def action_resume(self) -> None:
+        if self.mode is not None and self.mode.resume(self.reading()):
+            self._show_messages()
+            self.tick()
 
     def action_leave(self) -> None:
         if self.mode is not None:
@@ -404,9 +543,20 @@ class WorkScreen(Screen[None]):
         else:
             self.dismiss(None)
 
+    def _close_refused(self) -> None:
+        if self.exit_on_leave or len(self.app.screen_stack) <= 2:
+            self.app.exit(1)
+        else:
+            self.dismiss(None)
+
     def on_unmount(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
         if self.audio is not None:
             self.audio.close()
             self.audio = None
         if self.mode is not None:
             self.mode.close()
+            if self.mode.presence is not None:
+                self.mode.presence.close()

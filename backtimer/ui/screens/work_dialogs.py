@@ -1,4 +1,4 @@
-"""Work mode's two questions: why skip this break, and which routine instead."""
+"""Work mode's questions: why skip this break, which routine instead, how long to pause."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from backtimer.text import visible
@@ -58,6 +58,41 @@ class PickRoutine(ModalScreen[str]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id or "")
+
+    def action_cancel(self) -> None:
+        self.dismiss("")
+
+
+PAUSE_CHOICES = (
+    ("30m", "30 minutes"),
+    ("1h", "1 hour"),
+    ("2h", "2 hours"),
+    ("tomorrow", "until tomorrow"),
+)
+
+
+class PauseFor(ModalScreen[str]):
+    """How long to pause the reminders: a choice, or typed ("45m", "until 14:30").
+    Dismisses with the text, or "" when cancelled."""
+
+    CSS_PATH = "work.tcss"
+    BINDINGS: ClassVar[list[Binding | tuple[str, str] | tuple[str, str, str]]] = [
+        Binding("escape", "cancel", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("Pause the reminders — for how long?", id="dialog-title")
+            yield OptionList(*[Option(label, id=key) for key, label in PAUSE_CHOICES], id="pause")
+            yield Input(placeholder='or type: "45m", "until 14:30"', id="pause-text")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id or "")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss("")
