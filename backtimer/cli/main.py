@@ -63,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return _stdout_closed()
+    except Exception as exc:  # a fault of ours: a log file and one line, never a traceback
+        from backtimer.usecases.crash import report_crash  # noqa: PLC0415 - only then
+
+        return report_crash(exc)
 
 
 # 128 + SIGPIPE: what `seq 1000000 | head -1` reports for seq, so a script (or

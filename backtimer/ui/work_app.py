@@ -8,7 +8,7 @@ from typing import Any
 from textual import events
 
 from backtimer.breaks.scheduler import BreakSettings, Reading
-from backtimer.ui.app import BacktimerApp
+from backtimer.ui.app import BacktimerApp, run_app
 from backtimer.ui.screens.work import WorkScreen
 from backtimer.usecases.settings import settings_with_keys
 
@@ -38,4 +38,4 @@ def launch_work(
         return WorkScreen(settings, reading=reading, sound=not no_sound, exit_on_leave=True)
 
     app = WorkApp(make, sound=not no_sound, keymap=config.keys, settings=config)
-    return int(app.run() or 0)
+    return run_app(app)

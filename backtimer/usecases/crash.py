@@ -1,0 +1,78 @@
+"""An unexpected error: the traceback goes to a log file, the person gets one line.
+
+Both front ends end the same way when something they did not expect goes wrong: the
+terminal is given back first (by the front end), then
+
+    path = write_crash_log(exc)           # <data>/logs/crash-20261130-140312-4242.log
+    print(crash_line(exc, path), file=sys.stderr)
+    return EXIT_CRASH                     # 70, EX_SOFTWARE of sysexits.h
+
+The line names the kind of error and the file, never the error's own text: that text can
+come from a file the person did not write (a routine's name, a path) and is only written to
+the log. At most KEEP logs are kept; older ones are removed when a new one is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from backtimer import __version__, paths
+from backtimer.files import write_atomic
+
+EXIT_CRASH = 70  # EX_SOFTWARE: an internal error
+KEEP = 20  # crash logs kept in <data>/logs
+PREFIX = "crash-"
+
+
+def logs_dir() -> Path:
+    return paths.data_dir() / "logs"
+
+
+def write_crash_log(exc: BaseException, *, now: datetime | None = None) -> Path | None:
+    """Write the traceback of `exc` to a new log file; its path, or None when no file could
+    be written (a read-only data folder, a full disk). Never raises."""
+    try:
+        when = now or datetime.now().astimezone()
+        folder = logs_dir()
+        name = f"{PREFIX}{when:%Y%m%d-%H%M%S}-{os.getpid()}.log"
+        text = (
+            f"backtimer {__version__} crashed at {when.isoformat(timespec='seconds')}\n"
+            f"python {sys.version.split()[0]} on {sys.platform}\n"
+            f"command: {' '.join(sys.argv)!r}\n\n" + "".join(traceback.format_exception(exc))
+        )
+        path = folder / name
+        write_atomic(path, text)
+        prune(folder)
+        return path
+    except Exception:
+        return None
+
+
+def prune(folder: Path, keep: int = KEEP) -> None:
+    """Remove all but the `keep` newest crash logs (by name: the time is in it)."""
+    with contextlib.suppress(OSError):
+        logs = sorted(p for p in folder.glob(f"{PREFIX}*.log") if p.is_file())
+        for old in logs[: max(0, len(logs) - keep)]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+
+def crash_line(exc: BaseException, path: Path | None) -> str:
+    """The one line for the person."""
+    kind = type(exc).__name__
+    if path is None:
+        return f"backtimer: unexpected error ({kind}); no log could be written in {logs_dir()}"
+    return f"backtimer: unexpected error ({kind}); the details are in {path}"
+
+
+def report_crash(exc: BaseException) -> int:
+    """Write the log, print the line on stderr; the exit code."""
+    line = crash_line(exc, write_crash_log(exc))
+    with contextlib.suppress(Exception):  # a closed stderr must not turn this into a loop
+        print(line, file=sys.stderr, flush=True)
+    return EXIT_CRASH
