@@ -26,7 +26,7 @@ from backtimer import paths
 from backtimer.files import write_atomic
 from backtimer.routine.durations import duration_text, parse_duration
 
-__all__ = ["ConfigError", "Table", "load_config", "save_config"]
+__all__ = ["ConfigError", "Table", "load_config", "save_config", "shown"]
 
 _TOML_POS = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_EOF = re.compile(r"\s*\(at end of document\)\s*$")
@@ -133,11 +133,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
+    """A config value as the person wrote it, for messages."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
+        text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in value[:60])
+        return f'"{text}…"' if len(value) > 60 else f'"{text}"'
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
@@ -171,7 +173,7 @@ class Table:
             if not isinstance(value, dict):
                 where = f"[{parent}] {part}" if parent else part
                 raise ConfigError(
-                    f"expected a table, got {_shown(value)}",
+                    f"expected a table, got {shown(value)}",
                     path=paths.config_file() if path is None else path,
                     field=where,
                 )
@@ -200,7 +202,7 @@ class Table:
         """A sub-table ([name.key]); empty when absent."""
         value = self.data.get(key, {})
         if not isinstance(value, dict):
-            raise self.error(key, f"expected a table, got {_shown(value)}")
+            raise self.error(key, f"expected a table, got {shown(value)}")
         return Table(value, f"{self.name}.{key}", self.path)
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -216,7 +218,7 @@ class Table:
         if isinstance(value, float) and value.is_integer():
             value, ok = int(value), True
         if not ok or (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise self.error(key, f"expected a whole number{_range(lo, hi)}, got {_shown(value)}")
+            raise self.error(key, f"expected a whole number{_range(lo, hi)}, got {shown(value)}")
         return value
 
     def number(
@@ -229,7 +231,7 @@ class Table:
         if ok and not math.isfinite(value):
             ok = False
         if not ok or (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise self.error(key, f"expected a number{_range(lo, hi)}, got {_shown(value)}")
+            raise self.error(key, f"expected a number{_range(lo, hi)}, got {shown(value)}")
         return float(value)
 
     def boolean(self, key: str, default: Any = _MISSING) -> Any:
@@ -237,7 +239,7 @@ class Table:
         if value is _MISSING:
             return self._default(key, default, "true or false")
         if not isinstance(value, bool):
-            raise self.error(key, f"expected true or false, got {_shown(value)}")
+            raise self.error(key, f"expected true or false, got {shown(value)}")
         return value
 
     def string(
@@ -248,11 +250,11 @@ class Table:
         if value is _MISSING:
             return self._default(key, default, "text")
         if not isinstance(value, str):
-            raise self.error(key, f"expected text, got {_shown(value)}")
+            raise self.error(key, f"expected text, got {shown(value)}")
         if options is not None and value not in options:
             listed = ", ".join(f'"{o}"' for o in options)
             hint = did_you_mean(value, options)
-            raise self.error(key, f"expected one of {listed}, got {_shown(value)}{hint}")
+            raise self.error(key, f"expected one of {listed}, got {shown(value)}{hint}")
         return value
 
     def duration(
@@ -266,13 +268,13 @@ class Table:
         try:
             seconds = parse_duration(value)
         except ValueError:
-            raise self.error(key, f"{expected}, got {_shown(value)}") from None
+            raise self.error(key, f"{expected}, got {shown(value)}") from None
         if (lo is not None and seconds < lo) or (hi is not None and seconds > hi):
             lo_t = duration_text(lo) if lo is not None else None
             hi_t = duration_text(hi) if hi is not None else None
             span = f" between {lo_t} and {hi_t}" if lo_t and hi_t else ""
             span = span or (f" of at least {lo_t}" if lo_t else f" of at most {hi_t}")
-            raise self.error(key, f"expected a duration{span}, got {_shown(value)}")
+            raise self.error(key, f"expected a duration{span}, got {shown(value)}")
         return seconds
 
     def path_value(self, key: str, default: Any = _MISSING) -> Any:
@@ -281,7 +283,7 @@ class Table:
         if value is _MISSING:
             return self._default(key, default, "a file path")
         if not isinstance(value, str) or not value.strip():
-            raise self.error(key, f"expected a file path (text), got {_shown(value)}")
+            raise self.error(key, f"expected a file path (text), got {shown(value)}")
         p = Path(value).expanduser()
         if not p.is_absolute():
             p = self.path.parent / p
