@@ -334,7 +334,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def _expand(raw: list[str]) -> list[Path]:
     found: list[Path] = []
     for item in raw:
-        path = Path(item).expanduser()
+        try:
+            path = paths.expand_user(item)
+        except paths.PathError as exc:
+            raise UserError(str(exc)) from None
         if path.is_dir():
             found.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
         else:

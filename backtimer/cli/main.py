@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from backtimer import __version__
+from backtimer.paths import PathError
 from backtimer.usecases.errors import UserError
 
 # Every command and the module that registers it (`register(subparsers)`). A command
@@ -58,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"backtimer: {exc}", file=sys.stderr)
         return exc.code
+    except PathError as exc:  # e.g. $BACKTIMER_DATA_DIR=~nosuchuser/...
+        print(f"backtimer: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("backtimer: interrupted", file=sys.stderr)
         return 130

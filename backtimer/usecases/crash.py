@@ -66,7 +66,11 @@ def crash_line(exc: BaseException, path: Path | None) -> str:
     """The one line for the person."""
     kind = type(exc).__name__
     if path is None:
-        return f"backtimer: unexpected error ({kind}); no log could be written in {logs_dir()}"
+        try:
+            where = f" in {logs_dir()}"
+        except Exception:  # the data folder itself cannot be named
+            where = ""
+        return f"backtimer: unexpected error ({kind}); no log could be written{where}"
     return f"backtimer: unexpected error ({kind}); the details are in {path}"
 
 
