@@ -10,7 +10,10 @@ import sys
 from datetime import datetime
 from typing import Any
 
+from backtimer.cli.options import bounded_int
 from backtimer.usecases.errors import UserError
+
+MAX_LIMIT = 100_000  # sessions in the table (--all shows every one)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,7 +27,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fmt.add_argument(
         "--csv", action="store_true", help="export every exercise result (one row each) as CSV"
     )
-    p.add_argument("-n", "--limit", type=int, default=20, help="sessions in the table (default 20)")
+    p.add_argument(
+        "-n",
+        "--limit",
+        type=bounded_int(1, MAX_LIMIT),
+        default=20,
+        help=f"sessions in the table, 1-{MAX_LIMIT} (default 20)",
+    )
     p.add_argument("--all", action="store_true", help="show every session in the table")
     p.set_defaults(handler=history_command)
 
