@@ -3,6 +3,7 @@ the log; old logs do not pile up."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -84,3 +85,37 @@ def test_a_real_process_exits_70_without_a_traceback(isolated_dirs: Path) -> Non
     assert "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1
     assert "unexpected error (OverflowError)" in done.stderr
+
+
+def test_plain_mode_that_fails_unexpectedly_keeps_the_session_interrupted(
+    isolated_dirs: Path,
+) -> None:
+    script = (
+        "import sys\n"
+        "from backtimer.usecases.session import Session\n"
+        "def broken(self, now, boot=None): raise RuntimeError('deep inside')\n"
+        "Session.advance = broken\n"
+        "from backtimer.cli.main import main\n"
+        "sys.exit(main(['run', 'neck', '--plain', '--no-sound']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 70
+    logs = sorted((isolated_dirs / "data" / "logs").glob("crash-*.log"))
+    assert (
+        done.stderr == f"backtimer: unexpected error (RuntimeError); the details are in {logs[0]}\n"
+    )
+    history = subprocess.run(
+        [sys.executable, "-m", "backtimer", "history", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert [s["status"] for s in json.loads(history.stdout)["sessions"]] == ["interrupted"]
