@@ -23,7 +23,7 @@ def test_a_command_that_fails_unexpectedly_names_its_log_and_exits_70(
     from backtimer.cli import inspect
 
     def broken(_args: object) -> int:
-        raise KeyError("\x1b]52;c;aGk=\x07 from a file")
+        raise ValueError("\x1b]52;c;aGk=\x07 from a file")
 
     real = inspect.register
 
@@ -36,10 +36,12 @@ def test_a_command_that_fails_unexpectedly_names_its_log_and_exits_70(
     _out, err = capsys.readouterr()
     logs = sorted((isolated_dirs / "data" / "logs").glob("crash-*.log"))
     assert len(logs) == 1
-    assert err == f"backtimer: unexpected error (KeyError); the details are in {logs[0]}\n"
+    assert err == f"backtimer: unexpected error (ValueError); the details are in {logs[0]}\n"
     assert "\x1b" not in err  # the error's own text stays in the log
     text = logs[0].read_text()
-    assert "Traceback (most recent call last)" in text and "KeyError" in text
+    assert "Traceback (most recent call last)" in text and "ValueError" in text
+    assert "\\x1b]52;c;aGk=\\x07 from a file" in text  # shown, not raw, in the log too
+    assert "\x1b" not in text and "\x07" not in text
     assert oct(logs[0].stat().st_mode & 0o777) == oct(0o600)
 
 

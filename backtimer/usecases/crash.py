@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import traceback
 from datetime import datetime
@@ -46,11 +47,20 @@ def write_crash_log(exc: BaseException, *, now: datetime | None = None) -> Path 
             f"command: {' '.join(sys.argv)!r}\n\n" + "".join(traceback.format_exception(exc))
         )
         path = folder / name
-        write_atomic(path, text)
+        write_atomic(path, _CONTROL.sub(_escaped, text))
         prune(folder)
         return path
     except Exception:
         return None
+
+
+# C0 (but tab and newline), DEL and C1: text from an untrusted file can carry them, and the
+# log is meant to be read with `cat` or `less`
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
 
 
 def prune(folder: Path, keep: int = KEEP) -> None:
