@@ -89,6 +89,9 @@ KNOWN = [
     ([["down", "enter"], [*TO_THE_SUMMARY, "r", "q"]], [0.0, 1.0]),
     ([["down", "enter", "q", "y"]], [0.0]),
     ([["down", "enter", "q", "q", "q"]], [0.0]),
+    # library: Ctrl+C quits, and "c" typed in the same frame opened Customise in an app
+    # already closing (NoMatches)
+    ([["ctrl+c", "down", "c"], ["enter", "enter"]], [0.0, 0.0]),
 ]
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -80,6 +81,7 @@ class BacktimerApp(App[int]):
         self.session_factory = session_factory
         self.level = level  # "current" or "base": progression, see backtimer/ui/levels.py
         self.first_frame_shown = False
+        self.leaving = False  # exit() was called: input is no longer handled
         self.signalled: int | None = None  # SIGTERM / SIGHUP that ended the app
         self.crash: BaseException | None = None  # the unexpected error that ended it
         self.crash_log: Path | None = None
@@ -133,6 +135,17 @@ class BacktimerApp(App[int]):
         super()._handle_exception(error)
         self._exit_renderables.clear()  # the traceback is in the log
         self._return_code = EXIT_CRASH
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: Any = None) -> None:
+        self.leaving = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Once the app is leaving, keys and clicks still queued (typed in the same frame as
+        # the quit) are dropped: they would open screens in an app that is closing.
+        if self.leaving and isinstance(event, events.InputEvent):
+            return
+        await super().on_event(event)
 
     def _abandon_sessions(self) -> None:
         """Close every session still running, so history marks it interrupted (not stopped,
