@@ -5,7 +5,9 @@
     next = "n,right,l"
 
 Each id maps to a comma-separated list of keys (Textual key names: "space", "right",
-"ctrl+n", "question_mark", or the character itself such as "?" or "+"). The app binds
+"ctrl+n", "question_mark", or the character itself such as "?" or "+"), or a list of them.
+A key two actions of one screen would share, Ctrl+Q / Ctrl+C, or anything that is not a
+key is refused with the file and the line (docs/security.md). The app binds
 them (backtimer/ui/keys.py); `run --plain` reads the single-character ones as keys on a
 terminal, and otherwise lines naming the action ("pause", "next") or one of its keys.
 """
