@@ -9,6 +9,7 @@ the app. The app must never end with an exception (Textual re-raises one from ru
 from __future__ import annotations
 
 import asyncio
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -66,7 +67,8 @@ seconds_between = st.lists(st.sampled_from([0.0, 0.5, 4.0, 30.0, 300.0]), max_si
 
 
 @settings(
-    max_examples=20,
+    # about 1.4 s each (an app per example); BACKTIMER_KEY_FUZZ=300 for a longer run
+    max_examples=int(os.environ.get("BACKTIMER_KEY_FUZZ", "20")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
