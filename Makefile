@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: run test install install-test audio lint typecheck pytest bench clean
+.PHONY: run test install install-test audio lint typecheck pytest fuzz bench clean
 
 run: install
 	@# Sound could not be built last time but the ALSA headers are there now: try again.
@@ -50,6 +50,11 @@ pytest: install-test
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# The long fuzz run of the routine format (minutes; before a release). `make test` runs a
+# short pass of the same tests.
+fuzz: install-test
+	BACKTIMER_FUZZ_EXAMPLES=3000 $(BIN)/pytest tests/test_fuzz_routines.py -q
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -2,7 +2,8 @@
 
 Overrides (tests and unusual set-ups use them):
 - BACKTIMER_CONFIG_DIR: config.toml and routines/ (default: platformdirs user config dir)
-- BACKTIMER_DATA_DIR: history.sqlite3 and state (default: platformdirs user data dir)
+- BACKTIMER_DATA_DIR: history.sqlite3, state and logs (default: platformdirs user data dir)
+- BACKTIMER_CACHE_DIR: files backtimer can make again (default: platformdirs user cache dir)
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ def _from_env(name: str, value: str) -> Path:
         return expand_user(value)
     except PathError as exc:
         raise PathError(f"${name}: {exc}") from None
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("BACKTIMER_CACHE_DIR")
+    return _from_env("BACKTIMER_CACHE_DIR", env) if env else platformdirs.user_cache_path(APP)
+
+
+def logs_dir() -> Path:
+    return data_dir() / "logs"
 
 
 def config_file() -> Path:

@@ -13,7 +13,8 @@ import pytest
 def isolated_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
-    """BACKTIMER_CONFIG_DIR / BACKTIMER_DATA_DIR point at fresh, empty temporary folders."""
+    """BACKTIMER_CONFIG_DIR / BACKTIMER_DATA_DIR point at fresh, empty temporary folders
+    (and BACKTIMER_CACHE_DIR at one not made yet)."""
     root = tmp_path_factory.mktemp("home")
     config = root / "config"
     data = root / "data"
@@ -21,6 +22,7 @@ def isolated_dirs(
     data.mkdir()
     monkeypatch.setenv("BACKTIMER_CONFIG_DIR", str(config))
     monkeypatch.setenv("BACKTIMER_DATA_DIR", str(data))
+    monkeypatch.setenv("BACKTIMER_CACHE_DIR", str(root / "cache"))
     yield root
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
+from backtimer.routine.limits import MAX_SEGMENTS, MAX_TOTAL
 from backtimer.routine.model import (
     BREATH_WORDS,
     PLACES,
@@ -22,6 +24,7 @@ from backtimer.routine.model import (
     Routine,
     WorkKind,
 )
+from backtimer.routine.size import fullest, segment_count, total_seconds
 
 # Seconds as people write them: whole seconds, minutes, and a few halves.
 work_seconds = st.one_of(
@@ -30,8 +33,9 @@ work_seconds = st.one_of(
 )
 rest_seconds = st.one_of(st.integers(0, 60).map(float), st.sampled_from([0.5, 90.0, 120.0]))
 
+# Any text a routine may hold: no control characters (the loader refuses them).
 texts = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=24
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=24
 ).filter(lambda s: s.strip() != "")
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz -", min_size=1, max_size=12).filter(
     lambda s: s.strip() != ""
@@ -136,7 +140,7 @@ def progressions(kind: WorkKind, fields: dict[str, Any]) -> st.SearchStrategy[Pr
 def routines(draw: st.DrawFn, max_exercises: int = 4) -> Routine:
     """A valid routine, as load_text would return it."""
     defaults = draw(defaults_st)
-    return Routine(
+    routine = Routine(
         id=draw(st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)),
         name=draw(texts),
         description=draw(st.just("") | texts),
@@ -147,3 +151,7 @@ def routines(draw: st.DrawFn, max_exercises: int = 4) -> Routine:
         defaults=defaults,
         exercises=tuple(draw(st.lists(exercises(defaults), min_size=1, max_size=max_exercises))),
     )
+    # within the size limits, at full growth (an hour-long hold x reps x sets can pass 12 h)
+    full = fullest(routine)
+    assume(segment_count(full) <= MAX_SEGMENTS and total_seconds(full) <= MAX_TOTAL)
+    return routine

@@ -12,7 +12,9 @@ import pytest
 from backtimer import paths
 from backtimer.cli import authoring
 from backtimer.cli.main import main
+from backtimer.files import _umask
 from backtimer.routine import load_file
+from backtimer.routine.library import discover
 from backtimer.routine.model import WorkKind
 from backtimer.routine.schema_json import schema_text
 from backtimer.usecases import user_routines
@@ -116,6 +118,25 @@ def test_new_from_copies_a_routine(capsys: pytest.CaptureFixture[str]) -> None:
     original = load_file(paths.builtin_routines_dir() / "neck.toml")
     assert copy.exercises == original.exercises
     assert "a copy of 'neck' (built-in)" in capsys.readouterr().out
+
+
+def test_a_copy_gets_a_name_of_its_own_and_keeps_the_comments() -> None:
+    """Two rows named "Neck set" in the library would not tell which is which."""
+    assert main(["new", "my-neck", "--from", "neck"]) == 0
+    path = paths.user_routines_dir() / "my-neck.toml"
+    assert load_file(path).name == "Neck set (copy)"
+    assert "# Source:" in path.read_text()  # the original's comments are still there
+    assert main(["new", "desk-neck", "--from", "neck", "--name", 'Desk "neck"']) == 0
+    assert load_file(paths.user_routines_dir() / "desk-neck.toml").name == 'Desk "neck"'
+    names = [e.routine.name for e in discover() if e.routine is not None]
+    assert len(names) == len(set(names))
+    assert path.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def test_new_refuses_a_name_the_format_refuses(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "x", "--from", "neck", "--name", ""]) == 2
+    assert "cannot name the copy ''" in capsys.readouterr().err
+    assert not (paths.user_routines_dir() / "x.toml").exists()
 
 
 def test_new_with_path_writes_there(tmp_path: Path) -> None:

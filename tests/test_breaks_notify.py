@@ -37,7 +37,7 @@ def test_notify_send_is_called_with_the_break_text(bin_dir: Path, tmp_path: Path
     notice = notifier.send("Time for a break", "office-chair · 6 min\x1b[31m")
     assert notice is None
     args = log.read_text().splitlines()
-    assert args[-2:] == ["Time for a break", "office-chair · 6 min [31m"]
+    assert args[-2:] == ["Time for a break", "office-chair · 6 min\\x1b[31m"]  # ESC shown
     assert "--app-name=backtimer" in args
     assert written == ["\a"]  # the bell too, no escape sequence
 

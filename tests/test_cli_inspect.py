@@ -123,6 +123,12 @@ def test_list_marks_user_routines_and_broken_ones(
     assert len(broken) == 1
     assert "broken:" in broken[0]
     assert "validate" in out  # tells how to see every problem
+    # Piped, the problem is not wrapped inside the table: it stands whole on one line.
+    problem = next(line for line in out.splitlines() if line.startswith("broken: "))
+    code, as_json, _ = run(capsys, "list", "--json")
+    error = next(r["error"] for r in json.loads(as_json) if r["id"] == "broken")
+    assert error.startswith(f"{user_routines / 'broken.toml'}:4: ") and len(error) > 100
+    assert problem.rstrip() == f"broken: {error}"
 
 
 def test_list_json_for_scripts(capsys: pytest.CaptureFixture[str], user_routines: Path) -> None:

@@ -35,3 +35,17 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(
         write_atomic(target, "volume = 80\n")
     assert target.read_text(encoding="utf-8") == "volume = 50\n"
     assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
+
+
+def test_a_new_file_gets_the_usual_mode_under_the_umask(tmp_path: Path) -> None:
+    """A routine written by `backtimer new` is shared like any file: 0644 under umask 022,
+    not the 0600 of a temporary file."""
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "a.toml", "x = 1\n")
+        os.umask(0o077)
+        write_atomic(tmp_path / "b.toml", "x = 1\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.toml").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "b.toml").stat().st_mode & 0o777 == 0o600

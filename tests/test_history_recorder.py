@@ -22,6 +22,7 @@ from backtimer.events import (
     SessionStopped,
     Summary,
 )
+from backtimer.history import pending
 from backtimer.history.recorder import HistoryRecorder, routine_hash
 from backtimer.history.store import SCHEMA_VERSION, Store, StoreError
 from backtimer.routine.model import Exercise, Routine, WorkKind
@@ -182,46 +183,65 @@ def _one_earlier_session(path: Path) -> None:
     _run_whole(rec, clock)
 
 
-def test_locked_database_session_goes_on_with_one_notice(tmp_path: Path) -> None:
+def test_locked_database_session_goes_on_and_waits_in_the_journal(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     _one_earlier_session(path)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
+    slept: list[float] = []
     try:
-        rec, clock = _recorder(path, busy_timeout=0.05)
+        rec, clock = _recorder(path, busy_timeout=0.05, sleep=slept.append)
+        clock.now += timedelta(days=1)
         _run_whole(rec, clock)  # does not raise
-        rec.handle([ExerciseFinished(130.0, _res(2))])
+        rec.handle([ExerciseFinished(130.0, _res(2))])  # after the end: not ours
         assert rec.notice is not None
-        assert rec.notice.startswith("history: could not save this session: database is locked")
-        assert str(path) in rec.notice
-        assert rec.describe()["saved"] is False
+        assert rec.notice.startswith("history: this session is kept in ")
+        assert "database is locked" in rec.notice and str(path) in rec.notice
+        assert rec.notice.endswith("it is added at the next start")
+        assert slept == [0.25, 0.5]  # tried three times at the end, backing off
+        info = rec.describe()
+        assert info["saved"] is False and info["pending"] is not None
+        assert Path(info["pending"]).is_file()
+        with Store(path) as store:  # readers are not blocked by the writer's lock (WAL)
+            assert len(store.sessions()) == 1  # the earlier session, intact
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+    assert pending.replay(path) == [
+        "history: 1 session saved while the history was busy was added now"
+    ]
     with Store(path) as store:
-        assert len(store.sessions()) == 1  # the earlier session, intact
-        assert len(store.results()) == 3
+        newest = store.sessions()[0]
+        assert (newest["status"], newest["exercises_done"]) == ("completed", 2)
+        assert len(store.results()) == 6
         assert store.integrity() == "ok"
+    assert not Path(info["pending"]).exists()
+    assert pending.replay(path) == []  # nothing twice
 
 
-def test_lock_taken_mid_session_keeps_what_was_saved(tmp_path: Path) -> None:
+def test_lock_taken_mid_session_and_released_loses_nothing(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
-    rec, _clock = _recorder(path, busy_timeout=0.05)
+    now = [0.0]
+    rec, _clock = _recorder(path, busy_timeout=0.05, monotonic=lambda: now[0])
     rec.handle([ExerciseFinished(30.0, _res(0))])
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         rec.handle([ExerciseFinished(120.0, _res(1, held=(20.0,)))])
-        first = rec.notice
-        rec.handle([ExerciseFinished(130.0, _res(2))])
-        assert first is not None and "database is locked" in first
-        assert rec.notice == first  # one message, not one per event
+        assert rec.pending_file is not None and rec.pending_file.is_file()
+        with Store(path) as other:
+            assert [r["name"] for r in other.results()] == ["Cat-cow"]
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+    now[0] = 100.0  # past the back-off: the next event writes everything
+    rec.handle([ExerciseFinished(130.0, _res(2))])
+    assert rec.notice is None and rec.pending_file is None
     with Store(path) as store:
-        assert [r["name"] for r in store.results()] == ["Cat-cow"]
+        assert [r["name"] for r in store.results()] == ["Cat-cow", "Superman", "Bridge"]
+        assert store.sessions()[0]["worked_seconds"] == pytest.approx(40.0)
         assert store.integrity() == "ok"
+    assert not pending.pending_dir(path).exists() or not any(pending.pending_dir(path).iterdir())
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only directory")
@@ -257,12 +277,21 @@ def test_newer_database_is_not_touched(tmp_path: Path) -> None:
         store.query(f"PRAGMA user_version = {SCHEMA_VERSION + 3}")
         store.query("PRAGMA wal_checkpoint(TRUNCATE)")
     before = _digest(path)
-    rec, clock = _recorder(path)
+    slept: list[float] = []
+    rec, clock = _recorder(path, sleep=slept.append)
     _run_whole(rec, clock)
     assert rec.notice == (
-        "history: could not save this session: the history database was written by a newer "
-        f"backtimer (schema {SCHEMA_VERSION + 3}; this version knows {SCHEMA_VERSION}) ({path})"
+        f"history: this session is kept in {rec.pending_file} until the history can be written "
+        f"(the history database was written by a newer backtimer (schema {SCHEMA_VERSION + 3}; "
+        f"this version knows {SCHEMA_VERSION}) ({path})); it is added at the next start"
     )
+    assert slept == []  # waiting does not make it older: no retries
+    assert _digest(path) == before
+    assert pending.replay(path) == [
+        f"history: 1 session saved while the history was busy waits in "
+        f"{pending.pending_dir(path)} (the history database was written by a newer backtimer "
+        f"(schema {SCHEMA_VERSION + 3}; this version knows {SCHEMA_VERSION}) ({path}))"
+    ]
     assert _digest(path) == before
 
 
@@ -278,14 +307,21 @@ def test_disk_full_while_saving_an_exercise(
     def full(*_a: object, **_k: object) -> None:
         raise StoreError("database or disk is full", path)
 
-    monkeypatch.setattr(Store, "add_result", full)
+    monkeypatch.setattr(Store, "save_session", full)
     rec.handle([ExerciseFinished(120.0, _res(1))])
     rec.handle([SessionFinished(121.0, _summary("completed", (_res(0), _res(1)), 121.0))])
-    assert rec.notice == f"history: could not save this session: database or disk is full ({path})"
+    assert rec.notice == (
+        f"history: this session is kept in {rec.pending_file} until the history can be "
+        f"written (database or disk is full ({path})); it is added at the next start"
+    )
     monkeypatch.undo()
     with Store(path) as store:
         assert [r["name"] for r in store.results()] == ["Cat-cow"]
         assert store.integrity() == "ok"
+    assert pending.replay(path)[0].endswith("was added now")
+    with Store(path) as store:
+        [s] = store.sessions()
+        assert s["status"] == "completed" and s["exercises_done"] == 2
 
 
 def test_unexpected_error_never_reaches_the_session(tmp_path: Path) -> None:
@@ -389,6 +425,7 @@ def test_session_with_a_locked_database_runs_to_the_end_with_one_notice() -> Non
 
         def short_timeout(self: HistoryRecorder, *a: object, **kw: object) -> None:
             kw["busy_timeout"] = 0.05
+            kw["sleep"] = lambda _s: None
             original(self, *a, **kw)  # type: ignore[arg-type]
 
         with pytest.MonkeyPatch.context() as mp:
@@ -397,11 +434,15 @@ def test_session_with_a_locked_database_runs_to_the_end_with_one_notice() -> Non
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert notices == [
-        f"history: could not save this session: database is locked ({paths.history_db()})"
-    ]
+    [notice] = notices
+    assert notice.startswith("history: this session is kept in ")
+    assert f"database is locked ({paths.history_db()})" in notice
     with Store() as store:
         assert store.sessions() == [] and store.integrity() == "ok"
+    assert pending.replay()[0].endswith("was added now")
+    with Store() as store:
+        [s] = store.sessions()
+        assert (s["status"], s["exercises_done"]) == ("completed", 2)
 
 
 def test_closed_mid_session_is_interrupted_at_once(tmp_path: Path) -> None:

@@ -230,7 +230,7 @@ def test_locked_database_gives_a_one_line_error(tmp_path: Path) -> None:
 def test_not_a_database_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     path.write_text("this is not sqlite " * 100)
-    with pytest.raises(StoreError, match="not a database"):
+    with pytest.raises(StoreError, match="is not an SQLite database"):
         Store(path)
 
 

@@ -422,4 +422,6 @@ def test_a_utf8_file_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
 def test_an_unreadable_path_is_a_routine_error(tmp_path: Path) -> None:
     with pytest.raises(RoutineError) as err:
         load_file(tmp_path)  # a folder
-    assert str(err.value) == f"{tmp_path}: cannot read the file: Is a directory"
+    assert str(err.value) == (
+        f"{tmp_path}: not a routine file: this is a folder, expected a regular .toml file"
+    )

@@ -156,3 +156,16 @@ async def test_opened_from_the_library_with_s_and_closed_with_escape() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is library
+
+
+async def test_stats_screen_shows_stored_names_visibly_and_never_as_markup(tmp_path: Path) -> None:
+    # Names stored before the loader refused control characters, of a routine since deleted.
+    path = tmp_path / "h.sqlite3"
+    _fill(path)
+    evil = "Evil\x1b]52;c;aGk=\x07[bold]\x9b31m"
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE sessions SET routine_name = ?", (evil,))
+        conn.execute("UPDATE hold_bests SET routine_name = ?, exercise = ?", (evil, "[red]x\x1b"))
+    _app, shown = await _open(path)
+    assert "Evil\\x1b]52;c;aGk=\\x07[bold]\\x9b31m / [red]x\\x1b: best 41 s" in shown
+    assert not any(("\x00" <= ch < " " and ch != "\n") or "\x7f" <= ch <= "\x9f" for ch in shown)

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,8 @@ def test_wheel_installs_and_lists_the_builtin_routines(tmp_path: Path) -> None:
          cwd=tmp_path)  # fmt: skip
     wheels = list(dist.glob("backtimer-*.whl"))
     assert len(wheels) == 1, wheels
+    with zipfile.ZipFile(wheels[0]) as wheel:  # `backtimer serve` needs its page
+        assert "backtimer/web/templates/index.html" in wheel.namelist()
 
     # 2. a throwaway venv that cannot see the repository or the dev venv
     venv = tmp_path / "venv"

@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from backtimer.text import visible
+
 ESC = "\x1b"
 BEL = "\x07"
 TIMEOUT = 3.0  # seconds for notify-send
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 Runner = Callable[..., object]
 
@@ -63,7 +63,10 @@ def choose(setting: str, env: Mapping[str, str], which: Callable[[str], str | No
 
 
 def _clean(text: str) -> str:
-    return _CONTROL.sub(" ", text).strip()
+    """One line with no control character: a routine's name goes inside an escape sequence
+    (OSC 9/777) or a notification, so newlines and tabs become spaces and any other control
+    character is written out visibly (text.visible)."""
+    return visible(" ".join(text.split("\n")).replace("\t", " ")).strip()
 
 
 def osc(method: str, title: str, body: str, *, tmux: bool) -> str:

@@ -10,17 +10,24 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from backtimer.cli.options import bounded_int
+from backtimer.cli.command import add_command, bounded_int
+from backtimer.text import csv_cell, visible
 from backtimer.usecases.errors import UserError
 
 MAX_LIMIT = 100_000  # sessions in the table (--all shows every one)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "history",
-        help="recent sessions; --json / --csv export everything",
+        summary="recent sessions; --json / --csv export everything",
         description="Recent sessions: date, routine, status, minutes, exercises done / planned.",
+        examples=[
+            ("backtimer history", "the last 20 sessions"),
+            ("backtimer history --all", ""),
+            ("backtimer history --csv > history.csv", "every exercise, for a spreadsheet"),
+        ],
     )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="export every session, exercise and break")
@@ -37,10 +44,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--all", action="store_true", help="show every session in the table")
     p.set_defaults(handler=history_command)
 
-    s = sub.add_parser(
+    s = add_command(
+        sub,
         "stats",
-        help="this week and the last 4 weeks: sessions, minutes, breaks, streaks, bests",
+        summary="this week and the last 4 weeks: sessions, minutes, breaks, streaks, bests",
         description="Sessions, minutes, breaks taken vs due, streaks and hold bests.",
+        examples=[("backtimer stats", ""), ("backtimer stats --json", "for scripts")],
     )
     s.add_argument("--json", action="store_true", help="print the numbers as JSON")
     s.set_defaults(handler=stats_command)
@@ -72,7 +81,20 @@ def _local(text: str | None) -> str:
         return ""
     from backtimer.history.store import parse_utc  # noqa: PLC0415
 
-    return parse_utc(text).astimezone().strftime("%Y-%m-%d %H:%M")
+    try:
+        return parse_utc(text).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (ValueError, OverflowError):  # not a time backtimer wrote: shown as it is
+        return text
+
+
+def _problems(store: Any) -> None:
+    """One line on stderr when the file holds values backtimer does not write."""
+    if store.problem_count:
+        print(
+            f"backtimer: note: {store.problem_count} value(s) in {store.path} are not what "
+            f"backtimer writes and are shown as 0 or as text (first: {store.problems[0]})",
+            file=sys.stderr,
+        )
 
 
 def history_command(args: argparse.Namespace) -> int:
@@ -93,6 +115,7 @@ def history_command(args: argparse.Namespace) -> int:
                 _export_csv(store)
             else:
                 _table(store, None if args.all else max(args.limit, 1))
+            _problems(store)
     except StoreError as exc:
         raise UserError(f"cannot read the history: {exc}") from exc
     return 0
@@ -107,12 +130,7 @@ def _export_json(store: Any) -> None:
         s.pop("pid", None)
         s["exercises"] = by_session.get(s["id"], [])
         sessions.append(s)
-    breaks = [
-        {"kind": k, "at": a, "reason": r, "routine_id": rid}
-        for k, a, r, rid in store.query(
-            "SELECT kind, at, reason, routine_id FROM breaks ORDER BY at, id"
-        )
-    ]
+    breaks = store.breaks()
     json.dump({"sessions": sessions, "breaks": breaks}, sys.stdout, indent=2)
     print()
 
@@ -156,6 +174,7 @@ def _export_csv(store: Any) -> None:
         results.setdefault(r["session_id"], []).append(r)
     out = csv.writer(sys.stdout, lineterminator="\n")
     out.writerow(SESSION_COLUMNS + RESULT_COLUMNS)
+    row = _csv_row
     for s in reversed(store.sessions()):
         head = [
             s["id"],
@@ -172,27 +191,35 @@ def _export_csv(store: Any) -> None:
         ]
         rows = results.get(s["id"], [])
         if not rows:
-            out.writerow(head + [""] * len(RESULT_COLUMNS))
+            out.writerow(row(head + [""] * len(RESULT_COLUMNS)))
         for r in rows:
             out.writerow(
-                [
-                    *head,
-                    r["idx"],
-                    r["name"],
-                    r["kind"],
-                    r["planned_reps"],
-                    r["planned_sets"],
-                    r["planned_sides"],
-                    r["planned_seconds"],
-                    r["done_reps"],
-                    r["done_sets"],
-                    r["done_sides"],
-                    r["worked_seconds"],
-                    " ".join(f"{h:g}" for h in r["held_seconds"]),
-                    int(r["skipped"]),
-                    r["ended_at"],
-                ]
+                row(
+                    [
+                        *head,
+                        r["idx"],
+                        r["name"],
+                        r["kind"],
+                        r["planned_reps"],
+                        r["planned_sets"],
+                        r["planned_sides"],
+                        r["planned_seconds"],
+                        r["done_reps"],
+                        r["done_sets"],
+                        r["done_sides"],
+                        r["worked_seconds"],
+                        " ".join(f"{h:g}" for h in r["held_seconds"]),
+                        int(r["skipped"]),
+                        r["ended_at"],
+                    ]
+                )
             )
+
+
+def _csv_row(cells: list[Any]) -> list[Any]:
+    """Text cells made safe for a spreadsheet and a terminal (text.csv_cell): a name stored
+    in the history may begin with "=" or hold control characters."""
+    return [csv_cell(c) if isinstance(c, str) else c for c in cells]
 
 
 def _table(store: Any, limit: int | None) -> None:
@@ -205,7 +232,7 @@ def _table(store: Any, limit: int | None) -> None:
         rows.append(
             (
                 _local(s["started_at"]),
-                s["routine_name"],
+                visible(s["routine_name"]),
                 s["status"],
                 f"{s['duration_seconds'] / 60:.1f}",
                 f"{s['exercises_done']}/{s['exercises_planned']}",
@@ -217,7 +244,7 @@ def _table(store: Any, limit: int | None) -> None:
             r[i].rjust(widths[i]) if i in (3, 4) else r[i].ljust(widths[i]) for i in range(len(r))
         ]
         print("  ".join(cells).rstrip())
-    total = int(store.query("SELECT count(*) FROM sessions")[0][0])
+    total = store.session_count()
     if total > len(sessions):
         print(f"({len(sessions)} of {total} sessions; --all shows every one, --json exports all)")
 
@@ -237,6 +264,7 @@ def stats_command(args: argparse.Namespace) -> int:
     try:
         with store:
             st = load_stats(store)
+            _problems(store)
     except StoreError as exc:
         raise UserError(f"cannot read the history: {exc}") from exc
     if args.json:
@@ -277,10 +305,11 @@ def stats_text(st: Any) -> str:
     if st.routines:
         lines.append("")
         lines.append("Per routine, last 4 weeks:")
-        width = max(len(r.name) for r in st.routines)
+        width = max(len(visible(r.name)) for r in st.routines)
         for r in st.routines:
             lines.append(
-                f"  {r.name.ljust(width)}  {_sessions(r.sessions)} ({r.completed} completed), "
+                f"  {visible(r.name).ljust(width)}  {_sessions(r.sessions)} "
+                f"({r.completed} completed), "
                 f"{_minutes(r.minutes)}"
             )
     if st.holds:
@@ -289,7 +318,7 @@ def stats_text(st: Any) -> str:
         for h in st.holds:
             recent = " ".join(f"{v:.0f}" for v in h.recent)
             lines.append(
-                f"  {h.routine_name} / {h.exercise}: {h.best:.0f} s on "
+                f"  {visible(h.routine_name)} / {visible(h.exercise)}: {h.best:.0f} s on "
                 f"{h.best_on:%d %b %Y}; trend {h.trend} (last sessions, s: {recent})"
             )
     return "\n".join(lines)

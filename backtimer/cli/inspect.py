@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backtimer import paths
+from backtimer.cli.command import add_command
 from backtimer.cli.levels import add_level_argument
 from backtimer.describe import breath_text, open_note, rests_text, work_text
 from backtimer.routine.durations import clock, human
@@ -20,6 +21,7 @@ from backtimer.routine.library import discover
 from backtimer.routine.loader import RoutineError, load_file
 from backtimer.routine.model import WorkKind
 from backtimer.routine.progression import level_text
+from backtimer.text import json_text, visible
 from backtimer.timeline import compile as compile_timeline
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.levels import at_level, levels_json
@@ -38,22 +40,74 @@ NARROW = 72  # below this many columns, list and plan leave out their less neede
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("list", help="list the routines (built-in and your own)")
+    p = add_command(
+        sub,
+        "list",
+        summary="list the routines (built-in and your own)",
+        description=(
+            "Every routine backtimer can run: id, name, place, exercises, time and where it "
+            "comes from. Your own routines (in your routines folder) replace built-ins of the "
+            "same id; a routine with errors is marked ! and still listed."
+        ),
+        examples=[
+            ("backtimer list", ""),
+            ("backtimer list --json | jq -r '.[].id'", "the ids, for scripts"),
+        ],
+    )
     p.add_argument("--json", action="store_true", help="print JSON for scripts")
+    p.add_argument("--ids", action="store_true", help="only the ids, one a line (for scripts)")
     p.set_defaults(handler=cmd_list)
 
-    p = sub.add_parser("show", help="show a routine as a person reads it")
+    p = add_command(
+        sub,
+        "show",
+        summary="show a routine as a person reads it",
+        description=(
+            "A routine's exercises, how each is worked (hold 3 s x 10, each side), its steps "
+            "and cautions, and its total time; --level base shows the values as written, "
+            "before your history grows them."
+        ),
+        examples=[
+            ("backtimer show neck", ""),
+            ("backtimer show back-strength --level base", "as written, not grown"),
+            ("backtimer show ./evening.toml", "a file by its path"),
+        ],
+    )
     p.add_argument("routine", metavar="ID|PATH", help="a routine id or a path to a .toml file")
     add_level_argument(p)
     p.set_defaults(handler=cmd_show)
 
-    p = sub.add_parser("plan", help="print a routine's compiled timeline")
+    p = add_command(
+        sub,
+        "plan",
+        summary="print a routine's compiled timeline",
+        description=(
+            "Every segment the timer will run, in order, with its start and length: get "
+            "ready, each hold, rep, side and rest. --json for scripts."
+        ),
+        examples=[
+            ("backtimer plan neck", ""),
+            ("backtimer plan office-chair --json", "schema in docs/routines.md"),
+        ],
+    )
     p.add_argument("routine", metavar="ID|PATH", help="a routine id or a path to a .toml file")
     p.add_argument("--json", action="store_true", help="print JSON (schema in docs/routines.md)")
     add_level_argument(p)
     p.set_defaults(handler=cmd_plan)
 
-    p = sub.add_parser("validate", help="check routine files and print every problem")
+    p = add_command(
+        sub,
+        "validate",
+        summary="check routine files and print every problem",
+        description=(
+            "Check routine files (or every .toml in a folder) and print each problem with "
+            "its file, line and field. Exit status 0 when all are valid, 1 otherwise."
+        ),
+        examples=[
+            ("backtimer validate ./evening.toml", ""),
+            ("backtimer validate ~/.config/backtimer/routines/", "a whole folder"),
+        ],
+    )
     p.add_argument("paths", metavar="PATH", nargs="+", help=".toml files or folders of them")
     p.set_defaults(handler=cmd_validate)
 
@@ -88,6 +142,10 @@ def total_text(timeline: Timeline, *, short: bool = False) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    if args.ids:
+        for entry in discover():
+            print(visible(entry.id))  # a file name: never a raw control character
+        return 0
 
     rows: list[dict[str, Any]] = []
     for entry in discover():
@@ -103,8 +161,13 @@ def cmd_list(args: argparse.Namespace) -> int:
             "error": None,
             "_total": "",
         }
+        timeline = None
         if entry.routine is not None:
-            timeline = compile_timeline(entry.routine)
+            try:
+                timeline = compile_timeline(entry.routine)
+            except Exception as exc:  # one bad routine never breaks the list
+                row["error"] = f"{entry.path}: cannot compile ({type(exc).__name__}: {exc})"
+        if entry.routine is not None and timeline is not None:
             row.update(
                 name=entry.routine.name,
                 place=entry.routine.place,
@@ -147,16 +210,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         cells: list[Text | str]
         if r["error"] is None:
             mine = narrow and r["origin"] == "user"
-            cells = [Text(r["id"] + (" *" if mine else "")), Text(r["name"])]
+            cells = [Text(visible(r["id"]) + (" *" if mine else "")), Text(visible(r["name"]))]
             if not narrow:
                 cells += [r["place"], str(r["exercises"])]
             cells.append(r["_total"])
         else:
             broken = True
-            cells = [
-                Text(f"{r['id']} !", style="bold red"),
-                Text(f"broken: {r['error']}", style="red"),
-            ]
+            # Piped or redirected, a wrapped cell would split the problem over lines: the
+            # table says where it is, and the problem follows on one line of its own.
+            problem = (
+                f"broken: {visible(r['error'])}" if console.is_terminal else "broken: see below"
+            )
+            cells = [Text(f"{visible(r['id'])} !", style="bold red"), Text(problem, style="red")]
             cells += ["", "", ""] if not narrow else [""]
         if not narrow:
             cells.append(r["origin"])
@@ -168,6 +233,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     if narrow and any(r["origin"] == "user" for r in rows):
         notes.append(f"* yours, from {paths.user_routines_dir()}")
     if broken:
+        if not console.is_terminal:
+            for r in rows:
+                if r["error"] is not None:
+                    line = visible(f"{r['id']}: {r['error']}")
+                    console.print(Text(line, style="red"), soft_wrap=True)
         notes.append("! has errors: `backtimer validate PATH` lists them all.")
     for note in notes:
         console.print(note, style="dim", soft_wrap=True)
@@ -191,12 +261,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     def para(text: str, style: str = "", first: str = "", rest: str = "") -> None:
         wrapped = textwrap.fill(
-            text, width, initial_indent=first, subsequent_indent=rest or " " * len(first)
+            visible(text, keep="\n\t"),  # fill() turns the newlines and tabs into spaces
+            width,
+            initial_indent=first,
+            subsequent_indent=rest or " " * len(first),
         )
         console.print(Text(wrapped, style=style))
 
     where = entry.origin if entry.origin != "path" else str(entry.path)
-    title = Text.assemble((routine.name, "bold"), f"  ({routine.id}, {where})")
+    title = Text.assemble(
+        (visible(routine.name), "bold"), f"  ({visible(routine.id)}, {visible(where)})"
+    )
     console.print(title, soft_wrap=True)  # never break a path
     if routine.description:
         para(routine.description)
@@ -283,24 +358,16 @@ def cmd_plan(args: argparse.Namespace) -> int:
     timeline = compile_timeline(routine)
     if args.json:
         data = plan_json(routine, timeline) | {"level": args.level, "levels": levels_json(reached)}
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data))
         return 0
 
-    from rich.table import Table  # noqa: PLC0415
     from rich.text import Text  # noqa: PLC0415
+
+    from backtimer.cli.columns import layout  # noqa: PLC0415
 
     console = _console()
     narrow = console.width < NARROW
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    if not narrow:
-        table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("start", justify="right", no_wrap=True)
-    table.add_column("secs", justify="right", no_wrap=True)
-    table.add_column("what", ratio=1)
-    if not narrow:
-        table.add_column("rep", no_wrap=True)
-        table.add_column("set", no_wrap=True)
-        table.add_column("side", no_wrap=True)
+    rows: list[list[str]] = []
     for seg in timeline.segments:
         secs = f"{seg.duration:g}" if seg.duration is not None else f"~{seg.estimate:g}"
         if seg.kind == "rest":
@@ -317,12 +384,24 @@ def cmd_plan(args: argparse.Namespace) -> int:
                 what += f" {rep}"
             extra = [f"set {sets}" if sets else "", seg.side or ""]
             what = " · ".join([what, *(part for part in extra if part)])
-            table.add_row(clock(seg.start), secs, Text(what))
+            rows.append([clock(seg.start), secs, visible(what)])
         else:
-            cells = [str(seg.index), clock(seg.start), secs, Text(what), rep, sets]
-            table.add_row(*cells, Text(seg.side or ""))
-    console.print(Text(f"{routine.name} ({routine.id}): {len(timeline.segments)} segments"))
-    console.print(table)
+            cells = [str(seg.index), clock(seg.start), secs, visible(what), rep, sets]
+            rows.append([*cells, visible(seg.side or "")])
+    if narrow:
+        header, right, flex = ["start", "secs", "what"], frozenset({0, 1}), 2
+    else:
+        header, right, flex = (
+            ["#", "start", "secs", "what", "rep", "set", "side"],
+            frozenset({0, 1, 2}),
+            3,
+        )
+    head, *body = layout(header, rows, width=console.width, right=right, flex=flex)
+    title = f"{visible(routine.name)} ({visible(routine.id)}): {len(timeline.segments)} segments"
+    console.print(Text(title))
+    console.print(Text(head, style="bold"), soft_wrap=True)
+    if body:  # laid out already: written as it is (Rich would measure it all again)
+        console.file.write("\n".join(body) + "\n")
     total = human(round(timeline.total))
     console.print(f"Total: {'about ' if timeline.has_estimates else ''}{total}")
     return 0
@@ -339,7 +418,8 @@ def _expand(raw: list[str]) -> list[Path]:
         except paths.PathError as exc:
             raise UserError(str(exc)) from None
         if path.is_dir():
-            found.extend(sorted(p for p in path.glob("*.toml") if p.is_file()))
+            # everything but folders: a FIFO or device named x.toml is reported, not skipped
+            found.extend(sorted(p for p in path.glob("*.toml") if not p.is_dir()))
         else:
             found.append(path)
     return found
@@ -350,20 +430,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
     bad = 0
     files = _expand(args.paths)
     if not files:
-        raise UserError(f"no .toml files in {', '.join(args.paths)}")
+        raise UserError(f"no .toml files in {visible(', '.join(args.paths))}")
     for path in files:
         if not path.exists():
-            print(f"{path}: no such file")
+            print(f"{visible(str(path))}: no such file")
             bad += 1
             continue
         try:
             routine = load_file(path)
             compile_timeline(routine)
         except RoutineError as exc:
-            print(exc)
+            print(visible(str(exc), keep="\n"))
             bad += 1
             continue
-        print(f"ok  {path}")
+        except Exception as exc:  # one bad file never stops the others being checked
+            print(visible(f"{path}: cannot check this routine ({type(exc).__name__}: {exc})"))
+            bad += 1
+            continue
+        print(f"ok  {visible(str(path))}")
     if bad and len(files) > 1:
         print(f"{bad} of {len(files)} files have problems", file=sys.stderr)
     return 1 if bad else 0

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from backtimer import __version__
 from backtimer.paths import PathError
+from backtimer.text import visible
 from backtimer.usecases.errors import UserError
 
 # Every command and the module that registers it (`register(subparsers)`). A command
@@ -28,6 +29,9 @@ COMMANDS = {
     "status": "backtimer.cli.status",
     "new": "backtimer.cli.authoring",
     "edit": "backtimer.cli.authoring",
+    "paths": "backtimer.cli.where",
+    "completion": "backtimer.cli.completion",
+    "serve": "backtimer.cli.serve",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
@@ -49,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not words:
         # No command: `backtimer run` with no routine opens the app's library.
         words = ["run"]
+    if os.environ.get("BACKTIMER_SERVED_BY"):  # an app that `backtimer serve` started
+        from backtimer.cli.serve import die_with_server  # noqa: PLC0415
+
+        die_with_server()
     only = COMMANDS.get(words[0])
     parser = build_parser((only,) if only else COMMAND_MODULES)
     args = parser.parse_args(words)
@@ -57,10 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows up here, not in the interpreter's last flush
         return code
     except UserError as exc:
-        print(f"backtimer: {exc}", file=sys.stderr)
+        # a message may quote a routine's name, a file name or a stored value
+        message = visible(str(exc), keep="\n")
+        print(f"backtimer: {message}", file=sys.stderr)
         return exc.code
     except PathError as exc:  # e.g. $BACKTIMER_DATA_DIR=~nosuchuser/...
-        print(f"backtimer: {exc}", file=sys.stderr)
+        print(f"backtimer: {visible(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("backtimer: interrupted", file=sys.stderr)

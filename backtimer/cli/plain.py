@@ -46,6 +46,7 @@ from backtimer.events import (
 )
 from backtimer.routine.durations import duration_text, human
 from backtimer.routine.model import Breath, Exercise, Routine, WorkKind
+from backtimer.text import visible
 from backtimer.timeline import Segment, Timeline, compile
 from backtimer.usecases.keymap import PlainCommands
 from backtimer.usecases.session import Session
@@ -305,7 +306,8 @@ class LinePrinter:
     def write(self, lines: list[str]) -> None:
         if lines and not self.gone:
             try:
-                self.out.write("".join(line + "\n" for line in lines))
+                # every line may quote a routine's text: never a raw control character
+                self.out.write("".join(visible(line, keep="\n\t") + "\n" for line in lines))
                 self.out.flush()
             except OSError:  # a closed pipe, or a terminal that hung up (EIO)
                 self.gone = True
@@ -377,6 +379,8 @@ class PlainRunner:
             self.session.close()
             if self.printer.gone:
                 _silence_stdout()
+            else:
+                self.show([])  # what closing had to say (a session kept aside)
         return 0
 
     def _loop(self) -> None:
@@ -537,8 +541,14 @@ def run_plain(
     commands = PlainCommands(settings.keys)
     fmt = Formatter(routine, timeline, tty=tty, auto=auto, commands=commands)
     printer = LinePrinter(fmt, out or sys.stdout)
+    added: list[str] = []
+    if record:  # sessions the history could not take last time: added before this one
+        from backtimer.history.pending import replay  # noqa: PLC0415
+
+        added = replay()
     session = Session(
         routine, timeline, sound=sound, record=record, listeners=[printer], settings=settings
     )
+    session.notices[:0] = added  # shown under the header, like the listeners' notices
     runner = PlainRunner(session, printer, stdin_fd=fd, tty=tty, auto=auto)
     return runner.run()

@@ -7,9 +7,11 @@ only then); with --plain, or when the app cannot start, the line-mode runner.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
+from backtimer.cli.command import add_command
 from backtimer.cli.levels import add_level_argument
 from backtimer.usecases.levels import at_level
 from backtimer.usecases.routines import load_routine, need_routine
@@ -17,13 +19,19 @@ from backtimer.usecases.settings import settings_with_keys
 
 
 def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
+    p = add_command(
+        sub,
         "run",
-        help="run a routine (the full-screen app, or --plain for lines of text)",
+        summary="run a routine (the full-screen app, or --plain for lines of text)",
         description=(
             "Run a routine by id (see `backtimer list`) or by path to a .toml file. Without a "
             "routine, the app opens on the library."
         ),
+        examples=[
+            ("backtimer run", "the library: pick a routine"),
+            ("backtimer run neck", ""),
+            ("backtimer run office-chair --plain", "lines of text, for SSH and screen readers"),
+        ],
     )
     p.add_argument("routine", nargs="?", metavar="ID|PATH", help="routine id or .toml file")
     p.add_argument(
@@ -43,7 +51,9 @@ def register(sub: Any) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     if not args.plain:
-        if not sys.stdout.isatty():
+        # TEXTUAL_DRIVER: Textual draws through that driver, not the terminal (`serve`
+        # starts the app with textual-serve's web driver, output to a pipe).
+        if not sys.stdout.isatty() and not os.environ.get("TEXTUAL_DRIVER"):
             print("backtimer: output is not a terminal; running in plain mode", file=sys.stderr)
         else:
             try:

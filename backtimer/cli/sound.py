@@ -8,13 +8,20 @@ import argparse
 import time
 from typing import Any
 
+from backtimer.cli.command import add_command
+
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "sound",
-        help="check the sound set-up and play cues",
+        summary="check the sound set-up and play cues",
         description="Show which sound backend is used (and why the better ones are not), "
         "and play cues by name.",
+        examples=[
+            ("backtimer sound", "the backend, then every cue"),
+            ("backtimer sound --play switch", ""),
+        ],
     )
     group = p.add_mutually_exclusive_group()
     group.add_argument(

@@ -12,7 +12,9 @@ from backtimer import paths
 from backtimer.breaks.clock import local_tz, reading
 from backtimer.breaks.scheduler import BreakSettings, Scheduler, status_text
 from backtimer.breaks.state import HEARTBEAT, read_schedule
+from backtimer.cli.command import add_command
 from backtimer.config import ConfigError
+from backtimer.text import visible
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.settings import Settings
 
@@ -20,9 +22,19 @@ STALE = 3 * HEARTBEAT  # the app saves at least every HEARTBEAT: older means not
 
 
 def register(sub: Any) -> None:
-    status = sub.add_parser(
+    status = add_command(
+        sub,
         "status",
-        help="one line for prompts and tmux: 'break in 1h12m', 'break due', 'off hours'",
+        summary="one line for prompts and tmux: 'break in 1h12m', 'break due', 'off hours'",
+        description=(
+            "Where work mode's break schedule stands, in one short line, read from the saved "
+            "schedule (work mode need not run in this terminal). Quick enough for a prompt or "
+            "a tmux status line."
+        ),
+        examples=[
+            ("backtimer status", ""),
+            ("tmux set -g status-right '#(backtimer status)'", "in tmux's status line"),
+        ],
     )
     status.set_defaults(handler=run_status)
 
@@ -57,5 +69,5 @@ def status_line() -> str:
 
 def run_status(args: argparse.Namespace) -> int:
     check_config()  # else a broken file reads as "work mode off"
-    print(status_line())
+    print(visible(status_line()))  # tmux shows it: no raw control character
     return 0

@@ -7,6 +7,7 @@ from typing import Any
 
 from backtimer.breaks.scheduler import BreakSettings
 from backtimer.breaks.settings import override, parse_hours
+from backtimer.cli.command import add_command
 from backtimer.cli.status import configured_breaks
 from backtimer.config import ConfigError
 from backtimer.routine import library
@@ -16,14 +17,20 @@ from backtimer.usecases.errors import UserError
 
 
 def register(sub: Any) -> None:
-    work = sub.add_parser(
+    work = add_command(
+        sub,
         "work",
-        help="work mode: remind me to take a break every 2 hours and run the office routine",
+        summary="work mode: remind me to take a break every 2 hours and run the office routine",
         description=(
             "Leave this running (e.g. in a tmux pane). It counts down to the next break, "
             "reminds you (sound, bell, notification) and runs the break routine. "
             "Settings: the [breaks] table of config.toml; flags override them."
         ),
+        examples=[
+            ("backtimer work", ""),
+            ("backtimer work --every 90m --routine neck", ""),
+            ("backtimer work --hours 08:30-17:00", "only in working hours"),
+        ],
     )
     work.add_argument("--no-sound", action="store_true", help="no sounds (the bell still rings)")
     work.add_argument("--every", metavar="DURATION", help='time between breaks, "10m".."4h"')

@@ -9,12 +9,13 @@ current streak still counts when today has no session yet but yesterday had one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from backtimer.history.store import Store, StoreError, utc_text
+from backtimer.history.store import Store, StoreError, as_text, utc_text
 
 DAYS = 28  # "the last 4 weeks", today included
 HEAT_WEEKS = 16  # the calendar heatmap: this week and the 15 before it
@@ -149,6 +150,27 @@ def trend(values: Sequence[float]) -> str:
 
 
 # ---------------------------------------------------------------------- queries
+# The file is untrusted: a value of the wrong type is read as 0 (numbers) or skipped (days),
+# and noted in store.problems; never an exception.
+def _num(store: Store, what: str, value: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number):
+            return number
+    store.note(f"{what} is not a number ({as_text(value)[:40]!r})")
+    return 0.0
+
+
+def _day(store: Store, what: str, value: object) -> date | None:
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        store.note(f"{what} is not a day ({as_text(value)[:40]!r})")
+        return None
+
+
 def _local_start(day: date) -> str:
     return utc_text(datetime.combine(day, time()).astimezone())
 
@@ -159,7 +181,7 @@ def _breaks(store: Store, start: date, today: date) -> dict[str, int]:
         "SELECT kind, count(*) FROM breaks WHERE at >= ? AND at < ? GROUP BY kind",
         (_local_start(start), _local_start(end)),
     )
-    return {str(k): int(n) for k, n in rows}
+    return {as_text(k): int(_num(store, "a break count", n)) for k, n in rows}
 
 
 def _holds(store: Store) -> tuple[HoldBest, ...]:
@@ -169,6 +191,9 @@ def _holds(store: Store) -> tuple[HoldBest, ...]:
     )
     out = []
     for routine_id, routine_name, exercise, best, day in bests:
+        best_on = _day(store, "hold_bests: local_day", day)
+        if best_on is None:
+            continue
         recent = store.query(
             """SELECT r.best_hold FROM exercise_results r JOIN sessions s
                  ON s.id = r.session_id
@@ -178,12 +203,14 @@ def _holds(store: Store) -> tuple[HoldBest, ...]:
         )
         out.append(
             HoldBest(
-                routine_id=routine_id,
-                routine_name=routine_name,
-                exercise=exercise,
-                best=float(best),
-                best_on=date.fromisoformat(day),
-                recent=tuple(float(r[0]) for r in reversed(recent)),
+                routine_id=as_text(routine_id),
+                routine_name=as_text(routine_name),
+                exercise=as_text(exercise),
+                best=_num(store, "hold_bests: best", best),
+                best_on=best_on,
+                recent=tuple(
+                    _num(store, "exercise_results: best_hold", r[0]) for r in reversed(recent)
+                ),
             )
         )
     return tuple(out)
@@ -195,38 +222,43 @@ def load_stats(store: Store, today: date | None = None) -> Stats:
     first = today - timedelta(days=DAYS - 1)
     since = _local_start(first)
     day_rows = store.query(
-        """SELECT local_day, count(*), sum(status = 'completed'), sum(duration_seconds)
+        """SELECT local_day, count(*), total(status = 'completed'), total(duration_seconds)
            FROM sessions WHERE started_at >= ? AND local_day >= ? GROUP BY local_day""",
         (since, first.isoformat()),
     )
-    days = fill_days(
-        (DayTotal(date.fromisoformat(d), int(n), int(c), float(s) / 60) for d, n, c, s in day_rows),
-        today,
-    )
-    active = frozenset(
-        date.fromisoformat(r[0])
+    day_totals = []
+    for d, n, c, s in day_rows:
+        day = _day(store, "sessions: local_day", d)
+        if day is not None:
+            minutes = _num(store, "sessions: duration_seconds", s) / 60
+            day_totals.append(DayTotal(day, int(n), int(c), minutes))
+    days = fill_days(day_totals, today)
+    active_days = (
+        _day(store, "sessions: local_day", r[0])
         for r in store.query("SELECT DISTINCT local_day FROM sessions WHERE status = 'completed'")
     )
+    active = frozenset(d for d in active_days if d is not None)
     current, longest = streaks(active, today)
     monday = week_start(today)
     routine_rows = store.query(
-        """SELECT routine_id, max(routine_name), count(*), sum(status = 'completed'),
-                  sum(duration_seconds)
+        """SELECT routine_id, max(routine_name), count(*), total(status = 'completed'),
+                  total(duration_seconds)
            FROM sessions WHERE started_at >= ? GROUP BY routine_id
            ORDER BY count(*) DESC, routine_id""",
         (since,),
     )
-    total = int(store.query("SELECT count(*) FROM sessions")[0][0])
+    total = store.session_count()
     heat_from = heat_start(today)
-    heat = {
-        date.fromisoformat(d): int(n)
-        for d, n in store.query(
-            """SELECT local_day, count(*) FROM sessions
-               WHERE status = 'completed' AND local_day >= ? AND local_day <= ?
-               GROUP BY local_day""",
-            (heat_from.isoformat(), today.isoformat()),
-        )
-    }
+    heat: dict[date, int] = {}
+    for d, n in store.query(
+        """SELECT local_day, count(*) FROM sessions
+           WHERE status = 'completed' AND local_day >= ? AND local_day <= ?
+           GROUP BY local_day""",
+        (heat_from.isoformat(), today.isoformat()),
+    ):
+        heat_day = _day(store, "sessions: local_day", d)
+        if heat_day is not None:
+            heat[heat_day] = int(n)
     return Stats(
         today=today,
         week=period(days, monday, today, _breaks(store, monday, today)),
@@ -236,7 +268,13 @@ def load_stats(store: Store, today: date | None = None) -> Stats:
         current_streak=current,
         longest_streak=longest,
         routines=tuple(
-            RoutineTotal(rid, name, int(n), int(c), float(s) / 60)
+            RoutineTotal(
+                as_text(rid),
+                as_text(name),
+                int(n),
+                int(c),
+                _num(store, "sessions: duration_seconds", s) / 60,
+            )
             for rid, name, n, c, s in routine_rows
         ),
         holds=_holds(store),
@@ -263,12 +301,13 @@ def streak_now(path: Path | None = None, today: date | None = None) -> tuple[int
     or it cannot be read. One query over an index; cheap enough to call after each session."""
     try:
         with Store(path, create=False, busy_timeout=1.0) as store:
-            days = [
-                date.fromisoformat(r[0])
+            found = (
+                _day(store, "sessions: local_day", r[0])
                 for r in store.query(
                     "SELECT DISTINCT local_day FROM sessions WHERE status = 'completed'"
                 )
-            ]
+            )
+            days = [d for d in found if d is not None]
     except StoreError:
         return None
     return streaks(days, today or date.today())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backtimer.text import visible
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -24,7 +26,8 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        # a file name, or text an error quotes, may carry control characters: never raw
+        return visible(f"{where}: {self.message}")
 
 
 class RoutineError(Exception):

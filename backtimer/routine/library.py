@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from backtimer import paths
+from backtimer.routine.errors import Problem
 from backtimer.routine.loader import RoutineError, load_file
 from backtimer.routine.model import Routine
 
@@ -37,13 +38,18 @@ def _load_entry(path: Path, origin: Origin, routine_id: str) -> RoutineEntry:
         routine = load_file(path, routine_id=routine_id)
     except RoutineError as exc:
         return RoutineEntry(routine_id, path, origin, None, exc)
+    except Exception as exc:  # one bad file never breaks the library (load_file should not)
+        problem = Problem(str(path), f"cannot read this routine ({type(exc).__name__}: {exc})")
+        return RoutineEntry(routine_id, path, origin, None, RoutineError(str(path), [problem]))
     return RoutineEntry(routine_id, path, origin, routine, None)
 
 
 def _files(folder: Path) -> dict[str, Path]:
-    """id -> file for every `*.toml` in folder (none when it does not exist)."""
+    """id -> file for every `*.toml` in folder (none when it does not exist). Anything that
+    is not a folder is listed, so a FIFO or a device named `x.toml` shows up as broken
+    (load_file refuses it without reading) instead of being left out silently."""
     try:
-        found = sorted(p for p in folder.glob("*.toml") if p.is_file())
+        found = sorted(p for p in folder.glob("*.toml") if not p.is_dir())
     except OSError:
         return {}
     return {p.stem: p for p in found}
@@ -89,7 +95,7 @@ def resolve(ref: str) -> RoutineEntry:
             if path.stem in _sources():
                 message += f" (for the routine {path.stem!r}, give its id: {path.stem})"
             raise LookupError(message)
-        if not path.is_file():
+        if path.is_dir():
             raise LookupError(f"not a routine file: {ref} (expected a .toml file)")
         return _load_entry(path, "path", path.stem)
     sources = _sources()

@@ -7,21 +7,22 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
-import tomllib
+import stat
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from backtimer.routine import schema
-from backtimer.routine.durations import duration_text, parse_duration
+import tomli as tomllib  # the same parser as the standard library's, compiled: 2-3x faster
+
+from backtimer.routine import limits, schema
+from backtimer.routine.durations import duration_text, human, parse_duration
 from backtimer.routine.errors import Problem, RoutineError
+from backtimer.routine.limits import MAX_DURATION, MAX_REPS, MAX_SETS
 from backtimer.routine.model import (
     BREATH_WORDS,
-    MAX_DURATION,
-    MAX_REPS,
-    MAX_SETS,
     PLACES,
     Breath,
     Defaults,
@@ -31,7 +32,9 @@ from backtimer.routine.model import (
     Routine,
     WorkKind,
 )
+from backtimer.routine.size import exercise_segments, fullest, segment_count, total_seconds
 from backtimer.routine.source_lines import KeyLines, Table
+from backtimer.text import first_control
 
 __all__ = ["Problem", "RoutineError", "load_bytes", "load_file", "load_text", "show"]
 
@@ -46,20 +49,84 @@ _SYNTAX_END = re.compile(r"^(?P<msg>.*) \(at end of document\)$", re.DOTALL)
 _EVERY_DAYS = re.compile(r"^\s*(\d+)\s*(d|days?|w|weeks?)\s*$", re.IGNORECASE)
 _EVERY_SESSIONS = re.compile(r"^\s*(\d+)\s*sessions?\s*$", re.IGNORECASE)
 
+# Text that may run over several lines (newline and tab allowed); every other text field
+# is one line with no control character at all.
+LONG_TEXT = ("description", "steps", "caution", "cautions")
+_SHORT_ESCAPES = {8: "b", 9: "t", 10: "n", 12: "f", 13: "r", 27: "e"}
+
 
 def load_file(path: Path, *, routine_id: str | None = None, source: str | None = None) -> Routine:
-    """Load a routine file; its id is the file's stem unless `routine_id` is given."""
+    """Load a routine file; its id is the file's stem unless `routine_id` is given.
+
+    Only a regular file of at most limits.MAX_FILE_BYTES is read: anything else (a FIFO,
+    a device, a folder, a socket, a bigger file) is refused before reading, and opening
+    never blocks (O_NONBLOCK, then fstat on what was opened)."""
     path = Path(path)
     name = source if source is not None else str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problem = Problem(name, f"cannot read the file: {exc.strerror or exc}")
-        raise RoutineError(name, [problem]) from None
+    data = read_bounded(path, name)
     return load_bytes(data, source=name, routine_id=routine_id or path.stem)
 
 
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def read_bounded(path: Path, source: str, limit: int = limits.MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; RoutineError for anything else."""
+
+    def refuse(message: str) -> RoutineError:
+        return RoutineError(source, [Problem(source, message)])
+
+    def regular(mode: int) -> None:
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+            message = f"not a routine file: this is {kind}, expected a regular .toml file"
+            raise refuse(message)
+
+    try:
+        # stat first, so a device is never even opened (opening some has side effects);
+        # then open without blocking and check what was opened (it may have been swapped)
+        regular(os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise refuse(f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        regular(info.st_mode)
+        if info.st_size > limit:
+            raise refuse(_too_big(info.st_size, limit))
+        chunks: list[bytes] = []
+        size = 0
+        while True:  # read to the end, but never more than the limit (the file may grow)
+            chunk = os.read(fd, min(65536, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                raise refuse(_too_big(size, limit))
+        return b"".join(chunks)
+    except OSError as exc:
+        raise refuse(f"cannot read the file: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _too_big(size: int, limit: int) -> str:
+    return (
+        f"the file is too big for a routine ({size:,} bytes; at most {limit:,} bytes, "
+        f"{limit / 1024 / 1024:g} MiB)"
+    )
+
+
 def load_bytes(data: bytes, *, source: str, routine_id: str) -> Routine:
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise RoutineError(source, [Problem(source, _too_big(len(data), limits.MAX_FILE_BYTES))])
     if b"\x00" in data:
         raise RoutineError(source, [Problem(source, "not a text file (it contains NUL bytes)")])
     try:
@@ -72,6 +139,22 @@ def load_bytes(data: bytes, *, source: str, routine_id: str) -> Routine:
 
 
 def load_text(text: str, *, source: str, routine_id: str) -> Routine:
+    """The routine of `text`. Raises RoutineError, and nothing else, for any text."""
+    if len(text) > limits.MAX_FILE_BYTES:
+        raise RoutineError(source, [Problem(source, _too_big(len(text), limits.MAX_FILE_BYTES))])
+    try:
+        return _load_text(text, source=source, routine_id=routine_id)
+    except RoutineError:
+        raise
+    except (RecursionError, MemoryError):
+        problem = Problem(source, "the file is nested too deeply or too big to read")
+        raise RoutineError(source, [problem]) from None
+    except Exception as exc:  # a fault of ours; one file must never break anything else
+        message = f"cannot read this routine ({type(exc).__name__}: {exc})"
+        raise RoutineError(source, [Problem(source, message[:300])]) from None
+
+
+def _load_text(text: str, *, source: str, routine_id: str) -> Routine:
     if not text.strip():
         raise RoutineError(source, [Problem(source, EMPTY)])
     try:
@@ -82,6 +165,9 @@ def load_text(text: str, *, source: str, routine_id: str) -> Routine:
     except RecursionError:
         problem = Problem(source, "the TOML is nested too deeply to read")
         raise RoutineError(source, [problem]) from None
+    except ValueError as exc:  # e.g. a number of more than 4300 digits
+        message = f"a value cannot be read: {str(exc).split(';')[0]}"
+        raise RoutineError(source, [Problem(source, message)]) from None
     if not data:
         raise RoutineError(
             source,
@@ -92,7 +178,12 @@ def load_text(text: str, *, source: str, routine_id: str) -> Routine:
     if checker.problems or routine is None:
         # in file order; problems of the whole file (no line) first
         problems = sorted(checker.problems, key=lambda p: p.line or 0)
-        raise RoutineError(source, problems or [Problem(source, "invalid routine")])
+        problems = problems or [Problem(source, "invalid routine")]
+        if len(problems) > limits.MAX_PROBLEMS:
+            more = len(problems) - limits.MAX_PROBLEMS
+            problems = problems[: limits.MAX_PROBLEMS]
+            problems.append(Problem(source, f"... and {more} more problems"))
+        raise RoutineError(source, problems)
     return routine
 
 
@@ -147,7 +238,11 @@ def quoted(text: str) -> str:
 def _escape(ch: str) -> str:
     if ch in _ESCAPES:
         return _ESCAPES[ch]
-    return f"\\u{ord(ch):04x}" if ch < " " else ch
+    # every control character (C0, DEL, C1) and surrogate as \uXXXX, so a message never
+    # carries one to the terminal
+    if ch < " " or "\x7f" <= ch <= "\x9f" or "\ud800" <= ch <= "\udfff":
+        return f"\\u{ord(ch):04x}"
+    return ch
 
 
 def show(value: object) -> str:
@@ -158,11 +253,12 @@ def show(value: object) -> str:
         text = value if len(value) <= 40 else value[:37] + "..."
         return quoted(text)
     if isinstance(value, int | float):
-        return repr(value)
+        text = repr(value)
+        return text if len(text) <= 40 else f"a number of {len(text)} digits"
     if isinstance(value, list):
         if not value:
             return "an empty list"
-        if all(isinstance(v, str | int | float) for v in value):
+        if len(value) <= 12 and all(isinstance(v, str | int | float) for v in value):
             text = "[" + ", ".join(show(v) for v in value) + "]"
             if len(text) <= 60:
                 return text
@@ -211,7 +307,7 @@ class _Checker:
         names = list(known)
         for key in raw:
             if key not in known:
-                message = f'unknown key "{key}"{_suggest(key, names)}'
+                message = f"unknown key {show(key)}{_suggest(key, names)}"
                 line = self.lines.find(ctx.table, path[0] if path else key)
                 self.problems.append(
                     Problem(self.source, ": ".join([ctx.prefix, *path, message]), line=line)
@@ -225,7 +321,34 @@ class _Checker:
         if not value.strip() and not empty:
             self.problem(ctx, path, f"expected non-empty text, got {show(value)}")
             return None
+        if not self.safe_text(ctx, path, value, long=bool(path) and path[0] in LONG_TEXT):
+            return None
         return value
+
+    def safe_text(self, ctx: _Ctx | None, path: list[str], value: str, *, long: bool) -> bool:
+        """No control character (newline and tab allowed in long text) and not too long."""
+        index = first_control(value, "\n\t" if long else "")
+        if index is not None:
+            point = ord(value[index])
+            self.problem(ctx, path, f"control character U+{point:04X} is not allowed")
+            self.at_column(point)
+            return False
+        top = limits.MAX_TEXT if long else limits.MAX_NAME
+        if len(value) > top:
+            self.problem(ctx, path, f"expected at most {top:,} characters, got {len(value):,}")
+            return False
+        return True
+
+    def at_column(self, point: int) -> None:
+        """Point the last problem at the control character in the source, when it is found
+        on or after the problem's line (written raw or as an escape such as \\u001b)."""
+        last = self.problems[-1]
+        if last.line is None:
+            return
+        found = self.lines.locate(last.line, _control_pattern(point))
+        if found is not None:
+            line, column = found
+            self.problems[-1] = Problem(self.source, last.message, line=line, column=column)
 
     def texts(self, ctx: _Ctx, path: list[str], value: object) -> tuple[str, ...] | None:
         if not isinstance(value, list):
@@ -233,10 +356,16 @@ class _Checker:
                 ctx, path, f'expected a list of text such as ["a", "b"], got {show(value)}'
             )
             return None
+        if len(value) > limits.MAX_ITEMS:
+            self.problem(ctx, path, f"expected at most {limits.MAX_ITEMS} items, got {len(value)}")
+            return None
         items = [self.text(ctx, [*path, f"item {n}"], v) for n, v in enumerate(value, start=1)]
         return None if None in items else tuple(i for i in items if i is not None)
 
     def duration(self, ctx: _Ctx, path: list[str], value: object, *, zero: bool) -> float | None:
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > MAX_DURATION:
+            self.problem(ctx, path, f'expected at most 4 hours ("4h"), got {show(value)}')
+            return None
         try:
             seconds = parse_duration(value)
         except ValueError:
@@ -244,7 +373,7 @@ class _Checker:
             negative = (
                 isinstance(value, int | float)
                 and not isinstance(value, bool)
-                and math.isfinite(value)
+                and not (isinstance(value, float) and math.isnan(value))
                 and value < 0
             )
             if negative:
@@ -299,7 +428,7 @@ class _Checker:
                 if home and not isinstance(value, dict):
                     message = f'key "{key}" is outside its table (put it under [{home[0]}])'
                 else:
-                    message = f'unknown table "{key}"{_suggest(key, schema.TOP_LEVEL)}'
+                    message = f"unknown table {show(key)}{_suggest(key, schema.TOP_LEVEL)}"
                 self.problems.append(
                     Problem(
                         self.source,
@@ -322,17 +451,56 @@ class _Checker:
             if isinstance(raw_exercises, dict):
                 got = "a single [exercise] table (write [[exercise]], with two brackets)"
             self.problem(None, ["exercise"], f"expected [[exercise]] tables, got {got}")
+        elif len(raw_exercises) > limits.MAX_EXERCISES:
+            message = f"expected at most {limits.MAX_EXERCISES} exercises, got {len(raw_exercises)}"
+            line = self.lines.find(("exercise", limits.MAX_EXERCISES))  # the first one too many
+            self.problems.append(Problem(self.source, f"exercise: {message}", line=line))
         else:
             resolved = defaults or Defaults()
             exercises = [self.exercise(i, e, resolved) for i, e in enumerate(raw_exercises)]
         if head is None or defaults is None or None in exercises or self.problems:
             return None
-        return Routine(
+        routine = Routine(
             id=routine_id,
             defaults=defaults,
             exercises=tuple(e for e in exercises if e is not None),
             **head,
         )
+        self.size(routine)
+        return None if self.problems else routine
+
+    def size(self, routine: Routine) -> None:
+        """The routine, with every progression at its maximum, stays within MAX_SEGMENTS and
+        MAX_TOTAL, so it never grows into something too big to run."""
+        full = fullest(routine)
+        grows = " at its fullest progression" if full != routine else ""
+        count = segment_count(full)
+        if count > limits.MAX_SEGMENTS:
+            sizes = [(exercise_segments(ex), i) for i, ex in enumerate(full.exercises)]
+            biggest, index = max(sizes)
+            ex = full.exercises[index]
+            ctx = _Ctx(f"exercise {index + 1} ({quoted(ex.name)})", ("exercise", index))
+            self.problem(
+                ctx,
+                [],
+                f"the routine compiles to {count:,} segments{grows} (this exercise "
+                f"{biggest:,}); a routine has at most {limits.MAX_SEGMENTS:,}: fewer reps, "
+                "sets, sides or phases",
+            )
+            self.problems[-1] = Problem(
+                self.source, self.problems[-1].message, line=self.lines.find(ctx.table)
+            )
+            return
+        total = total_seconds(full)
+        if total > limits.MAX_TOTAL:
+            hours = limits.MAX_TOTAL / 3600
+            self.problems.append(
+                Problem(
+                    self.source,
+                    f"the routine lasts {human(total)}{grows}; a routine lasts "
+                    f"at most {hours:g} hours",
+                )
+            )
 
     def head(self, raw: object) -> dict[str, Any] | None:
         ctx = _Ctx("routine", ("routine",))
@@ -518,6 +686,11 @@ class _Checker:
                 f'secs = 2 }}, {{ label = "Down", secs = 2 }}], got {show(value)}',
             )
             return None
+        if len(value) > limits.MAX_PHASES:
+            self.problem(
+                ctx, ["phases"], f"expected at most {limits.MAX_PHASES} phases, got {len(value)}"
+            )
+            return None
         phases: list[Phase] = []
         for n, raw in enumerate(value, start=1):
             path = ["phases", f"phase {n}"]
@@ -548,12 +721,22 @@ class _Checker:
         if value in ("both", "alternate"):
             out["sides"] = ("left", "right")
             out["alternate"] = value == "alternate"
+        elif isinstance(value, list) and len(value) > limits.MAX_SIDES:
+            self.problem(
+                ctx, ["sides"], f"expected at most {limits.MAX_SIDES} sides, got {len(value)}"
+            )
+            return
         elif (
             isinstance(value, list)
             and len(value) >= 2
             and all(isinstance(v, str) and v.strip() for v in value)
             and len(set(value)) == len(value)
         ):
+            if not all(
+                self.safe_text(ctx, ["sides", f"item {n}"], v, long=False)
+                for n, v in enumerate(value, start=1)
+            ):
+                return
             out["sides"] = tuple(value)
         else:
             self.problem(
@@ -636,19 +819,25 @@ class _Checker:
     def step(self, ctx: _Ctx, path: list[str], value: object, *, timed: bool) -> float | None:
         example = '"+5s"' if timed else '"+2"'
         text = value.strip().removeprefix("+") if isinstance(value, str) else value
+        top = MAX_DURATION if timed else MAX_REPS
         try:
             if timed:
                 step = parse_duration(text)
             elif isinstance(text, int) and not isinstance(text, bool):
-                step = float(text)
-            elif isinstance(text, str) and text.strip().isdigit():
-                step = float(int(text))
+                step = float(min(text, top + 1))
+            elif isinstance(text, str) and text.strip().isascii() and text.strip().isdigit():
+                digits = text.strip().lstrip("0") or "0"
+                step = float(top + 1) if len(digits) > 9 else float(int(digits))
             else:
                 raise ValueError(value)
-        except ValueError:
+        except (ValueError, OverflowError):
             step = 0.0
-        if step <= 0 or step > MAX_DURATION:
+        if step <= 0:
             self.problem(ctx, path, f"expected a step such as {example}, got {show(value)}")
+            return None
+        if step > top:
+            most = duration_text(top) if timed else str(top)
+            self.problem(ctx, path, f"expected a step of at most {most}, got {show(value)}")
             return None
         return step
 
@@ -659,13 +848,28 @@ class _Checker:
         if not given:
             self.problem(ctx, path, 'missing (required), e.g. every = "1w" or every = "3 sessions"')
             return None
-        if isinstance(value, str):
+        if isinstance(value, str) and len(value) <= 1000:
             days = _EVERY_DAYS.match(value)
-            if days and int(days[1]) >= 1:
-                return float(int(days[1]) * (7 if days[2].lower().startswith("w") else 1)), None
+            if days and _small_int(days[1]) >= 1:
+                count = _small_int(days[1]) * (7 if days[2].lower().startswith("w") else 1)
+                if count <= limits.MAX_EVERY_DAYS:
+                    return float(count), None
+                self.problem(
+                    ctx,
+                    path,
+                    f"expected at most {limits.MAX_EVERY_DAYS} days (52 weeks), got {show(value)}",
+                )
+                return None
             sessions = _EVERY_SESSIONS.match(value)
-            if sessions and int(sessions[1]) >= 1:
-                return None, int(sessions[1])
+            if sessions and _small_int(sessions[1]) >= 1:
+                if _small_int(sessions[1]) <= limits.MAX_EVERY_SESSIONS:
+                    return None, int(sessions[1])
+                self.problem(
+                    ctx,
+                    path,
+                    f"expected at most {limits.MAX_EVERY_SESSIONS} sessions, got {show(value)}",
+                )
+                return None
         self.problem(ctx, path, f'expected "3d", "1w" or "3 sessions", got {show(value)}')
         return None
 
@@ -678,3 +882,19 @@ class _Checker:
             return self.duration(ctx, path, value["max"], zero=False)
         top = self.count(ctx, path, value["max"], MAX_REPS if name == "reps" else MAX_SETS)
         return None if top is None else float(top)
+
+
+def _control_pattern(point: int) -> re.Pattern[str]:
+    """The ways TOML writes the code point `point` in a string: raw, \\uXXXX, \\UXXXXXXXX
+    or a short escape such as \\n (a backslash that is itself escaped does not count)."""
+    forms = [re.escape(chr(point)), f"\\\\u{point:04x}", f"\\\\U{point:08x}"]
+    if point in _SHORT_ESCAPES:
+        forms.append(f"\\\\{_SHORT_ESCAPES[point]}")
+    return re.compile(r"(?<!\\)(?:\\\\)*(" + "|".join(forms) + ")", re.IGNORECASE)
+
+
+def _small_int(digits: str) -> int:
+    """ASCII digits as an int, capped at 10**9 (so a number of hundreds of digits costs
+    nothing and compares as too big)."""
+    digits = digits.lstrip("0") or "0"
+    return 10**9 if len(digits) > 9 else int(digits)

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-MAX_DURATION = 4 * 3600.0
-MAX_REPS = 1000
-MAX_SETS = 100
+from backtimer.routine.limits import MAX_DURATION, MAX_REPS, MAX_SETS
+
+__all__ = ["MAX_DURATION", "MAX_REPS", "MAX_SETS"]  # re-exported: limits.py is their home
 
 PLACES = ("chair", "standing", "floor", "anywhere", "gym")
 BREATH_WORDS = ("inhale", "exhale", "hold")

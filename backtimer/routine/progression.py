@@ -49,11 +49,23 @@ class Progression:
     levels: tuple[Level, ...]
 
 
-def _day(value: date) -> date:
-    """The local day of a session (history stores aware UTC start times)."""
+def _day(value: date) -> date | None:
+    """The local day of a session (history stores aware UTC start times); None for a time
+    that has no local day (out of range)."""
     if isinstance(value, datetime):
-        return (value.astimezone() if value.tzinfo else value).date()
+        try:
+            return (value.astimezone() if value.tzinfo else value).date()
+        except (OverflowError, ValueError, OSError):
+            return None
     return value
+
+
+def _after(first: date, days: int) -> date | None:
+    """`days` after `first`, or None past the last date Python can hold."""
+    try:
+        return first + timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _base(ex: Exercise, field: str) -> float:
@@ -65,7 +77,7 @@ def level_of(index: int, ex: Exercise, progress: Progress, sessions: Sequence[da
              today: date) -> Level:  # fmt: skip
     """The level of one exercise; `sessions` are completed session days up to today."""
     base = _base(ex, progress.field)
-    days = sorted(d for d in (_day(s) for s in sessions) if d <= today)
+    days = sorted(d for d in (_day(s) for s in sessions) if d is not None and d <= today)
     next_date: date | None = None
     to_next: int | None = None
     needs = False
@@ -81,7 +93,7 @@ def level_of(index: int, ex: Exercise, progress: Progress, sessions: Sequence[da
             done = (today - first).days // period  # periods that have ended
             had = {(d - first).days // period for d in days}
             steps = sum(1 for k in range(done) if k in had)
-            next_date = first + timedelta(days=(done + 1) * period)
+            next_date = _after(first, (done + 1) * period)
             needs = done not in had
     current = min(base + steps * progress.step, progress.max)
     if current >= progress.max:

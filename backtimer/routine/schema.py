@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backtimer.routine.model import MAX_REPS, MAX_SETS
+from backtimer.routine.limits import MAX_REPS, MAX_SETS
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from backtimer.routine.model import BREATH_WORDS, MAX_DURATION, MAX_REPS, PLACES
+from backtimer.routine import limits
+from backtimer.routine.limits import MAX_DURATION, MAX_REPS
+from backtimer.routine.model import BREATH_WORDS, PLACES
 from backtimer.routine.schema import (
     BREATH,
     DEFAULTS,
@@ -28,6 +30,19 @@ SCHEMA_FILE = "docs/routine.schema.json"
 _DURATION_TEXT = r"^\s*(\d+(\.\d+)?\s*[hmsHMS]\s*)+$|^\s*\d+(\.\d+)?\s*$"
 _STEP_TEXT = r"^\s*\+?\s*((\d+(\.\d+)?\s*[hmsHMS]\s*)+|\d+(\.\d+)?)\s*$"
 _EVERY_TEXT = r"^\s*\d+\s*([dD]|[dD]ays?|[wW]|[wW]eeks?|[sS]essions?)\s*$"
+# No control character in a name; newline and tab allowed in long text (loader.LONG_TEXT).
+_ONE_LINE = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"
+_LINES = "^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f]*$"
+_LONG_TEXT = ("description", "steps", "caution", "cautions")
+
+
+def _text(long: bool, required: bool) -> dict[str, Any]:
+    text: dict[str, Any] = {"type": "string"}
+    if required:
+        text["minLength"] = 1
+    text["maxLength"] = limits.MAX_TEXT if long else limits.MAX_NAME
+    text["pattern"] = _LINES if long else _ONE_LINE
+    return text
 
 
 def _duration(minimum: float) -> dict[str, Any]:
@@ -36,12 +51,14 @@ def _duration(minimum: float) -> dict[str, Any]:
     return {"anyOf": [number, {"type": "string", "pattern": _DURATION_TEXT}]}
 
 
-def _type(field: Field) -> dict[str, Any]:
+def _type(field: Field, name: str = "") -> dict[str, Any]:
     t = field.type
+    long = name in _LONG_TEXT
     if t == "text":
-        return {"type": "string", "minLength": 1} if field.required else {"type": "string"}
+        return _text(long, field.required)
     if t == "texts":
-        return {"type": "array", "items": {"type": "string", "minLength": 1}}
+        items = _text(long, required=True)
+        return {"type": "array", "maxItems": limits.MAX_ITEMS, "items": items}
     if t == "place":
         return {"enum": list(PLACES)}
     if t in ("work", "rest"):
@@ -52,15 +69,16 @@ def _type(field: Field) -> dict[str, Any]:
     if t == "count":
         return {"type": "integer", "minimum": 1, "maximum": field.maximum or MAX_REPS}
     if t == "sides":
-        labels = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 2,
-                  "uniqueItems": True}  # fmt: skip
+        labels = {"type": "array", "items": _text(long=False, required=True), "minItems": 2,
+                  "maxItems": limits.MAX_SIDES, "uniqueItems": True}  # fmt: skip
         return {"anyOf": [{"enum": ["both", "alternate"]}, labels]}
     if t == "breath":
         return {"anyOf": [{"const": False}, {"$ref": "#/definitions/breath"}]}
     if t == "breath_word":
         return {"enum": list(BREATH_WORDS)}
     if t == "phases":
-        return {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/phase"}}
+        return {"type": "array", "minItems": 1, "maxItems": limits.MAX_PHASES,
+                "items": {"$ref": "#/definitions/phase"}}  # fmt: skip
     if t == "progress":
         return {"$ref": "#/definitions/progress"}
     if t == "step":
@@ -79,7 +97,9 @@ def _table(fields: dict[str, Field], title: str) -> dict[str, Any]:
         "type": "object",
         "description": title,
         "additionalProperties": False,
-        "properties": {name: {"description": f.doc, **_type(f)} for name, f in fields.items()},
+        "properties": {
+            name: {"description": f.doc, **_type(f, name)} for name, f in fields.items()
+        },
     }
     required = [name for name, f in fields.items() if f.required]
     if required:
@@ -108,6 +128,7 @@ def json_schema() -> dict[str, Any]:
             "exercise": {
                 "type": "array",
                 "minItems": 1,
+                "maxItems": limits.MAX_EXERCISES,
                 "description": "The exercises, in order: one [[exercise]] table each.",
                 "items": {"$ref": "#/definitions/exercise"},
             },

@@ -7,6 +7,7 @@ sub-tables) and remembers the first line of each key inside each table.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 Table = tuple[str | int, ...]
@@ -24,13 +25,15 @@ def _unquote(part: str) -> str:
 
 class KeyLines:
     def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] | None = None
         self._keys: dict[tuple[Table, str], int] = {}
         self._headers: dict[Table, int] = {}
         table: Table = ()
         exercise: Table | None = None
         count = 0
         in_string: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(text.split("\n"), start=1):
             if in_string is not None:
                 if line.count(in_string) % 2 == 1:
                     in_string = None
@@ -63,3 +66,18 @@ class KeyLines:
         if key is not None and (table, key) in self._keys:
             return self._keys[(table, key)]
         return self._headers.get(table)
+
+    def locate(self, line: int, pattern: re.Pattern[str]) -> tuple[int, int] | None:
+        """(line, column), both from 1, of the first match of `pattern`'s group 1 on or after
+        `line` (looking no further than 64 KiB on), else None."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
+        if not 1 <= line <= len(self._starts):
+            return None
+        start = self._starts[line - 1]
+        match = pattern.search(self._text, start, start + 65536)
+        if match is None:
+            return None
+        at = match.start(1)
+        found = bisect.bisect_right(self._starts, at)
+        return found, at - self._starts[found - 1] + 1

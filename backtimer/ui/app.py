@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from backtimer.routine.model import Routine
+from backtimer.text import visible
 from backtimer.usecases.crash import EXIT_CRASH, crash_line, write_crash_log
 from backtimer.usecases.keymap import SESSION_KEYS
 from backtimer.usecases.levels import routine_at_level
@@ -25,6 +26,8 @@ from backtimer.usecases.routines import load_routine
 from backtimer.usecases.settings import Settings, settings_with_keys
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from backtimer.events import Summary
 
 # Screens are imported where they are first needed: `backtimer run ID` shows the session
@@ -47,6 +50,26 @@ class BacktimerApp(App[int]):
         Binding("question_mark", "help", "Help", id="help", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification of the app (screens' too): plain text, never markup (a routine
+        named "Stretch [/]" is text), and control characters shown visibly (text.visible):
+        messages quote routine names, file names and errors from stored data."""
+        super().notify(
+            visible(message, keep="\n"),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def action_help_quit(self) -> None:
         """Ctrl+C (Textual only hints at ctrl+q there): what `q` does. A running session
@@ -172,6 +195,18 @@ class BacktimerApp(App[int]):
         waiting, self._after_first_frame = self._after_first_frame, []
         for callback in waiting:
             self.call_after_refresh(callback)
+        if self.record:  # sessions the history could not take last time: added now
+            self.run_worker(self._add_pending_sessions, thread=True, group="history")
+
+    def _add_pending_sessions(self) -> None:
+        """In a thread (the database may be busy for its timeout): one notice each."""
+        from backtimer.history.pending import replay  # noqa: PLC0415
+
+        for notice in replay():
+            with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+                self.call_from_thread(
+                    self.notify, notice, severity="information", timeout=10, markup=False
+                )
 
     def on_mount(self) -> None:
         if self.routine is not None:

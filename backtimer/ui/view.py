@@ -15,6 +15,7 @@ from backtimer import describe
 from backtimer.describe import work_text
 from backtimer.routine.durations import clock
 from backtimer.routine.model import Breath, Routine, WorkKind
+from backtimer.text import visible
 from backtimer.timeline import Segment, Timeline
 
 BREATH_STEPS_PER_SECOND = 1  # the breath bar moves once a second, in the countdown's frames
@@ -153,7 +154,7 @@ def session_view(
         return SessionView(
             state="finished",
             state_word=STATE_WORDS["finished"],
-            exercise=routine.name,
+            exercise=visible(routine.name),
             instruction="Done",
             detail="",
             clock="0:00",
@@ -188,16 +189,17 @@ def session_view(
     return SessionView(
         state=kind,
         state_word=word,
-        exercise=ex.name if ex is not None else seg.exercise,
-        instruction=band_text(seg),
-        detail=detail(seg),
+        # the routine's text: control characters shown visibly (docs/security.md)
+        exercise=visible(ex.name if ex is not None else seg.exercise),
+        instruction=visible(band_text(seg)),
+        detail=visible(detail(seg)),
         clock=shown,
         counting_up=counting_up,
         small_rest=seg.kind == "rest" and seg.reason == "rep",
         breath=breath_view(seg, elapsed),
-        next_up=next_up(routine, timeline, seg),
-        steps=ex.steps if ex else (),
-        caution=ex.caution or "" if ex else "",
+        next_up=visible(next_up(routine, timeline, seg)),
+        steps=tuple(visible(step, keep="\n") for step in ex.steps) if ex else (),
+        caution=visible(ex.caution or "") if ex else "",
         progress=round(max(0.0, min(1.0, float(engine.progress(now)))), 3),
         time_left=f"{clock(total_left)} left",
     )

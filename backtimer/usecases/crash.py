@@ -23,7 +23,6 @@ from datetime import datetime
 from pathlib import Path
 
 from backtimer import __version__, paths
-from backtimer.files import write_atomic
 
 EXIT_CRASH = 70  # EX_SOFTWARE: an internal error
 KEEP = 20  # crash logs kept in <data>/logs
@@ -31,7 +30,7 @@ PREFIX = "crash-"
 
 
 def logs_dir() -> Path:
-    return paths.data_dir() / "logs"
+    return paths.logs_dir()
 
 
 def write_crash_log(exc: BaseException, *, now: datetime | None = None) -> Path | None:
@@ -40,18 +39,33 @@ def write_crash_log(exc: BaseException, *, now: datetime | None = None) -> Path 
     try:
         when = now or datetime.now().astimezone()
         folder = logs_dir()
-        name = f"{PREFIX}{when:%Y%m%d-%H%M%S}-{os.getpid()}.log"
+        stem = f"{PREFIX}{when:%Y%m%d-%H%M%S}-{os.getpid()}"
         text = (
             f"backtimer {__version__} crashed at {when.isoformat(timespec='seconds')}\n"
             f"python {sys.version.split()[0]} on {sys.platform}\n"
             f"command: {' '.join(sys.argv)!r}\n\n" + "".join(traceback.format_exception(exc))
         )
-        path = folder / name
-        write_atomic(path, _CONTROL.sub(_escaped, text))
+        path = _write_private(folder, stem, _CONTROL.sub(_escaped, text))
         prune(folder)
         return path
     except Exception:
         return None
+
+
+def _write_private(folder: Path, stem: str, text: str) -> Path:
+    """A new file readable by this user only (0600: a traceback can name private paths)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for n in range(1, 100):
+        path = folder / (f"{stem}.log" if n == 1 else f"{stem}-{n}.log")
+        try:
+            fd = os.open(path, flags, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return path
+    raise FileExistsError(folder / f"{stem}.log")
 
 
 # C0 (but tab and newline), DEL and C1: text from an untrusted file can carry them, and the

@@ -168,6 +168,8 @@ class Session:
             texts: list[str | None] = [listener.notice]
             if self.audio is not None and listener is self.audio:
                 texts[:0] = self.audio.notices  # every distinct one, not only the last
+            if self.history is not None and listener is self.history:
+                texts[:0] = self.history.notices  # e.g. a damaged file moved aside
             for text in texts:
                 if text:
                     self._notice(text)

@@ -15,8 +15,11 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+import tomli_w
+
 from backtimer import paths
 from backtimer.files import write_atomic
+from backtimer.routine.errors import RoutineError
 from backtimer.routine.library import RoutineEntry
 from backtimer.routine.loader import load_text
 from backtimer.routine.model import Routine
@@ -71,11 +74,49 @@ def user_copy(entry: RoutineEntry) -> tuple[Path, bool]:
     return target, True
 
 
-def new_routine_text(routine_id: str, target: Path, source: RoutineEntry | None) -> str:
-    """The text of a new routine file: a copy of `source`, or the annotated template."""
-    if source is not None:
-        return with_directive(source.path.read_text(encoding="utf-8"), target)
-    return render(routine_id, schema_directive(target))
+def new_routine_text(
+    routine_id: str, target: Path, source: RoutineEntry | None, name: str | None = None
+) -> str:
+    """The text of a new routine file: a copy of `source` (its comments kept, its name
+    changed to `name`, by default "<name> (copy)", so the library does not show two rows
+    of one name), or the annotated template."""
+    if source is None:
+        text = render(routine_id, schema_directive(target))
+        if name is None:
+            return text
+        return renamed(text, name, source=str(target), routine_id=routine_id)
+    text = source.path.read_text(encoding="utf-8")
+    original = source.routine.name if source.routine is not None else routine_id
+    new_name = f"{original} (copy)" if name is None else name
+    text = renamed(text, new_name, source=str(source.path), routine_id=routine_id)
+    return with_directive(text, target)
+
+
+_TABLE_RE = re.compile(r"^\s*\[")
+_NAME_RE = re.compile(r"^(\s*)name\s*=")
+
+
+def renamed(text: str, name: str, *, source: str, routine_id: str) -> str:
+    """`text` with the routine's `name` replaced, every other line as it was. Checked by
+    loading the result: a name the format refuses is a UserError naming the problem."""
+    lines = text.splitlines(keepends=True)
+    in_routine = False
+    for i, line in enumerate(lines):
+        if _TABLE_RE.match(line):
+            in_routine = line.strip() == "[routine]"
+            continue
+        found = _NAME_RE.match(line) if in_routine else None
+        if found:
+            lines[i] = f"{found.group(1)}{tomli_w.dumps({'name': name})}"
+            break
+    result = "".join(lines)
+    try:
+        routine = load_text(result, source=source, routine_id=routine_id)
+    except RoutineError as exc:
+        raise UserError(f"cannot name the copy {name!r}: {exc}", code=2) from None
+    if routine.name != name:  # written some other way (an inline table, say): rewrite whole
+        result = to_toml(replace(routine, name=name))
+    return result
 
 
 def copy_name(name: str) -> str:

@@ -32,6 +32,10 @@ class QuitConfirm(ModalScreen[str]):
                 yield Button("Summary (s)", id="summary")
                 yield Button("Quit (y)", id="quit", variant="error")
 
+    def on_mount(self) -> None:
+        if self.app.is_web:  # `backtimer serve`: a finger needs the buttons, even when narrow
+            self.add_class("-touch")
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id or "continue")

@@ -22,6 +22,7 @@ from backtimer.routine.adjust import LABELS, adjust, fields_of, value_text
 from backtimer.routine.durations import human
 from backtimer.routine.errors import RoutineError
 from backtimer.routine.model import Exercise, Routine
+from backtimer.text import visible
 from backtimer.timeline import compile
 from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.usecases.levels import level_notes
@@ -127,7 +128,7 @@ class CustomiseScreen(Screen[str | None]):
         self.note = ""
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Customise: {self.original.name}", id="title")
+        yield Label(Text(f"Customise: {visible(self.original.name)}"), id="title")
         yield Label(
             "↑↓ exercise · ←→ value · + / - change · r reset · s save as my copy · Esc back",
             id="keys-hint",
@@ -158,7 +159,7 @@ class CustomiseScreen(Screen[str | None]):
             mark = "▶ " if i == self.exercise else "  "
             style = "bold reverse" if i == self.exercise else ""
             edited = " *" if ex != self.original.exercises[i] else ""
-            line.append(f"{mark}{i + 1}. {ex.name}{edited}", style=style)
+            line.append(f"{mark}{i + 1}. {visible(ex.name)}{edited}", style=style)
             line.append(f" — {work_text(ex)}")
             self.query_one(f"#exercise-{i}", Static).update(line)
         chosen_line = self.query_one(f"#exercise-{self.exercise}", Static)
@@ -183,7 +184,7 @@ class CustomiseScreen(Screen[str | None]):
             notes_text.append(f"grows: {notes[0]}\n", style="italic")
         if self.note:
             notes_text.append(self.note, style="italic")
-        parts: list[RenderableType] = [Text(ex.name, style="bold"), grid]
+        parts: list[RenderableType] = [Text(visible(ex.name), style="bold"), grid]
         if notes_text:
             parts.append(notes_text)
         self.query_one("#fields", Static).update(Group(*parts))

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from backtimer.describe import work_text
 from backtimer.routine.durations import human
 from backtimer.routine.model import Routine
+from backtimer.text import visible
 from backtimer.timeline import compile
 from backtimer.ui import editing
 from backtimer.ui.keys import bindings
@@ -159,37 +160,42 @@ def work_about(settings: object, offered: list[str], problem: str, config_path: 
 
 def detail_text(row: Row, level: str = "current") -> Text:
     text = Text()
+
+    def put(part: str, style: str = "") -> None:
+        """Routine text, file names and errors: control characters shown visibly."""
+        text.append(visible(part, keep="\n"), style=style)
+
     if row.kind == "work":
-        text.append("Work mode — desk breaks\n", style="bold")
-        text.append(row.about)
+        put("Work mode — desk breaks\n", style="bold")
+        put(row.about)
         return text
     if row.routine is None:
-        text.append(f"⚠ {row.id} has errors and cannot start\n", style="bold")
-        text.append(f"{row.path}\n\n", style="italic")
-        text.append(row.error + "\n\n")
-        text.append("Fix the file and restart backtimer, or run: backtimer validate " + row.id)
+        put(f"⚠ {row.id} has errors and cannot start\n", style="bold")
+        put(f"{row.path}\n\n", style="italic")
+        put(row.error + "\n\n")
+        put("Fix the file and restart backtimer, or run: backtimer validate " + row.id)
         return text
     r = row.routine
-    text.append(r.name + "\n", style="bold")
+    put(r.name + "\n", style="bold")
     if r.description:
-        text.append(r.description + "\n")
+        put(r.description + "\n")
     meta = [r.place, f"{row.exercises} exercises", row.duration.replace("~", "about ")]
     if r.equipment:
         meta.append("needs " + ", ".join(r.equipment))
     if row.origin == "user":
         meta.append("your routine")
-    text.append(" · ".join(meta) + "\n", style="italic")
+    put(" · ".join(meta) + "\n", style="italic")
     for caution in r.cautions:
-        text.append("\n⚠ " + caution + "\n", style="bold")
-    text.append("\n")
+        put("\n⚠ " + caution + "\n", style="bold")
+    put("\n")
     current, levels = level_notes(r, level)  # growing exercises at the level reached (progression)
     for i, ex in enumerate(current.exercises, 1):
-        text.append(f"{i}. {ex.name}", style="bold")
-        text.append(f" — {work_text(ex)}\n")
+        put(f"{i}. {ex.name}", style="bold")
+        put(f" — {work_text(ex)}\n")
         if i - 1 in levels:
-            text.append(f"   ↗ {levels[i - 1]}\n", style="italic")
+            put(f"   ↗ {levels[i - 1]}\n", style="italic")
         if ex.caution:
-            text.append(f"   ⚠ {ex.caution}\n")
+            put(f"   ⚠ {ex.caution}\n")
     return text
 
 
@@ -293,7 +299,12 @@ class LibraryScreen(Screen[None]):
                     key=row.id,
                 )
                 continue
-            name = Text(row.name) if row.routine else Text("⚠ " + row.id, style="bold")
+            # text, never markup; an id is a file name: control characters shown visibly
+            name = (
+                Text(visible(row.name))
+                if row.routine
+                else Text("⚠ " + visible(row.id), style="bold")
+            )
             if row.routine is None:
                 # the mark, and where the first problem is (the detail pane says what)
                 error = Text("error", style="italic")
@@ -302,7 +313,7 @@ class LibraryScreen(Screen[None]):
                 table.add_row(name, row.place, row.exercises, row.duration, key=row.id)
         if not self.shown:
             self.query_one("#detail-text", Static).update(
-                f"No routine matches {query!r}." if query else "No routines found."
+                Text(f"No routine matches {visible(query)!r}." if query else "No routines found.")
             )
         else:
             self._show_detail(0)

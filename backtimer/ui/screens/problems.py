@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -12,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from backtimer.routine.errors import RoutineError
+from backtimer.text import visible
 
 
 class ProblemsScreen(ModalScreen[bool]):
@@ -45,7 +47,7 @@ class ProblemsScreen(ModalScreen[bool]):
         line = self.error.first_line
         where = f" at line {line}" if line is not None else ""
         with Vertical(id="dialog"):
-            yield Label(f"{self.path.name} has {count}", id="title")
+            yield Label(Text(f"{visible(self.path.name)} has {count}"), id="title")
             with VerticalScroll(id="problems"):
                 yield Static("\n".join(str(p) for p in problems), id="problem-list", markup=False)
             yield Label(

@@ -176,6 +176,10 @@ class SessionScreen(Screen["ev.Summary"]):
             # countdown, the instruction and what comes next not. #info is the last row.
             self.query_one("#main").mount(VerticalScroll(self._steps, self._caution, id="info"))
             self.mount(KeysFooter())
+            if self.app.is_web:  # `backtimer serve`: big buttons for a finger, on narrow pages
+                from backtimer.ui.widgets.touch import TouchKeys  # noqa: PLC0415
+
+                self.query_one("#main").mount(TouchKeys())
             self.call_after_refresh(self.refresh_bindings)
         if self.session is None:
             self.session = make_session(

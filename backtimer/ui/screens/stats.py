@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Sparkline, Static
 
 from backtimer.history.stats import DayTotal, HoldBest, Stats, heat_start, load_stats_from
+from backtimer.text import visible
 from backtimer.ui.widgets.footer import KeysFooter
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -153,7 +154,7 @@ def streak_text(st: Stats) -> Text:
 
 def hold_label(h: HoldBest) -> Text:
     t = Text()
-    t.append(f"{h.routine_name} / {h.exercise}: ", style="bold")
+    t.append(f"{visible(h.routine_name)} / {visible(h.exercise)}: ", style="bold")
     t.append(f"best {h.best:.0f} s", style="bold green")
     t.append(f" on {h.best_on:%d %b %Y}  ", style="dim")
     t.append(TREND_MARKS.get(h.trend, h.trend))
@@ -205,7 +206,7 @@ class StatsScreen(Screen[None]):
         body = self.query_one("#stats-body", VerticalScroll)
         await body.remove_children()
         if error is not None:
-            await body.mount(Static(error, id="stats-error"))
+            await body.mount(Static(Text(visible(error)), id="stats-error"))
             return
         if stats is None or stats.total_sessions == 0:
             await body.mount(

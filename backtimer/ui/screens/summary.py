@@ -13,6 +13,7 @@ from textual.widgets import Label, Static
 
 from backtimer.events import ExerciseResult, Summary
 from backtimer.routine.durations import clock
+from backtimer.text import visible
 from backtimer.ui.keys import bindings
 from backtimer.ui.widgets.footer import KeysFooter
 from backtimer.usecases.keymap import SUMMARY_KEYS
@@ -53,7 +54,7 @@ def streak_text(current: int, longest: int) -> str:
 def saved_text(saved: list[str], streak: tuple[int, int] | None) -> Text:
     text = Text()
     for line in saved:
-        text.append("✓ " + line + "\n")
+        text.append("✓ " + visible(line) + "\n")
     if streak is not None:
         text.append(streak_text(*streak), style="bold")
     return text
@@ -85,7 +86,8 @@ def summary_table(summary: Summary) -> Table:
     table.add_column("Time", no_wrap=True, justify="right")
     for r in summary.exercises:
         finished = not r.skipped and r.worked_seconds >= r.planned_seconds - 0.5
-        table.add_row(("✓ " if finished else "· ") + r.name, done_text(r), time_text(r))
+        name = Text(("✓ " if finished else "· ") + visible(r.name))  # text, never markup
+        table.add_row(name, done_text(r), time_text(r))
     return table
 
 
@@ -105,12 +107,12 @@ class SummaryScreen(Screen[str]):
         s = self.summary
         self.add_class(f"-{s.status}")
         yield Label(title(s), id="title")
-        yield Label(s.name, id="routine")
+        yield Label(Text(visible(s.name)), id="routine")
         with VerticalScroll(id="body"):
             if s.status == "pain":
-                yield Static(self.message or PAIN_TEXT, id="message")
+                yield Static(Text(visible(self.message or PAIN_TEXT, keep="\n")), id="message")
             elif self.message:
-                yield Static(self.message, id="message")
+                yield Static(Text(visible(self.message, keep="\n")), id="message")
             totals = Text()
             totals.append("Total time ", style="bold")
             totals.append(clock(s.total_seconds))
@@ -126,7 +128,7 @@ class SummaryScreen(Screen[str]):
             yield Static(summary_table(s), id="table")
             for notice in self.notices:
                 if notice not in saved:
-                    yield Static(notice, classes="notice")
+                    yield Static(Text(visible(notice, keep="\n")), classes="notice")
         yield KeysFooter()
 
     def _streak(self) -> tuple[int, int] | None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,6 +34,7 @@ from backtimer.config import ConfigError
 from backtimer.events import Summary
 from backtimer.routine.library import load
 from backtimer.routine.model import Routine
+from backtimer.text import visible
 from backtimer.ui.screens.session import SessionScreen
 from backtimer.ui.screens.work_dialogs import PickRoutine, SkipReason
 from backtimer.ui.widgets.footer import KeysFooter
@@ -146,7 +148,7 @@ class WorkScreen(Screen[None]):
             self.notifier = Notifier(settings.notify, terminal_writer(self.backtimer))
         if self.sound is None:
             self.sound = self.backtimer.sound
-        self.query_one("#work-plan", Label).update(plan_text(settings))
+        self.query_one("#work-plan", Label).update(Text(visible(plan_text(settings))))
         self.tick()
         self._timer = self.set_interval(1.0, self.tick)
 
@@ -199,7 +201,8 @@ class WorkScreen(Screen[None]):
             digits_text(tick.remaining) if tick.mode == "working" else "00:00"
         )
         name = mode.offered_name()
-        self.query_one("#work-routine", Label).update(f"Break routine: {name}")
+        # names come from routines and config.toml: plain text, control characters visible
+        self.query_one("#work-routine", Label).update(Text(f"Break routine: {visible(name)}"))
         self.query_one("#work-worked", Label).update(
             "" if tick.mode == "off" else f"Worked {short(tick.worked)} since your last break"
         )
@@ -211,10 +214,10 @@ class WorkScreen(Screen[None]):
         reminder.display = due
         if due:
             snoozes = f" (snoozed {state.snoozes}x)" if state.snoozes else ""
-            text = f"Time for a break{snoozes}: {name}"
+            text = f"Time for a break{snoozes}: {visible(name)}"
             if not tick.can_snooze:
                 text += " — no snoozes left"
-            self.query_one("#reminder-text", Label).update(text)
+            self.query_one("#reminder-text", Label).update(Text(text))
             self.query_one("#snooze", Button).disabled = not tick.can_snooze
             self.query_one("#snooze", Button).label = f"Snooze {short(mode.settings.snooze)} (z)"
         self.refresh_bindings()

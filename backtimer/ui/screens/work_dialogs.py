@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from backtimer.text import visible
 from backtimer.usecases.work_mode import SKIP_REASONS
 
 
@@ -50,7 +52,8 @@ class PickRoutine(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Which routine?", id="dialog-title")
-            yield OptionList(*[Option(label, id=rid) for rid, label in self.choices], id="pick")
+            options = [Option(Text(visible(label)), id=rid) for rid, label in self.choices]
+            yield OptionList(*options, id="pick")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

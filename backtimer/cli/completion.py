@@ -1,0 +1,95 @@
+"""`backtimer completion bash|zsh|fish`: a completion script made from the command parser
+itself (with shtab), so it always knows every command and option. Routine arguments
+complete to the ids `backtimer list --ids` prints (built-in and your own) and .toml files."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from typing import Any
+
+import shtab
+
+from backtimer.cli.command import add_command
+
+SHELLS = ("bash", "zsh", "fish")
+
+# What a routine argument completes to, per shell (shtab's format: the shell's own
+# completion function, and a preamble that defines it).
+ROUTINES: dict[str, Any] = {
+    "bash": "_backtimer_routines",
+    "zsh": "_backtimer_routines",
+    "fish": "(backtimer list --ids 2>/dev/null; __fish_complete_suffix .toml)",
+    "preamble": {
+        "bash": (
+            "_backtimer_routines() {\n"
+            '  compgen -W "$(backtimer list --ids 2>/dev/null)" -- "$1"\n'
+            '  compgen -f -X "!*.toml" -- "$1"\n'
+            '  compgen -d -S / -- "$1"\n'
+            "}"
+        ),
+        "zsh": (
+            "_backtimer_routines() {\n"
+            "  local -a ids\n"
+            '  ids=(${(f)"$(backtimer list --ids 2>/dev/null)"})\n'
+            "  _describe -t routines 'routine' ids\n"
+            "  _files -g '*.toml'\n"
+            "}"
+        ),
+    },
+}
+# The arguments that name a routine, and those that name files, by their dest / metavar.
+ROUTINE_DESTS = ("routine", "source")
+FILE_METAVARS = ("PATH", "P")
+
+INSTALL = """\
+Add this to your shell's start-up file, then open a new shell:
+
+  bash  (~/.bashrc)                   eval "$(backtimer completion bash)"
+  zsh   (~/.zshrc, after compinit)    eval "$(backtimer completion zsh)"
+  fish  (~/.config/fish/config.fish)  backtimer completion fish | source
+"""
+
+
+def register(sub: Any) -> None:
+    p = add_command(
+        sub,
+        "completion",
+        summary="print a shell completion script (bash, zsh, fish)",
+        description=(
+            "Print a script that teaches your shell to complete backtimer's commands, "
+            "options and routine ids.\n\n" + INSTALL
+        ),
+        examples=[
+            ('eval "$(backtimer completion bash)"', "in ~/.bashrc"),
+            ("backtimer completion fish | source", "in ~/.config/fish/config.fish"),
+        ],
+    )
+    p.add_argument("shell", choices=SHELLS, help="the shell to complete in")
+    p.set_defaults(handler=run)
+
+
+def _actions(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
+    for action in parser._actions:  # argparse keeps them private; shtab reads them too
+        yield action
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                yield from _actions(child)
+
+
+def script(shell: str) -> str:
+    from backtimer.cli.main import build_parser  # noqa: PLC0415 (main imports this module)
+
+    parser = build_parser()
+    for action in _actions(parser):
+        if action.dest in ROUTINE_DESTS:
+            action.complete = ROUTINES  # type: ignore[attr-defined]  # read by shtab
+        elif action.metavar in FILE_METAVARS:
+            action.complete = shtab.FILE  # type: ignore[attr-defined]
+    text: str = shtab.complete(parser, shell=shell)
+    return text
+
+
+def run(args: argparse.Namespace) -> int:
+    print(script(args.shell))
+    return 0

@@ -1,0 +1,69 @@
+"""`backtimer paths`: where this user's routines, settings, history, logs and cache are."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from backtimer import paths
+from backtimer.breaks.state import state_file
+from backtimer.cli.command import add_command
+
+
+def register(sub: Any) -> None:
+    p = add_command(
+        sub,
+        "paths",
+        summary="where your routines, config, history, logs and cache are",
+        description=(
+            "The files and folders backtimer reads and writes for you, and whether each "
+            "exists yet. BACKTIMER_CONFIG_DIR, BACKTIMER_DATA_DIR and BACKTIMER_CACHE_DIR "
+            "move them."
+        ),
+        examples=[
+            ("backtimer paths", ""),
+            ("backtimer paths --json", "for scripts"),
+            ('cd "$(backtimer paths --json | jq -r .routines)"', "into your routines folder"),
+        ],
+    )
+    p.add_argument("--json", action="store_true", help="print JSON: {name: path}")
+    p.set_defaults(handler=run)
+
+
+def where() -> dict[str, Path]:
+    """Every place, by a stable name (the --json keys)."""
+    return {
+        "routines": paths.user_routines_dir(),
+        "config": paths.config_file(),
+        "history": paths.history_db(),
+        "break_schedule": state_file(),
+        "logs": paths.logs_dir(),
+        "cache": paths.cache_dir(),
+        "builtin_routines": paths.builtin_routines_dir(),
+    }
+
+
+LABELS = {
+    "routines": "your routines",
+    "config": "config file",
+    "history": "history database",
+    "break_schedule": "break schedule",
+    "logs": "logs",
+    "cache": "cache",
+    "builtin_routines": "built-in routines",
+}
+
+
+def run(args: argparse.Namespace) -> int:
+    places = where()
+    if args.json:
+        print(json.dumps({name: str(path) for name, path in places.items()}, indent=2))
+        return 0
+    width = max(len(label) for label in LABELS.values())
+    for name, path in places.items():
+        shown = str(path) + ("/" if path.is_dir() else "")
+        note = "" if path.exists() else "  (not there yet)"
+        print(f"{LABELS[name].ljust(width)}  {shown}{note}")
+    return 0
