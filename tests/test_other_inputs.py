@@ -58,29 +58,39 @@ def test_a_folder_setting_that_does_not_resolve_is_a_message(name: str, command:
 
 
 @pytest.mark.parametrize(
-    ("value", "shown"),
+    ("args", "message"),
     [
-        ("99999999999999999999999", "'99999999999999999999999'"),
-        ("9" * 5000, "'" + "9" * 30 + "…'"),
-        ("0", "0"),
-        ("-1", "-1"),
-        ("100001", "100001"),
-        ("ten", "'ten'"),
+        (
+            ["history", "-n", "ten"],
+            "argument -n/--limit: expected a whole number 1-100000, got 'ten'",
+        ),
+        (
+            ["history", "-n", "1e3"],
+            "argument -n/--limit: expected a whole number 1-100000, got '1e3'",
+        ),
+        (
+            ["serve", "--port", "70000"],
+            "argument --port: expected a whole number 0-65535, got 70000",
+        ),
+        (["serve", "--port", "-1"], "argument --port: expected a whole number 0-65535, got -1"),
+        (
+            ["serve", "--port", "9" * 5000],
+            "argument --port: expected a whole number 0-65535, got " + "9" * 30 + "…",
+        ),
     ],
 )
-def test_history_limit_is_bounded(value: str, shown: str) -> None:
-    done = backtimer("history", "-n", value)
+def test_numbers_given_to_options_are_bounded(args: list[str], message: str) -> None:
+    done = backtimer(*args)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
-    assert done.stderr.splitlines()[-1] == (
-        f"backtimer history: error: argument -n/--limit: expected a whole number 1-100000, "
-        f"got {shown}"
-    )
+    assert done.stderr.splitlines()[-1] == f"backtimer {args[0]}: error: {message}"
 
 
-def test_history_limit_in_range_works() -> None:
-    done = backtimer("history", "-n", "100000")
+@pytest.mark.parametrize("value", ["99999999999999999999999", "9" * 5000, "0", "-7", "100000"])
+def test_history_limit_beyond_its_bounds_is_the_nearest_bound(value: str) -> None:
+    done = backtimer("history", "-n", value)
     assert done.returncode == 0, done.stderr
+    assert "No sessions recorded yet" in done.stdout
 
 
 def fake_program(folder: Path, name: str, log: Path) -> Path:

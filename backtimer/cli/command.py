@@ -10,6 +10,7 @@ further in:
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -39,27 +40,35 @@ def add_command(
     return parser
 
 
-def bounded_int(lo: int, hi: int) -> Callable[[str], int]:
-    """An argparse type: a whole number from lo to hi (inclusive)."""
+def bounded_int(lo: int, hi: int, *, clamp: bool = False) -> Callable[[str], int]:
+    """An argparse type: a whole number from lo to hi (inclusive). A number outside is a
+    usage message, or with clamp=True the nearest bound (`history -n 99999999999999999999`
+    shows every session). Text that is not a whole number is always a usage message."""
 
     def parse(text: str) -> int:
         word = text.strip()
-        # a bounded number has few digits: refuse long ones before converting them
-        digits = len(str(max(abs(lo), abs(hi)))) + 1
-        try:
-            if len(word.lstrip("+-")) > digits:
-                raise ValueError
-            value = int(word)
-        except ValueError:
+        if not _WHOLE.fullmatch(word):
             raise argparse.ArgumentTypeError(
                 f"expected a whole number {lo}-{hi}, got {_shown(text)}"
-            ) from None
-        if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"expected a whole number {lo}-{hi}, got {value}")
-        return value
+            )
+        # beyond the bounds' digits it is out of range whatever it is: never converted
+        digits = len(str(max(abs(lo), abs(hi)))) + 1
+        if len(word.lstrip("+-").lstrip("0")) > digits:
+            value = hi + 1 if not word.startswith("-") else lo - 1
+        else:
+            value = int(word)
+        if lo <= value <= hi:
+            return value
+        if clamp:
+            return max(lo, min(hi, value))
+        shown = word if len(word) <= 30 else word[:30] + "…"
+        raise argparse.ArgumentTypeError(f"expected a whole number {lo}-{hi}, got {shown}")
 
     parse.__name__ = "whole number"  # argparse names the type in its messages
     return parse
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 
 
 def _shown(text: str) -> str:

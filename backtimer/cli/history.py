@@ -37,9 +37,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "-n",
         "--limit",
-        type=bounded_int(1, MAX_LIMIT),
+        type=bounded_int(1, MAX_LIMIT, clamp=True),
         default=20,
-        help=f"sessions in the table, 1-{MAX_LIMIT} (default 20)",
+        help=f"sessions in the table (default 20, at most {MAX_LIMIT})",
     )
     p.add_argument("--all", action="store_true", help="show every session in the table")
     p.set_defaults(handler=history_command)
