@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,7 +125,10 @@ def terminal(isolated_dirs: Path, tmp_path: Path) -> Iterator[Terminal]:
         "XDG_CONFIG_HOME": str(tmp_path / ".config"),
         "XDG_DATA_HOME": str(tmp_path / ".local" / "share"),
     }
-    term = Terminal(f"backtimer-signals-{os.getpid()}", env, tmp_path / "pid")
+    # a server of its own per test: the previous one may still be going away
+    term = Terminal(
+        f"backtimer-signals-{os.getpid()}-{uuid.uuid4().hex[:8]}", env, tmp_path / "pid"
+    )
     try:
         yield term
     finally:
