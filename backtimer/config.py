@@ -266,7 +266,10 @@ class Table:
             return self._default(key, default, "a file path")
         if not isinstance(value, str) or not value.strip():
             raise self.error(key, f"expected a file path (text), got {show(value)}")
-        p = Path(value).expanduser()
+        try:
+            p = paths.expand_user(value)
+        except paths.PathError as exc:
+            raise self.error(key, str(exc)) from None
         if not p.is_absolute():
             p = self.path.parent / p
         return p

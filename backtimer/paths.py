@@ -18,19 +18,45 @@ _PACKAGE = Path(__file__).resolve().parent
 _REPO_ROOT = _PACKAGE.parent
 
 
+class PathError(ValueError):
+    """A path that cannot be used as written; str() is the whole message."""
+
+
+def expand_user(text: str) -> Path:
+    """`text` as a path with a leading "~" or "~user" expanded. PathError when it does not
+    resolve (no such user, no home directory), instead of the RuntimeError of pathlib."""
+    path = Path(text)
+    if not text.startswith("~"):
+        return path
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        user = text[1:].split("/", 1)[0].split(os.sep, 1)[0]
+        if user:
+            raise PathError(f"{text}: there is no user {user!r} on this system") from None
+        raise PathError(f"{text}: the home directory is not known ($HOME is not set)") from None
+
+
 def config_dir() -> Path:
     env = os.environ.get("BACKTIMER_CONFIG_DIR")
-    return Path(env).expanduser() if env else platformdirs.user_config_path(APP)
+    return _from_env("BACKTIMER_CONFIG_DIR", env) if env else platformdirs.user_config_path(APP)
 
 
 def data_dir() -> Path:
     env = os.environ.get("BACKTIMER_DATA_DIR")
-    return Path(env).expanduser() if env else platformdirs.user_data_path(APP)
+    return _from_env("BACKTIMER_DATA_DIR", env) if env else platformdirs.user_data_path(APP)
+
+
+def _from_env(name: str, value: str) -> Path:
+    try:
+        return expand_user(value)
+    except PathError as exc:
+        raise PathError(f"${name}: {exc}") from None
 
 
 def cache_dir() -> Path:
     env = os.environ.get("BACKTIMER_CACHE_DIR")
-    return Path(env).expanduser() if env else platformdirs.user_cache_path(APP)
+    return _from_env("BACKTIMER_CACHE_DIR", env) if env else platformdirs.user_cache_path(APP)
 
 
 def logs_dir() -> Path:

@@ -11,7 +11,8 @@
     [sound.cues.go]       # any cue: tick go rest switch rep inhale exhale halfway
     volume = 100          #          exercise_done routine_done break_due
     mute = false
-    file = "~/sounds/gong.wav"   # your own WAV: 16-bit PCM, mono or stereo, 8-96 kHz, <= 10 s
+    file = "~/sounds/gong.wav"   # your own WAV: 16-bit PCM, mono or stereo, 8-96 kHz, <= 10 s,
+                                 # a regular file of at most 4 MiB
 
 A custom WAV is opened and checked here, at config load, so a bad file is named
 with the problem before a session starts.
@@ -19,6 +20,9 @@ with the problem before a session starts.
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +37,8 @@ from backtimer.toml_messages import did_you_mean
 
 BACKENDS = ("auto", "simpleaudio", "command", "bell", "none")
 MAX_SECONDS = 10.0
+# The largest cue file read: 10 s of 16-bit stereo at 96 kHz is 3.84 MB, plus headers.
+MAX_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -90,22 +96,21 @@ class SoundSettings:
 
 
 def read_wav(path: Path, max_seconds: float = MAX_SECONDS, what: str = "a cue") -> Clip:
-    """Open a WAV and check it is one we can play. Raises ValueError(problem)."""
+    """Open a WAV and check it is one we can play. Raises ValueError(problem).
+
+    Only a regular file of at most MAX_BYTES is read, and that is checked on the open file
+    before reading it: a FIFO, a device or a huge file is refused, never waited on or read.
+    """
+    data = _read_cue_file(path)
     try:
-        with wave.open(str(path), "rb") as w:
+        with wave.open(io.BytesIO(data), "rb") as w:
             channels, width, rate, n = (
                 w.getnchannels(),
                 w.getsampwidth(),
                 w.getframerate(),
                 w.getnframes(),
             )
-            frames = w.readframes(n)
-    except FileNotFoundError:
-        raise ValueError("file not found") from None
-    except IsADirectoryError:
-        raise ValueError("is a directory, expected a WAV file") from None
-    except PermissionError:
-        raise ValueError("permission denied") from None
+            frames = w.readframes(n)  # at most the MAX_BYTES read
     except wave.Error as exc:
         text = str(exc)
         if "unknown format" in text:
@@ -114,6 +119,8 @@ def read_wav(path: Path, max_seconds: float = MAX_SECONDS, what: str = "a cue") 
     except (EOFError, OSError) as exc:
         why = str(exc) or "the file is cut short"
         raise ValueError(f"cannot read it as a WAV file ({why})") from None
+    except Exception as exc:  # any other way a damaged header can fail the reader
+        raise ValueError(f"cannot read it as a WAV file ({type(exc).__name__})") from None
     if width != 2:
         raise ValueError(f"{8 * width}-bit samples; expected 16-bit PCM")
     if channels not in (1, 2):
@@ -127,6 +134,50 @@ def read_wav(path: Path, max_seconds: float = MAX_SECONDS, what: str = "a cue") 
         raise ValueError(f"{seconds:.1f} s long; {what} may last at most {max_seconds:.0f} s")
     frames = frames[: len(frames) - len(frames) % (2 * channels)]
     return Clip(frames=frames, channels=channels, rate=rate, source=path)
+
+
+def _read_cue_file(path: Path) -> bytes:
+    """The bytes of a cue file: a regular file of at most MAX_BYTES. Raises ValueError."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise ValueError("file not found") from None
+    except IsADirectoryError:
+        raise ValueError("is a directory, expected a WAV file") from None
+    except PermissionError:
+        raise ValueError("permission denied") from None
+    except OSError as exc:
+        raise ValueError(f"cannot open it ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ValueError("is a directory, expected a WAV file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(
+                "not a regular file (a pipe, a device or a socket); expected a WAV file"
+            )
+        if info.st_size > MAX_BYTES:
+            raise ValueError(
+                f"{info.st_size / (1 << 20):.1f} MiB; a cue file may be at most "
+                f"{MAX_BYTES >> 20} MiB (10 s of 16-bit stereo at 96 kHz)"
+            )
+        os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        left = MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise ValueError(f"cannot read it ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if left <= 0:  # it grew while being read
+        raise ValueError(f"more than {MAX_BYTES >> 20} MiB; a cue file may be at most that")
+    return b"".join(chunks)
 
 
 def from_config(
@@ -153,16 +204,18 @@ def from_config(
             )
         t = cues_table.table(name)
         t.check_keys({"volume", "mute", "file"})
-        file = t.path_value("file", None)
-        if file is not None:
-            try:
-                read_wav(file)
-            except ValueError as problem:
-                error = t.error("file", f"{file}: {problem}")
-                if strict:
-                    raise error from None
-                problems.append(str(error))
-                file = None
+        try:
+            file = t.path_value("file", None)
+            if file is not None:
+                try:
+                    read_wav(file)
+                except ValueError as problem:
+                    raise t.error("file", f"{file}: {problem}") from None
+        except ConfigError as error:
+            if strict:
+                raise
+            problems.append(str(error))
+            file = None
         cues[name] = CueSetting(
             volume=t.integer("volume", 100, lo=0, hi=100),
             mute=t.boolean("mute", False),

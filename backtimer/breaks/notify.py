@@ -126,6 +126,7 @@ class Notifier:
             "--app-name=backtimer",
             "--urgency=normal",
             "--icon=appointment-soon",
+            "--",  # the text is never read as an option, whatever it starts with
             _clean(title),
             _clean(body),
         ]

@@ -94,7 +94,10 @@ def _ask(question: str) -> bool:
 def _target(routine_id: str, where: str | None) -> Path:
     if where is None:
         return paths.user_routines_dir() / f"{routine_id}.toml"
-    path = Path(where).expanduser()
+    try:
+        path = paths.expand_user(where)
+    except paths.PathError as exc:
+        raise UserError(str(exc)) from None
     if path.is_dir() or where.endswith(("/", os.sep)):
         return path / f"{routine_id}.toml"
     return path

@@ -1,11 +1,17 @@
 """One way to declare a command: a one-line summary for `backtimer --help`, a description
 and worked examples for `backtimer NAME --help` (tests/cli/test_cli_help.py checks every
-command has both)."""
+command has both). And the argparse types the commands share: every number an option
+takes is bounded, so `-n 99999999999999999999999` is a usage message, never an overflow
+further in:
+
+    p.add_argument("-n", "--limit", type=bounded_int(1, 100_000), default=20)
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 Subparsers = Any  # argparse._SubParsersAction[ArgumentParser]: a private generic class
@@ -32,3 +38,39 @@ def add_command(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     return parser
+
+
+def bounded_int(lo: int, hi: int, *, clamp: bool = False) -> Callable[[str], int]:
+    """An argparse type: a whole number from lo to hi (inclusive). A number outside is a
+    usage message, or with clamp=True the nearest bound (`history -n 99999999999999999999`
+    shows every session). Text that is not a whole number is always a usage message."""
+
+    def parse(text: str) -> int:
+        word = text.strip()
+        if not _WHOLE.fullmatch(word):
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number {lo}-{hi}, got {_shown(text)}"
+            )
+        # beyond the bounds' digits it is out of range whatever it is: never converted
+        digits = len(str(max(abs(lo), abs(hi)))) + 1
+        if len(word.lstrip("+-").lstrip("0")) > digits:
+            value = hi + 1 if not word.startswith("-") else lo - 1
+        else:
+            value = int(word)
+        if lo <= value <= hi:
+            return value
+        if clamp:
+            return max(lo, min(hi, value))
+        shown = word if len(word) <= 30 else word[:30] + "…"
+        raise argparse.ArgumentTypeError(f"expected a whole number {lo}-{hi}, got {shown}")
+
+    parse.__name__ = "whole number"  # argparse names the type in its messages
+    return parse
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def _shown(text: str) -> str:
+    short = text if len(text) <= 30 else text[:30] + "…"
+    return ascii(short) if not short.isprintable() else repr(short)

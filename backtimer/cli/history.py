@@ -11,13 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from backtimer import paths
-from backtimer.cli.command import add_command
+from backtimer.cli.command import add_command, bounded_int
 from backtimer.history.stats import Period, Stats, load_stats
 from backtimer.history.store import Store, StoreError, parse_utc
 from backtimer.text import csv_cell, visible
 from backtimer.usecases.errors import UserError
 
 # Any: SQLite values, written out as JSON and CSV.
+MAX_LIMIT = 100_000  # sessions in the table (--all shows every one)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,7 +38,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fmt.add_argument(
         "--csv", action="store_true", help="export every exercise result (one row each) as CSV"
     )
-    p.add_argument("-n", "--limit", type=int, default=20, help="sessions in the table (default 20)")
+    p.add_argument(
+        "-n",
+        "--limit",
+        type=bounded_int(1, MAX_LIMIT, clamp=True),
+        default=20,
+        help=f"sessions in the table (default 20, at most {MAX_LIMIT})",
+    )
     p.add_argument("--all", action="store_true", help="show every session in the table")
     p.set_defaults(handler=history_command)
 

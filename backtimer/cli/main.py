@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from backtimer import __version__
+from backtimer.paths import PathError
 from backtimer.text import visible
 from backtimer.usecases.errors import UserError
 
@@ -71,11 +72,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = visible(str(exc), keep="\n")
         print(f"backtimer: {message}", file=sys.stderr)
         return exc.code
+    except PathError as exc:  # e.g. $BACKTIMER_DATA_DIR=~nosuchuser/...
+        print(f"backtimer: {visible(str(exc))}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("backtimer: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return _stdout_closed()
+    except Exception as exc:  # a fault of ours: a log file and one line, never a traceback
+        from backtimer.usecases.crash import report_crash  # noqa: PLC0415 - only then
+
+        return report_crash(exc)
 
 
 # 128 + SIGPIPE: what `seq 1000000 | head -1` reports for seq, so a script (or

@@ -100,7 +100,7 @@ class LinePrinter:
                 # every line may quote a routine's text: never a raw control character
                 self.out.write("".join(visible(line, keep="\n\t") + "\n" for line in lines))
                 self.out.flush()
-            except (BrokenPipeError, ConnectionResetError):
+            except OSError:  # a closed pipe, or a terminal that hung up (EIO)
                 self.gone = True
 
     def handle(self, events: list[Event]) -> None:
@@ -155,10 +155,17 @@ class PlainRunner:
                         self._loop()
                 else:
                     self._loop()
-        except (KeyboardInterrupt, Terminated) as exc:
+        except KeyboardInterrupt:
             now, _ = self.read_clock()
             self.show(self.session.stop(now))
-            return exc.code if isinstance(exc, Terminated) else 130
+            return 130
+        except Terminated as exc:
+            # Not the person's choice: the summary so far is shown, and history keeps the
+            # session as interrupted (closing a session that never stopped says so).
+            now, _ = self.read_clock()
+            self.printer.write(self.printer.fmt.lines(self.engine.stop(now)))
+            self.printer.write([f"interrupted by {signal.Signals(exc.code - 128).name}"])
+            return exc.code
         finally:
             self.session.close()
             self.show([])  # a problem met while closing (history, sound)

@@ -19,7 +19,7 @@ import sys
 from typing import Any
 from urllib.parse import quote
 
-from backtimer.cli.command import add_command
+from backtimer.cli.command import add_command, bounded_int
 from backtimer.usecases.errors import UserError
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
@@ -53,7 +53,12 @@ def register(sub: Any) -> None:
         help="start this routine (id or path); with --work, the break routine to offer",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free one)")
+    p.add_argument(
+        "--port",
+        type=bounded_int(0, 65535),
+        default=8000,
+        help="port (default 8000; 0: any free one)",
+    )
     p.add_argument(
         "--token",
         help="the token to require (16+ letters, digits, - or _); default: a random one "

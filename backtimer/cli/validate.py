@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from backtimer import paths
 from backtimer.cli.command import add_command
 from backtimer.routine.errors import RoutineError
 from backtimer.routine.loader import load_file
@@ -35,7 +36,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _expand(raw: list[str]) -> list[Path]:
     found: list[Path] = []
     for item in raw:
-        path = Path(item).expanduser()
+        try:
+            path = paths.expand_user(item)
+        except paths.PathError as exc:
+            raise UserError(str(exc)) from None
         if path.is_dir():
             # everything but folders: a FIFO or device named x.toml is reported, not skipped
             found.extend(sorted(p for p in path.glob("*.toml") if not p.is_dir()))

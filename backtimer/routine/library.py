@@ -86,7 +86,10 @@ def resolve(ref: str) -> RoutineEntry:
     path that is not a file. A routine with errors comes back with `.error` set.
     """
     if is_path(ref):
-        path = Path(ref).expanduser()
+        try:
+            path = paths.expand_user(ref)
+        except paths.PathError as exc:
+            raise LookupError(str(exc)) from None
         if not path.exists():
             message = f"no such routine file: {ref}"
             if path.stem in _sources():

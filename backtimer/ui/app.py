@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -16,6 +21,7 @@ from backtimer.history.pending import replay
 from backtimer.routine.library import RoutineEntry
 from backtimer.routine.model import Routine
 from backtimer.text import visible
+from backtimer.usecases.crash import EXIT_CRASH, crash_line, write_crash_log
 from backtimer.usecases.keymap import SESSION_KEYS
 from backtimer.usecases.levels import routine_at_level
 from backtimer.usecases.routines import load_routine
@@ -110,6 +116,10 @@ class BacktimerApp(App[int]):
         self.session_factory = session_factory
         self.level = level  # "current" or "base": progression, see backtimer/ui/levels.py
         self.first_frame_shown = False
+        self.leaving = False  # exit() was called: input is no longer handled
+        self.signalled: int | None = None  # SIGTERM / SIGHUP that ended the app
+        self.crash: BaseException | None = None  # the unexpected error that ended it
+        self.crash_log: Path | None = None
         self._after_first_frame: list[Callable[[], object]] = []
         self.keymap: dict[str, str] = dict(keymap or {})  # [keys]: what the help screen lists
         if keymap:
@@ -123,6 +133,65 @@ class BacktimerApp(App[int]):
             if problem is not None:
                 self.notify(f"{problem} — using the default settings", severity="error")
         return self._settings
+
+    # ---- signals and faults --------------------------------------------------------------
+
+    def on_load(self) -> None:
+        """SIGTERM and SIGHUP end the app like a quit: the terminal is given back, a running
+        session is saved as interrupted, and the exit code is 128 + the signal."""
+        loop = asyncio.get_running_loop()
+        for name in TERMINATING_SIGNALS:
+            signum = getattr(signal, name, None)
+            if signum is not None:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(signum, self.terminate, signum)
+
+    def on_unmount(self) -> None:
+        with contextlib.suppress(RuntimeError):  # no loop: nothing to remove
+            loop = asyncio.get_running_loop()
+            for name in TERMINATING_SIGNALS:
+                signum = getattr(signal, name, None)
+                if signum is not None:
+                    with contextlib.suppress(NotImplementedError, ValueError):
+                        loop.remove_signal_handler(signum)
+
+    def terminate(self, signum: int) -> None:
+        if self.signalled is None:
+            self.signalled = signum
+        self._abandon_sessions()
+        self.exit(return_code=128 + signum)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nobody expected: a log file in the data folder instead of a traceback
+        on the terminal (launch() prints one line naming it), exit code 70."""
+        if self.crash is None:
+            self.crash = error
+            self.crash_log = write_crash_log(error)
+            self._abandon_sessions()
+        super()._handle_exception(error)
+        self._exit_renderables.clear()  # the traceback is in the log
+        self._return_code = EXIT_CRASH
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: Any = None) -> None:
+        self.leaving = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Once the app is leaving, keys and clicks still queued (typed in the same frame as
+        # the quit) are dropped: they would open screens in an app that is closing.
+        if self.leaving and isinstance(event, events.InputEvent):
+            return
+        await super().on_event(event)
+
+    def _abandon_sessions(self) -> None:
+        """Close every session still running, so history marks it interrupted (not stopped,
+        not completed): the person did not choose to end it."""
+        for screen in list(self.screen_stack):
+            session = getattr(screen, "session", None)
+            if session is None or getattr(screen, "summary", None) is not None:
+                continue
+            with contextlib.suppress(Exception):
+                session.close()
 
     # ---- flow: library -> session -> summary -------------------------------------------
 
@@ -291,7 +360,22 @@ def launch(
         level=level,
         voice=voice,
     )
+    return run_app(app)
+
+
+TERMINATING_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+def run_app(app: BacktimerApp) -> int:
+    """Run the app; its exit code: the app's own, 128 + N after signal N, or 70 after an
+    unexpected error (with one line on stderr naming the log file)."""
     result = app.run()
+    if app.crash is not None:
+        with contextlib.suppress(Exception):
+            print(crash_line(app.crash, app.crash_log), file=sys.stderr, flush=True)
+        return EXIT_CRASH
+    if app.signalled is not None:
+        return 128 + app.signalled
     return int(result or 0)
 
 

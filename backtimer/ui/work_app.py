@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from backtimer.breaks.scheduler import BreakSettings, Reading
-from backtimer.ui.app import BacktimerApp
+from backtimer.ui.app import BacktimerApp, run_app
 from backtimer.ui.screens.work import WorkScreen
 from backtimer.usecases.settings import Settings, settings_with_keys
 
@@ -70,4 +70,4 @@ def launch_work(
         )
 
     app = WorkApp(make, sound=not no_sound, keymap=config.keys, settings=config, voice=voice)
-    return int(app.run() or 0)
+    return run_app(app)

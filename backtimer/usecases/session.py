@@ -189,7 +189,7 @@ class Session:
 
     # ------------------------------------------------------------ internals
     def _hand(self, events: list[Event]) -> list[Event]:
-        if events:
+        if events and not self._closed:  # after close, nothing more is saved or played
             for listener in list(self._listeners):
                 try:
                     listener.handle(events)

@@ -154,11 +154,13 @@ def editor_argv() -> list[str]:
 
 
 def editor_command(path: Path, line: int | None = None) -> list[str]:
-    """The command that opens `path` (at `line` for editors that accept +LINE)."""
+    """The command that opens `path` (at `line` for editors that accept +LINE). The path is
+    absolute, so no file name (`-c.toml`, `+cmd.toml`) is ever read as an option."""
     argv = editor_argv()
+    target = str(Path(os.path.abspath(path)))
     if line is not None and Path(argv[0]).name in LINE_EDITORS:
-        return [*argv, f"+{line}", str(path)]
-    return [*argv, str(path)]
+        return [*argv, f"+{int(line)}", target]
+    return [*argv, target]
 
 
 def run_editor(path: Path, line: int | None = None) -> int:

@@ -139,7 +139,7 @@ def estimate(text: str, rate: int = DEFAULT_RATE) -> float:
     """Seconds a speech engine takes to say `text` at `rate` words per minute: letters,
     words, sentence and comma pauses, scaled by the rate. Fitted to espeak-ng over every
     phrase of the built-in routines and then made 25 % longer, so it errs long (the WAV's
-    own length decides once rendered; tests/test_voice_render.py checks the margin)."""
+    own length decides once rendered; tests/adapters/test_voice_render.py checks the margin)."""
     spelled = _DIGITS.sub(lambda m: number_words(float(m.group())), text)
     words = _WORD.findall(spelled)
     letters = sum(len(w) for w in words)

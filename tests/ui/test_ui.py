@@ -517,7 +517,7 @@ def test_keys_table_in_config(isolated_dirs: Path) -> None:
     config.write_text('[keys]\njump = "j"\n', encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         _ = Settings.load().keys
-    assert str(err.value).startswith(f"{config}: [keys] jump: unknown action; known: ")
+    assert str(err.value).startswith(f"{config}:2: [keys] jump: unknown action; known: ")
     config.write_text("[keys]\npause = 3\n", encoding="utf-8")
     with pytest.raises(UserError) as user_err:
         launch(None)  # a clear message before the app starts, no traceback

@@ -199,6 +199,10 @@ class SessionScreen(Screen["ev.Summary"]):
         app_of(self).after_first_frame(self._begin)
 
     def _begin(self) -> None:
+        if not self.is_attached or self.summary is not None:
+            # Left before its first frame (a key that quits arrived with the one that
+            # started it): nothing to mount into, no session to start.
+            return
         if not self.query(KeysFooter):
             # After the first frame: the keys and the steps can wait a frame (~30 ms), the
             # countdown, the instruction and what comes next not. #info is the last row.
