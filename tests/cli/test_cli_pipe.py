@@ -13,16 +13,12 @@ from pathlib import Path
 
 import pytest
 
-BIG = """\
-[routine]
-name = "Many reps"
-
-[[exercise]]
-name = "Shrug"
-reps = 400
-tempo = "2s"
-sides = "both"
-"""
+# Three exercises of 300 paced reps on each side: a text plan of about 110 kB, far more than
+# a pipe holds (64 kB), within the segment limit (backtimer/routine/limits.py).
+BIG = '[routine]\nname = "Many reps"\n' + "".join(
+    f'\n[[exercise]]\nname = "Shrug {n}"\nreps = 300\ntempo = "2s"\nsides = "both"\n'
+    for n in (1, 2, 3)
+)
 
 
 def start(*argv: str) -> tuple[subprocess.Popen[bytes], int]:
