@@ -22,15 +22,15 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from tmux_cpu import Tmux, cpu_seconds, wait_for
+
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
-TICKS = os.sysconf("SC_CLK_TCK")
 
 # screen: (routine id, keys pressed once it shows, text the screen shows all window long)
 SCREENS: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -39,91 +39,6 @@ SCREENS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "rest with breath guide": ("gym-back", ("N",), "Next: Pull-down to the front"),
 }
 TARGET = 1.0  # at most termdown's CPU
-
-
-class Tmux:
-    """A private tmux server (its own socket), one session per command."""
-
-    count = 0
-
-    def __init__(self) -> None:
-        Tmux.count += 1
-        self.socket = f"bench-{os.getpid()}-{Tmux.count}"
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args], check=False, capture_output=True, text=True
-        )
-        return done.stdout
-
-    def start(self, name: str, command: str, env: dict[str, str], size: tuple[int, int]) -> int:
-        env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
-        subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", name,
-             "-x", str(size[0]), "-y", str(size[1]), *env_args, f"exec {command}"],
-            check=True, env={**os.environ, "TERM": "xterm-256color"},
-        )  # fmt: skip
-        return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
-
-    def screen(self, name: str) -> str:
-        return self.run("capture-pane", "-p", "-t", name)
-
-    def kill(self) -> None:
-        self.run("kill-server")
-
-
-def _children() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        kids.setdefault(ppid, []).append(int(entry))
-    return kids
-
-
-def tree(pid: int) -> list[int]:
-    kids = _children()
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(kids.get(p, []))
-    return out
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time of pid and its live descendants, every thread: the scheduler's own count in
-    nanoseconds (/proc/PID/task/TID/schedstat), not utime + stime, which the kernel keeps in
-    10 ms ticks (a 60 s window of a 0.5% process is only ~30 of them). Falls back to
-    utime + stime (+ reaped children) where schedstat is missing."""
-    ns = 0
-    ticks = 0
-    for p in tree(pid):
-        try:
-            tasks = os.listdir(f"/proc/{p}/task")
-            for tid in tasks:
-                ns += int(Path(f"/proc/{p}/task/{tid}/schedstat").read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            try:
-                fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-    return ns / 1e9 + ticks / TICKS
-
-
-def wait_for(tmux: Tmux, name: str, text: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in tmux.screen(name):
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"{name}: {text!r} never appeared:\n{tmux.screen(name)}")
 
 
 def one_run(screen: str, seconds: float, home: Path) -> tuple[float, float, float]:

@@ -26,15 +26,15 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from tmux_cpu import Tmux, cpu_seconds, wait_for
+
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
-TICKS = os.sysconf("SC_CLK_TCK")
 
 ROUTINE = """
 [routine]
@@ -55,93 +55,6 @@ def write_routine(folder: Path, kind: str) -> Path:
     path = folder / f"bench-{kind}.toml"
     path.write_text(ROUTINE.format(kind=kind, breath=breath), encoding="utf-8")
     return path
-
-
-class Tmux:
-    """A private tmux server (its own socket), one session per command."""
-
-    count = 0
-
-    def __init__(self) -> None:
-        Tmux.count += 1
-        self.socket = f"bench-{os.getpid()}-{Tmux.count}"
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args], check=False, capture_output=True, text=True
-        )
-        return done.stdout
-
-    def start(self, name: str, command: str, env: dict[str, str], size: tuple[int, int]) -> int:
-        env_args = [a for k, v in env.items() for a in ("-e", f"{k}={v}")]
-        subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", name,
-             "-x", str(size[0]), "-y", str(size[1]), *env_args, f"exec {command}"],
-            check=True, env={**os.environ, "TERM": "xterm-256color"},
-        )  # fmt: skip
-        return int(self.run("display-message", "-p", "-t", name, "#{pane_pid}").strip())
-
-    def screen(self, name: str) -> str:
-        return self.run("capture-pane", "-p", "-t", name)
-
-    def kill(self) -> None:
-        self.run("kill-server")
-
-
-def _children() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        kids.setdefault(ppid, []).append(int(entry))
-    return kids
-
-
-def tree(pid: int) -> list[int]:
-    kids = _children()
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(kids.get(p, []))
-    return out
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time of pid and its live descendants, every thread: the scheduler's own count in
-    nanoseconds (/proc/PID/task/TID/schedstat), not utime + stime, which the kernel keeps in
-    10 ms ticks (a 60 s window of a 0.5% process is only ~30 of them). Plus the CPU of
-    children that already ended (cutime + cstime, in ticks: the tool runs of the away
-    sources, such as `tmux list-clients`). Falls back to utime + stime where schedstat is
-    missing."""
-    ns = 0
-    ticks = 0
-    for p in tree(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += sum(int(x) for x in fields[13:15])  # cutime cstime: reaped children
-        try:
-            for tid in os.listdir(f"/proc/{p}/task"):
-                ns += int(Path(f"/proc/{p}/task/{tid}/schedstat").read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            ticks += sum(int(x) for x in fields[11:13])  # utime stime
-    return ns / 1e9 + ticks / TICKS
-
-
-def wait_for(tmux: Tmux, name: str, text: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if text in tmux.screen(name):
-            return
-        time.sleep(0.05)
-    raise SystemExit(f"{name}: {text!r} never appeared:\n{tmux.screen(name)}")
 
 
 # kind -> (target ratio to termdown, the text that shows the app is counting down)
