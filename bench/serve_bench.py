@@ -28,8 +28,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.ui_cpu import Tmux, cpu_seconds, tree  # noqa: E402
-from tests.serve_helpers import (  # noqa: E402
+from bench.tmux_cpu import Tmux, cpu_seconds, tree  # noqa: E402
+from tests.helpers.serve_helpers import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     TOKEN,

@@ -37,7 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ui_cpu import BIN, HERE, tree
+from tmux_cpu import tree
+from ui_cpu import BIN, HERE
 
 SIZE = (100, 30)
 
