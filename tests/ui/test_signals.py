@@ -8,23 +8,27 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.tmux_helpers import (
+    BACKTIMER,
+    Terminal,
+    backtimer_dirs,
+    need_tmux_and_backtimer,
+)
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(sys.platform == "win32", reason="signals and tmux are POSIX only"),
 ]
 
-BACKTIMER = Path(sys.executable).parent / "backtimer"
 PYTHON = sys.executable
 # What a crash looks like from outside: an action that raises, in the real app.
 CRASHING_PAUSE = (
@@ -37,37 +41,19 @@ CRASHING_PAUSE = (
 )
 
 
-class Terminal:
-    """One tmux server of its own, one window running `command`."""
+class SignalTerminal(Terminal):
+    """A terminal whose window runs one backtimer command and records its pid."""
 
-    def __init__(self, socket: str, env: dict[str, str], pidfile: Path) -> None:
-        self.socket = socket
-        self.env = env
+    def __init__(self, env: dict[str, str], pidfile: Path) -> None:
+        super().__init__(env, joined=True)
         self.pidfile = pidfile
 
-    def tmux(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-        return done.stdout
-
-    def start(self, *argv: str) -> None:
+    def run(self, *argv: str) -> None:
         """Run argv in the window; the shell prints EXIT=<code> when it ends."""
         script = f'echo $$ > {shlex.quote(str(self.pidfile))}; exec "$0" "$@"'
         quoted = " ".join(shlex.quote(a) for a in argv)
         command = f"sh -c {shlex.quote(script)} {quoted}; echo EXIT=$?; sleep 60"
-        env_args = [arg for k, v in self.env.items() for arg in ("-e", f"{k}={v}")]
-        subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", "app",
-             "-x", "100", "-y", "30", *env_args, command],
-            check=True,
-            timeout=10,
-            env={**os.environ, "TERM": "xterm-256color"},
-        )  # fmt: skip
+        self.start(command)
 
     @property
     def pid(self) -> int:
@@ -78,25 +64,6 @@ class Terminal:
                 return int(text)
             time.sleep(0.05)
         raise AssertionError("the process never started")
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-J", "-t", "app")  # -J: wrapped lines whole
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "app", *keys)
-
-    def flag(self, name: str) -> str:
-        return self.tmux("display", "-p", "-t", "app", f"#{{{name}}}").strip()
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
 
     def exit_code(self) -> int:
         screen = self.wait_for("EXIT=")
@@ -113,31 +80,18 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(isolated_dirs: Path, tmp_path: Path) -> Iterator[Terminal]:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (CI installs it in .ci/run)")
-    if not BACKTIMER.exists():
-        pytest.skip(f"no backtimer script next to {sys.executable}; install the package first")
-    env = {
-        "BACKTIMER_CONFIG_DIR": os.environ["BACKTIMER_CONFIG_DIR"],
-        "BACKTIMER_DATA_DIR": os.environ["BACKTIMER_DATA_DIR"],
+def terminal(isolated_dirs: Path, tmp_path: Path) -> Iterator[SignalTerminal]:
+    need_tmux_and_backtimer()
+    env = backtimer_dirs() | {
         "HOME": str(tmp_path),
         "XDG_CONFIG_HOME": str(tmp_path / ".config"),
         "XDG_DATA_HOME": str(tmp_path / ".local" / "share"),
     }
-    # a server of its own per test: the previous one may still be going away
-    term = Terminal(
-        f"backtimer-signals-{os.getpid()}-{uuid.uuid4().hex[:8]}", env, tmp_path / "pid"
-    )
+    term = SignalTerminal(env, tmp_path / "pid")
     try:
         yield term
     finally:
-        subprocess.run(
-            ["tmux", "-L", term.socket, "kill-server"],
-            check=False,
-            capture_output=True,
-            timeout=10,
-        )
+        term.close()
 
 
 def history_statuses() -> list[str]:
@@ -162,9 +116,9 @@ def wait_for_a_history_row() -> None:
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_signal_during_a_session_gives_the_terminal_back_and_keeps_it_interrupted(
-    terminal: Terminal, signum: int, code: int
+    terminal: SignalTerminal, signum: int, code: int
 ) -> None:
-    terminal.start(str(BACKTIMER), "run", "neck", "--no-sound")
+    terminal.run(str(BACKTIMER), "run", "neck", "--no-sound")
     terminal.wait_for("It hurts")  # the session runs, its keys are shown
     assert terminal.flag("alternate_on") == "1"
     wait_for_a_history_row()
@@ -175,8 +129,8 @@ def test_a_signal_during_a_session_gives_the_terminal_back_and_keeps_it_interrup
     assert history_statuses() == ["interrupted"]
 
 
-def test_sigterm_on_the_library_gives_the_terminal_back(terminal: Terminal) -> None:
-    terminal.start(str(BACKTIMER), "run")
+def test_sigterm_on_the_library_gives_the_terminal_back(terminal: SignalTerminal) -> None:
+    terminal.run(str(BACKTIMER), "run")
     terminal.wait_for("Start")
     assert terminal.flag("alternate_on") == "1"
     os.kill(terminal.pid, signal.SIGTERM)
@@ -185,8 +139,8 @@ def test_sigterm_on_the_library_gives_the_terminal_back(terminal: Terminal) -> N
     assert history_statuses() == []
 
 
-def test_sigterm_in_work_mode_gives_the_terminal_back(terminal: Terminal) -> None:
-    terminal.start(str(BACKTIMER), "work", "--no-sound", "--hours", "any", "--notify", "off")
+def test_sigterm_in_work_mode_gives_the_terminal_back(terminal: SignalTerminal) -> None:
+    terminal.run(str(BACKTIMER), "work", "--no-sound", "--hours", "any", "--notify", "off")
     terminal.wait_for("break", timeout=30)
     assert terminal.flag("alternate_on") == "1"
     os.kill(terminal.pid, signal.SIGTERM)
@@ -194,8 +148,8 @@ def test_sigterm_in_work_mode_gives_the_terminal_back(terminal: Terminal) -> Non
     terminal.assert_given_back()
 
 
-def test_sighup_to_run_plain_keeps_the_session_interrupted(terminal: Terminal) -> None:
-    terminal.start(str(BACKTIMER), "run", "neck", "--plain", "--no-sound")
+def test_sighup_to_run_plain_keeps_the_session_interrupted(terminal: SignalTerminal) -> None:
+    terminal.run(str(BACKTIMER), "run", "neck", "--plain", "--no-sound")
     terminal.wait_for("GET READY")
     wait_for_a_history_row()
     os.kill(terminal.pid, signal.SIGHUP)
@@ -209,9 +163,9 @@ def test_sighup_to_run_plain_keeps_the_session_interrupted(terminal: Terminal) -
 
 
 def test_an_unexpected_error_gives_the_terminal_back_and_names_its_log(
-    terminal: Terminal, isolated_dirs: Path
+    terminal: SignalTerminal, isolated_dirs: Path
 ) -> None:
-    terminal.start(PYTHON, "-c", CRASHING_PAUSE, "run", "neck", "--no-sound")
+    terminal.run(PYTHON, "-c", CRASHING_PAUSE, "run", "neck", "--no-sound")
     terminal.wait_for("It hurts")
     wait_for_a_history_row()
     terminal.keys("Space")  # pause: the action raises

@@ -3,79 +3,26 @@ the screen with capture-pane and presses keys with send-keys, as a person would.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.tmux_helpers import BACKTIMER, Terminal, backtimer_dirs, need_tmux_and_backtimer
+
 pytestmark = pytest.mark.slow
-
-BACKTIMER = Path(sys.executable).parent / "backtimer"
-
-
-class Pane:
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
-
-    def tmux(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        )
-        return done.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "app")
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "app", *keys)
-
-    def wait_for(self, text: str, timeout: float = 15.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{screen}")
 
 
 @pytest.fixture
-def pane(isolated_dirs: Path) -> Iterator[Pane]:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (CI installs it in .ci/run)")
-    if not BACKTIMER.exists():
-        pytest.skip(f"no backtimer script next to {sys.executable}; install the package first")
-    socket = f"backtimer-test-{os.getpid()}"
-    env = {
-        "BACKTIMER_CONFIG_DIR": os.environ["BACKTIMER_CONFIG_DIR"],
-        "BACKTIMER_DATA_DIR": os.environ["BACKTIMER_DATA_DIR"],
-    }
-    env_args = [arg for k, v in env.items() for arg in ("-e", f"{k}={v}")]
-    command = f"{BACKTIMER} run neck; echo EXIT=$?; sleep 30"
-    p = Pane(socket)
-    subprocess.run(
-        ["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "app",
-         "-x", "100", "-y", "30", *env_args, command],
-        check=True,
-        timeout=10,
-        env={**os.environ, "TERM": "xterm-256color"},
-    )  # fmt: skip
+def pane(isolated_dirs: Path) -> Iterator[Terminal]:
+    need_tmux_and_backtimer()
+    p = Terminal(backtimer_dirs())
+    p.start(f"{BACKTIMER} run neck; echo EXIT=$?; sleep 30")
     try:
         yield p
     finally:
-        subprocess.run(
-            ["tmux", "-L", socket, "kill-server"], check=False, capture_output=True, timeout=10
-        )
+        p.close()
 
 
 def countdown_rows(screen: str) -> list[str]:
@@ -85,7 +32,7 @@ def countdown_rows(screen: str) -> list[str]:
     ]
 
 
-def test_a_person_starts_pauses_and_quits_neck_in_tmux(pane: Pane) -> None:
+def test_a_person_starts_pauses_and_quits_neck_in_tmux(pane: Terminal) -> None:
     screen = pane.wait_for("GET READY")
     assert "Neck retraction" in screen
     assert "Get ready" in screen
