@@ -80,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"backend: {label}")
         if settings.backend != "auto":
             print(f'  chosen by the config file: [sound] backend = "{settings.backend}"')
+        if settings.bell:
+            print("bell: rings at each change too ([sound] bell = true)")
         reasons = list(client.reasons) if client is not None else []
         if backend is None and not listener.tty:
             reasons.append("bell: standard output is not a terminal")

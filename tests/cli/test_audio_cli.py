@@ -47,3 +47,12 @@ def test_backend_none_in_config(capsys: pytest.CaptureFixture[str]) -> None:
     assert "sound is off by choice" in out
     assert "backend: none (silence)" in out
     assert 'chosen by the config file: [sound] backend = "none"' in out
+
+
+def test_check_says_when_the_bell_rings_too(capsys: pytest.CaptureFixture[str]) -> None:
+    paths.config_file().write_text('[sound]\nbell = true\nbackend = "none"\n')
+    assert main(["sound", "--check"]) == 0
+    assert "bell: rings at each change too ([sound] bell = true)" in capsys.readouterr().out
+    paths.config_file().write_text('[sound]\nbackend = "none"\n')
+    assert main(["sound", "--check"]) == 0
+    assert "bell: rings" not in capsys.readouterr().out
