@@ -13,9 +13,16 @@ from backtimer.audio.listener import AudioListener
 from backtimer.audio.settings import SoundSettings, read_wav
 from backtimer.cli.command import add_command
 from backtimer.config import ConfigError
+from backtimer.text import visible
 from backtimer.toml_messages import did_you_mean
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.settings import Settings
+
+
+def show(text: str, *, flush: bool = False) -> None:
+    """One line of output: file names, commands and messages here come from config.toml,
+    so control characters are shown visibly, never sent to the terminal."""
+    print(visible(text), flush=flush)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         for name in CUES:
             state = "on" if settings.audible(name) else "off"
             vol = round(100 * settings.gain(name))
-            print(f"{name:<14} {state:<3} volume {vol:>3}  {settings.path(name)}")
+            show(f"{name:<14} {state:<3} volume {vol:>3}  {settings.path(name)}")
         return 0
 
     names: list[str] = list(CUES)
@@ -65,45 +72,45 @@ def run(args: argparse.Namespace) -> int:
         names = [args.play]
 
     source = paths.config_file()
-    print(f"config: {source}{'' if source.exists() else ' (not there; defaults)'}")
+    show(f"config: {source}{'' if source.exists() else ' (not there; defaults)'}")
     if settings.mute:
-        print("sound: muted in the config file ([sound] mute = true)")
+        show("sound: muted in the config file ([sound] mute = true)")
         return 0
     listener = AudioListener(None, None, True, settings=settings)
     try:
         client = listener.client
         if client is not None and not client.wait_ready():
-            print(f"sound: {client.dead or 'the audio worker did not start'}")
+            show(f"sound: {client.dead or 'the audio worker did not start'}")
             return 1
         backend = listener.backend
         label = {None: "none (silence)", "bell": "terminal bell"}.get(backend, backend)
-        print(f"backend: {label}")
+        show(f"backend: {label}")
         if settings.backend != "auto":
-            print(f'  chosen by the config file: [sound] backend = "{settings.backend}"')
+            show(f'  chosen by the config file: [sound] backend = "{settings.backend}"')
         if settings.bell:
-            print("bell: rings at each change too ([sound] bell = true)")
+            show("bell: rings at each change too ([sound] bell = true)")
         reasons = list(client.reasons) if client is not None else []
         if backend is None and not listener.tty:
             reasons.append("bell: standard output is not a terminal")
         for why in reasons:
-            print(f"  not used: {why}")
+            show(f"  not used: {why}")
         if client is not None:
             for problem in client.errors.values():
-                print(f"  problem: {problem} (the built-in cue plays instead)")
+                show(f"  problem: {problem} (the built-in cue plays instead)")
         if backend is None:
             if settings.backend == "none":
-                print("sound is off by choice; sessions run silently.")
+                show("sound is off by choice; sessions run silently.")
                 return 0
-            print("no cue can be heard; sessions run silently.")
+            show("no cue can be heard; sessions run silently.")
             return 1
         for name in names:
             if not settings.audible(name):
                 why = "muted or volume 0"
                 if name in OFF_BY_DEFAULT:
                     why = "breath tones are off; [sound] breath = true turns them on"
-                print(f"{name}: skipped ({why})")
+                show(f"{name}: skipped ({why})")
                 continue
-            print(f"{name}", flush=True)
+            show(f"{name}", flush=True)
             listener.play(name)
             try:
                 seconds = read_wav(settings.path(name)).seconds
@@ -111,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
                 seconds = 0.5
             time.sleep(seconds + 0.35)
         if listener.notice and client is not None and client.dead:
-            print(listener.notice)
+            show(listener.notice)
             return 1
     finally:
         listener.close()
@@ -129,16 +136,16 @@ def check_voice(sound: SoundSettings) -> int:
     try:
         voice = voice_settings.load()
     except ConfigError as exc:
-        print(f"voice: {exc}")
+        show(f"voice: {exc}")
         return 1
     state = "on" if voice.enabled else "off"
-    print(f"voice: {state} in sessions ([voice] enabled; --voice / --no-voice, v in the app)")
+    show(f"voice: {state} in sessions ([voice] enabled; --voice / --no-voice, v in the app)")
     said = say_once(TEST_PHRASE, voice=replace(voice, enabled=True), sound=sound)
     if said.engine is not None:
-        print(f"  engine: {said.engine}")
+        show(f"  engine: {said.engine}")
     if said.problem is not None:
-        print(f"  {said.problem}")
+        show(f"  {said.problem}")
         return 1 if voice.enabled else 0
     how = "rendered now" if said.rendered else "from the cache"
-    print(f'  said: "{TEST_PHRASE}" ({said.seconds:.1f} s, {how})')
+    show(f'  said: "{TEST_PHRASE}" ({said.seconds:.1f} s, {how})')
     return 0

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from backtimer import paths
 from backtimer.breaks.state import state_file
 from backtimer.cli.command import add_command
+from backtimer.text import json_text, visible
 
 
 def register(sub: Any) -> None:
@@ -59,11 +59,11 @@ LABELS = {
 def run(args: argparse.Namespace) -> int:
     places = where()
     if args.json:
-        print(json.dumps({name: str(path) for name, path in places.items()}, indent=2))
+        print(json_text({name: str(path) for name, path in places.items()}))
         return 0
     width = max(len(label) for label in LABELS.values())
     for name, path in places.items():
-        shown = str(path) + ("/" if path.is_dir() else "")
+        shown = visible(str(path)) + ("/" if path.is_dir() else "")
         note = "" if path.exists() else "  (not there yet)"
         print(f"{LABELS[name].ljust(width)}  {shown}{note}")
     return 0

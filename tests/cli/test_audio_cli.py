@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from backtimer import paths
@@ -56,3 +59,21 @@ def test_check_says_when_the_bell_rings_too(capsys: pytest.CaptureFixture[str]) 
     paths.config_file().write_text('[sound]\nbackend = "none"\n')
     assert main(["sound", "--check"]) == 0
     assert "bell: rings" not in capsys.readouterr().out
+
+
+def test_file_names_from_the_config_reach_the_terminal_escaped(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A shared config.toml naming a cue file with an escape sequence in its name:
+    `sound --list` and `--check` show the name with ESC written out, never the sequence."""
+    cue = tmp_path / "\x1b]0;evil\x07.wav"
+    shutil.copy(paths.sounds_dir() / "go.wav", cue)
+    paths.config_file().write_text(
+        f'[sound.cues.go]\nfile = "{tmp_path}/\\u001b]0;evil\\u0007.wav"\n'
+    )
+    assert main(["sound", "--list"]) == 0
+    main(["sound", "--check"])
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b]0;evil\\x07.wav" in out

@@ -57,3 +57,12 @@ def test_paths_follow_the_backtimer_overrides(tmp_path: Path) -> None:
     assert where["config"] == f"{tmp_path}/c/config.toml"
     assert where["history"] == f"{tmp_path}/d/history.sqlite3"
     assert where["cache"] == f"{tmp_path}/k"
+
+
+def test_a_folder_name_with_an_escape_sequence_is_shown_escaped(tmp_path: Path) -> None:
+    env = dict(os.environ) | {"BACKTIMER_CONFIG_DIR": str(tmp_path / "c\x1b[2Jx")}
+    text = backtimer("paths", env=env).stdout
+    assert "\x1b" not in text and "c\\x1b[2Jx" in text
+    raw = backtimer("paths", "--json", env=env).stdout
+    assert "\x1b" not in raw
+    assert json.loads(raw)["config"] == f"{tmp_path}/c\x1b[2Jx/config.toml"
