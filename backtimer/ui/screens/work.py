@@ -75,6 +75,7 @@ def _real_presence(settings: BreakSettings) -> PresenceWatch | None:
     return PresenceWatch(
         away if settings.idle != "off" else None,
         meeting if settings.meetings == "hold" else None,
+        background=True,  # the desktop is asked off the screen's thread
     )
 
 
