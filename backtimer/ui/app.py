@@ -189,8 +189,9 @@ class BacktimerApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         # Once the app is leaving, keys and clicks still queued (typed in the same frame as
-        # the quit) are dropped: they would open screens in an app that is closing.
-        if self.leaving and isinstance(event, events.InputEvent):
+        # the quit) are dropped: they would open screens in an app that is closing. So are
+        # those that arrive while no screen is up (the last one already gone at the end).
+        if isinstance(event, events.InputEvent) and (self.leaving or not self.screen_stack):
             return
         await super().on_event(event)
 
