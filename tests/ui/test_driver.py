@@ -52,10 +52,18 @@ def test_the_library_left_open_wakes_nothing(terminal: Terminal) -> None:
     terminal.start(f"{BACKTIMER}")
     terminal.wait_for("Quit")
     pid = int(terminal.flag("pane_pid"))
-    time.sleep(1.0)  # past the first frame's work (the footer, the history)
-    before = wakeups(pid)
-    time.sleep(3.0)
-    assert wakeups(pid) - before <= 3
+    # After the first frame's work (the footer, the history; slower on a loaded machine)
+    # the app goes quiet: some 3 s window within 15 s sees at most 3 wake-ups in all.
+    # Textual's own driver never does: its input thread alone wakes 30 times in 3 s.
+    windows = []
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        before = wakeups(pid)
+        time.sleep(3.0)
+        windows.append(wakeups(pid) - before)
+        if windows[-1] <= 3:
+            break
+    assert windows[-1] <= 3, f"wake-ups in each 3 s window: {windows}"
     terminal.keys("q")
     terminal.wait_for("backtimer", timeout=5)  # still answers keys after sleeping
     deadline = time.monotonic() + 5
