@@ -290,6 +290,75 @@ async def test_in_a_terminal_or_a_wide_page_there_are_no_touch_buttons(
         assert app.screen.query_one(TouchKeys).region.height == 0  # the footer is wide enough
 
 
+# ---- the footer in a browser: the app has no focus until the first tap or key ---------
+
+OPEN_HOLD = """\
+[routine]
+name = "Open"
+
+[defaults]
+prepare = "3s"
+
+[[exercise]]
+name = "Wall sit"
+hold = "max"
+"""
+
+
+def footer_keys(app: Any) -> list[str]:
+    from backtimer.ui.widgets.footer import KeysFooter
+
+    return [str(key.description) for key in app.screen.query_one(KeysFooter).children]
+
+
+async def test_without_focus_the_session_footer_shows_its_keys_and_follows_them() -> None:
+    """A browser page starts the app without focus (textual-serve sends a blur at
+    start): `serve ROUTINE` shows the session's keys all the same, and "Done" when an
+    open-ended hold begins, before anyone has tapped."""
+    from textual import events
+
+    from backtimer.routine.loader import load_text
+    from backtimer.ui.app import BacktimerApp
+    from tests.helpers.ui_helpers import FakeClock, step
+
+    clock = FakeClock()
+    routine = load_text(OPEN_HOLD, source="open.toml", routine_id="open")
+    app = BacktimerApp(routine, clock=clock, sound=False, record=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.post_message(events.AppBlur())  # as the web driver does at start
+        await step(pilot, clock, 0.5)
+        await pilot.pause()
+        assert not app.app_focus
+        assert footer_keys(app)[:5] == ["Pause", "Next", "Back", "It hurts", "Quit"]
+        await step(pilot, clock, 3.0)  # the hold, open-ended: "Done" is a key now
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.session.engine.segment.is_open
+        assert "Done" in footer_keys(app)
+
+
+async def test_without_focus_the_library_footer_keeps_the_keys_of_the_focused_filter() -> None:
+    """Typing a filter, then the page loses the focus: the footer still shows what keys
+    do while typing (the filter gets the focus back with the page)."""
+    from textual import events
+
+    from tests.helpers.ui_helpers import FakeClock, make_app
+
+    app = make_app(FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Start" in footer_keys(app)
+        await pilot.press("/")
+        await pilot.pause()
+        await pilot.pause()
+        typing = footer_keys(app)
+        assert "Clear filter" in typing and "Start" not in typing
+        app.post_message(events.AppBlur())
+        for _ in range(4):
+            await pilot.pause()
+        assert not app.app_focus and footer_keys(app) == typing
+
+
 def app_processes(server_pid: int) -> list[int]:
     """The app processes serve started (its children), from /proc."""
     found = []

@@ -10,6 +10,7 @@ The test skips, saying why, only where /usr/bin/chromium or playwright is missin
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,40 @@ def test_on_a_phone_a_person_starts_pauses_and_quits_by_tapping(
     page.touchscreen.tap(x, y)
     page.wait_for_selector("body.-closed", timeout=10000)  # the app ended: the page says so
     assert page.others == []
+
+
+def footer_row(screen: BrowserScreen) -> str:
+    """The page's last row: the footer's keys."""
+    return screen.text().splitlines()[-1] if screen.text() else ""
+
+
+def wait_for_footer(screen: BrowserScreen, *keys: str, timeout: float = 15.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        row = footer_row(screen)
+        if all(key in row for key in keys):
+            return row
+        screen.page.wait_for_timeout(50)
+    raise AssertionError(f"the footer never showed {keys}; the page shows:\n{screen.text()}")
+
+
+def test_serving_one_routine_the_footer_shows_its_keys_before_any_tap(
+    browser: Any, tmp_path: Path
+) -> None:
+    """`serve ROUTINE` opens the session straight away; in a browser the app has no focus
+    until the first tap or key, and its footer must show the keys all the same."""
+    served = Served(tmp_path, "--token", TOKEN, "--no-sound", "quick-test")
+    try:
+        page = open_page(browser, served.url, 390, 844, phone=True)
+        screen = BrowserScreen(page)
+        page.goto(served.url)
+        screen.wait_for("GET READY")
+        screen.wait_for("It hurts")  # the touch buttons, mounted with the footer
+        row = wait_for_footer(screen, "space Pause", "q Quit")
+        assert "! It hurts" in row
+        assert page.others == []
+    finally:
+        served.stop()
 
 
 def test_on_a_desktop_a_person_starts_and_pauses_by_keyboard(
