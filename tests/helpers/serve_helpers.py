@@ -30,6 +30,17 @@ CHROMIUM_ARGS = [
 ]
 TOKEN = "test-token-0123456789abcdef"
 
+
+def chromium_args(scale: int = 1) -> list[str]:
+    """The browser's arguments for a screen of `scale` device pixels per CSS pixel (a
+    phone is 2 or 3). Playwright's device_scale_factor alone sets devicePixelRatio but not
+    the size ResizeObserver reports in device pixels (Playwright issue 18591), and
+    xterm.js sizes its canvas from both: the page would be drawn twice too large, cut off.
+    A real screen of that density makes both agree, as on a phone; pass the same scale as
+    device_scale_factor to the context."""
+    return [*CHROMIUM_ARGS, f"--force-device-scale-factor={scale}"] if scale != 1 else CHROMIUM_ARGS
+
+
 QUICK_ROUTINE = """\
 [routine]
 name = "Quick test"
@@ -155,21 +166,61 @@ class BrowserScreen:
             self.page.wait_for_timeout(50)
         raise AssertionError(f"{text!r} never appeared; the page shows:\n{self.text()}")
 
-    def row_of(self, text: str) -> int:
+    def row_of(self, text: str, *, beside: str = "") -> int:
+        """The first row showing `text` (and `beside` too: "Next" beside "Pause" is the
+        button, not the "Next: Chin tuck" line)."""
         for number, line in enumerate(self.screen.display):
-            if text in line:
+            if text in line and beside in line:
                 return number
         raise AssertionError(f"{text!r} is not on the page:\n{self.text()}")
 
-    def cell_centre(self, text: str) -> tuple[float, float]:
-        """Page coordinates of the middle of `text` where the page draws it."""
+    def cell_box(self) -> tuple[float, float, float, float]:
+        """(left, top, cell width, cell height) of the page's character grid, in CSS px."""
         assert self.size is not None
-        row = self.row_of(text)
-        column = self.screen.display[row].index(text) + len(text) / 2
         box = self.page.locator(".xterm-screen").bounding_box()
         assert box is not None
-        cell_w, cell_h = box["width"] / self.size[0], box["height"] / self.size[1]
-        return box["x"] + column * cell_w, box["y"] + (row + 0.5) * cell_h
+        return box["x"], box["y"], box["width"] / self.size[0], box["height"] / self.size[1]
+
+    def cell_centre(self, text: str, *, beside: str = "") -> tuple[float, float]:
+        """Page coordinates of the middle of `text` where the page draws it."""
+        row = self.row_of(text, beside=beside)
+        column = self.screen.display[row].index(text) + len(text) / 2
+        left, top, cell_w, cell_h = self.cell_box()
+        return left + column * cell_w, top + (row + 0.5) * cell_h
+
+    def drawn_at_device_resolution(self) -> tuple[int, int]:
+        """(pixels the page's text canvas has across, device pixels it covers): equal when
+        each device pixel is drawn (sharp, not stretched or cut)."""
+        size = self.page.evaluate(
+            """() => {
+                const canvas = document.querySelector(".xterm-screen canvas");
+                const box = canvas.getBoundingClientRect();
+                return [canvas.width, Math.round(box.width * window.devicePixelRatio)];
+            }"""
+        )
+        return int(size[0]), int(size[1])
+
+
+def ink_in_cells(png: bytes, scale: int, screen: BrowserScreen, row: int) -> list[bool]:
+    """For each cell of `row`, whether the screenshot `png` (taken at `scale` device pixels
+    per CSS pixel) has ink there: a pixel much lighter than the page's background in the
+    cell's middle half. What a person sees, whatever the page's grid says."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    background = 40  # the app's background is near black (#121212)
+    left, top, cell_w, cell_h = screen.cell_box()
+    assert screen.size is not None
+    inked = []
+    for column in range(screen.size[0]):
+        x0, y0 = (left + (column + 0.25) * cell_w) * scale, (top + (row + 0.25) * cell_h) * scale
+        x1, y1 = (left + (column + 0.75) * cell_w) * scale, (top + (row + 0.75) * cell_h) * scale
+        box = image.crop((int(x0), int(y0), max(int(x1), int(x0) + 1), max(int(y1), int(y0) + 1)))
+        lightest = box.getextrema()[1]
+        inked.append(isinstance(lightest, int) and lightest > background + 60)
+    return inked
 
 
 def countdown_rows(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,13 @@ import pytest
 
 from tests.helpers.serve_helpers import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     TOKEN,
     BrowserScreen,
     Served,
+    chromium_args,
     chromium_missing,
     countdown_rows,
+    ink_in_cells,
 )
 
 pytestmark = pytest.mark.slow
@@ -36,7 +37,9 @@ ARTEFACTS = (
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def chromium() -> Iterator[Callable[[int], Any]]:
+    """chromium(scale): the browser on a screen of `scale` device pixels per CSS pixel,
+    started at the first call for that scale and kept for the module."""
     reason = chromium_missing()
     if reason:
         print(f"\nskipping the browser tests: {reason}")
@@ -44,9 +47,23 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        started: dict[int, Any] = {}
+
+        def at(scale: int) -> Any:
+            if scale not in started:
+                started[scale] = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=chromium_args(scale)
+                )
+            return started[scale]
+
+        yield at
+        for browser in started.values():
+            browser.close()
+
+
+@pytest.fixture
+def browser(chromium: Callable[[int], Any]) -> Any:
+    return chromium(1)
 
 
 @pytest.fixture
@@ -58,9 +75,23 @@ def served(tmp_path: Path) -> Iterator[Served]:
         server.stop()
 
 
-def open_page(browser: Any, url: str, width: int, height: int, *, phone: bool) -> Any:
+def open_page(
+    browser: Any,
+    url: str,
+    width: int,
+    height: int,
+    *,
+    phone: bool,
+    touch: bool | None = None,
+    scale: int = 1,
+) -> Any:
+    """A page as a phone (touch, mobile) or a desktop shows it (`touch`: a tablet's screen),
+    `scale` device pixels per CSS pixel (the browser started at that scale: chromium(scale))."""
     context = browser.new_context(
-        viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone
+        viewport={"width": width, "height": height},
+        is_mobile=phone,
+        has_touch=phone if touch is None else touch,
+        device_scale_factor=scale,
     )
     # the page loads only from this server: any other request would fail the test
     others: list[str] = []
@@ -89,7 +120,7 @@ def shot(capsys: pytest.CaptureFixture[str]) -> Any:
     def take(page: Any, name: str) -> Path:
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTEFACTS / name
-        page.screenshot(path=str(path))
+        path.write_bytes(page.screenshot())
         with capsys.disabled():
             print(f"\nscreenshot: {path}")
         return path
@@ -153,9 +184,10 @@ def test_on_a_phone_a_person_starts_pauses_and_quits_by_tapping(
     x, y = screen.cell_centre("Resume")
     page.touchscreen.tap(x, y)
     screen.wait_for("GET READY")
-    x, y = screen.cell_centre("Next")
+    screen.wait_for("WORK")  # the first 20 s hold
+    x, y = screen.cell_centre("Next", beside="Done")  # the button, not "Next: Chin tuck"
     page.touchscreen.tap(x, y)
-    screen.wait_for("Chin tuck")
+    screen.wait_for("REST", timeout=8)  # the hold skipped: its 20 s are not over
     x, y = screen.cell_centre(" Quit ")
     page.touchscreen.tap(x, y)
     screen.wait_for("Stop this session?")
@@ -233,3 +265,84 @@ def test_on_a_desktop_a_person_starts_and_pauses_by_keyboard(
     response = stranger.goto(served.url.split("?")[0])
     assert response is not None and response.status == 403
     assert "token" in stranger.inner_text("body") and not stranger.query_selector(".xterm")
+
+
+def drawn_as_the_grid_says(
+    screen: BrowserScreen, scale: int, rows: list[int], text: str = ""
+) -> str:
+    """ "" when, in a screenshot, each cell of `rows` has ink exactly where the page's grid
+    has a character: the cells of `text` in them, else the cells from each row's first
+    character to its last. Else what differs. Tried for up to 5 s: the page draws the
+    frames it received a moment later."""
+    deadline = time.monotonic() + 5
+    while True:
+        png = screen.page.screenshot()
+        wrong = []
+        for row in rows:
+            line = screen.screen.display[row]
+            inked = ink_in_cells(png, scale, screen, row)
+            if text:
+                start, end = line.index(text), line.index(text) + len(text) - 1
+            else:
+                cells = [i for i, char in enumerate(line) if char != " "]
+                start, end = cells[0], cells[-1]
+            for column in range(start, end + 1):
+                if inked[column] != (line[column] != " "):
+                    wrong.append(f"row {row} column {column} {line[column]!r}")
+        if not wrong or time.monotonic() > deadline:
+            return "; ".join(wrong[:8])
+        screen.page.wait_for_timeout(200)
+
+
+@pytest.mark.parametrize("scale", [2, 3])
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 800)], ids=["phone", "tablet"])
+def test_on_a_2x_or_3x_screen_the_page_is_sharp_whole_and_answers_taps(  # noqa: PLR0917
+    chromium: Callable[[int], Any],
+    served: Served,
+    shot: Any,
+    scale: int,
+    width: int,
+    height: int,
+) -> None:
+    """Phones draw 2 or 3 device pixels per CSS pixel, and so do many tablets and laptops:
+    the page is drawn at that resolution (not stretched), whole (not cut off), the
+    routine's name and the big digits where the app put them, and a tap still works."""
+    phone = width < 800
+    page = open_page(
+        chromium(scale), served.url, width, height, phone=phone, touch=True, scale=scale
+    )
+    screen = BrowserScreen(page)
+    page.goto(served.url)
+    screen.wait_for("Quick test")
+    canvas, device = screen.drawn_at_device_resolution()
+    assert abs(canvas - device) <= scale, f"{canvas} pixels drawn over {device} device pixels"
+    left, top, cell_w, cell_h = screen.cell_box()
+    assert screen.size is not None
+    assert left >= 0 and top >= 0
+    assert left + screen.size[0] * cell_w <= width and top + screen.size[1] * cell_h <= height
+    name = screen.row_of("Quick test")
+    wrong = drawn_as_the_grid_says(screen, scale, [name], "Quick test")
+    assert not wrong, f"the routine's name is not drawn where the page has it: {wrong}"
+    shot(page, f"library-{width}x{height}@{scale}x.png")
+
+    x, y = screen.cell_centre("Quick test")
+    page.touchscreen.tap(x, y)
+    page.wait_for_timeout(300)
+    page.touchscreen.tap(x, y)
+    screen.wait_for("GET READY")
+    wait_for_tick(screen)
+    screen.wait_for("It hurts")
+    x, y = screen.cell_centre("Pause", beside="Next")  # phone: the button; tablet: the footer
+    page.touchscreen.tap(x, y)
+    screen.wait_for("PAUSED")
+    text = screen.text()
+    digits = [i for i, line in enumerate(text.splitlines()) if line in countdown_rows(text)]
+    assert len(digits) >= 3, f"no big digits on the page:\n{text}"
+    wrong = drawn_as_the_grid_says(screen, scale, digits)
+    assert not wrong, f"the digits are not drawn where the page has them: {wrong}"
+    shot(page, f"session-{width}x{height}@{scale}x.png")
+
+    x, y = screen.cell_centre("Resume", beside="Next")
+    page.touchscreen.tap(x, y)
+    screen.wait_for("GET READY")
+    assert page.others == []
