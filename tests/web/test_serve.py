@@ -271,6 +271,53 @@ async def test_in_a_narrow_browser_page_the_session_has_buttons_a_finger_can_use
     assert app.return_code == 0
 
 
+LONG_HOLD = """\
+[routine]
+name = "Long"
+
+[defaults]
+prepare = 0
+
+[[exercise]]
+name = "Long stretch"
+duration = "65m"
+"""
+
+
+async def test_on_a_phone_held_upright_the_countdown_is_the_big_block_font() -> None:
+    """41x44 is a 390x844 page: the digits are the block font, five rows tall, whole and
+    centred; a clock wider than the page ("1:05:00") falls back to the three-row digits
+    instead of being cut."""
+    from backtimer.routine.loader import load_text
+    from backtimer.ui.app import BacktimerApp
+    from backtimer.ui.widgets.countdown import Countdown
+    from tests.helpers.ui_helpers import FakeClock, step
+
+    clock = FakeClock()
+    app = sample_app(clock)
+    async with app.run_test(size=(41, 44)) as pilot:
+        await step(pilot, clock, 0.5)
+        countdown = app.screen.query_one(Countdown)
+        assert countdown.region.height == 5
+        rows = [countdown.render_line(y).text.rstrip() for y in range(countdown.region.height)]
+        assert all("██" in row for row in rows)
+        width = max(len(row.strip()) for row in rows)
+        assert width <= countdown.region.width
+        left = min(len(row) - len(row.lstrip()) for row in rows)
+        assert abs(left - (countdown.region.width - width - left)) <= 1  # centred
+
+    long = load_text(LONG_HOLD, source="long.toml", routine_id="long")
+    app = BacktimerApp(long, clock=clock, sound=False, record=False)
+    async with app.run_test(size=(41, 44)) as pilot:
+        await step(pilot, clock, 0.5)
+        countdown = app.screen.query_one(Countdown)
+        assert countdown.value == "1:05:00"
+        assert countdown.region.height == 3  # the Digits: all seven characters fit
+        rows = [countdown.render_line(y).text.rstrip() for y in range(3)]
+        assert "██" not in "".join(rows) and all(row.strip() for row in rows)
+        assert max(len(row) for row in rows) <= countdown.region.width
+
+
 async def test_in_a_terminal_or_a_wide_page_there_are_no_touch_buttons(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
