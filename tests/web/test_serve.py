@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import http.client
 import os
 import shlex
@@ -465,6 +466,7 @@ async def test_a_page_past_the_limit_gets_503_and_stopping_ends_even_a_stubborn_
 
     # an "app" that ignores the quit message: stop_apps must end it all the same
     server = BacktimerServer("exec sleep 60", port=0, max_apps=1)
+    server.quit_grace = 0.5
     runner = web.AppRunner(await server._make_app(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -490,6 +492,127 @@ async def test_a_page_past_the_limit_gets_503_and_stopping_ends_even_a_stubborn_
                 assert time.monotonic() - started < 3
     finally:
         await runner.cleanup()
+
+
+# ---- an app outlives its page -----------------------------------------------------------
+
+PAGE_A = "page-a-0123456789abcdef"
+PAGE_B = "page-b-0123456789abcdef"
+
+
+@contextlib.asynccontextmanager
+async def running(server: Any) -> Any:
+    """`server` (a BacktimerServer) on a free loopback port; yields its base URL."""
+    from aiohttp import web
+
+    runner = web.AppRunner(await server._make_app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await server.stop_apps(grace=0.5)
+        await runner.cleanup()
+
+
+async def until(check: Any, seconds: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "never happened"
+        await asyncio.sleep(0.02)
+
+
+def processes(server: Any) -> list[Any]:
+    return [a._process for a in server.apps if a._process is not None]
+
+
+async def test_an_app_waits_for_its_page_to_come_back_and_a_second_page_takes_it_over() -> None:
+    import aiohttp
+
+    from backtimer.web.server import TAKEN, BacktimerServer
+
+    server = BacktimerServer("exec sleep 60", port=0, grace=1.0)
+    server.quit_grace = 0.5  # `sleep` does not quit when asked
+    async with running(server) as address, aiohttp.ClientSession() as session:
+        url = f"http://{address}/ws?width=80&height=24"
+        page_a = {"Cookie": f"backtimer_page={PAGE_A}"}
+        async with session.ws_connect(url, headers=page_a):
+            await until(lambda: len(processes(server)) == 1)
+        (process,) = processes(server)
+        await asyncio.sleep(0.3)
+        assert process.returncode is None  # the page went away; the app did not
+        first = await session.ws_connect(url, headers=page_a)  # a reload
+        await asyncio.sleep(1.2)  # past the grace: it came back in time
+        assert processes(server) == [process] and process.returncode is None
+        second = await session.ws_connect(url, headers=page_a)  # another tab of it
+        closed = await first.receive(timeout=5)
+        assert closed.type == aiohttp.WSMsgType.CLOSE and closed.data == TAKEN
+        assert processes(server) == [process]
+        await second.close()
+        await until(lambda: process.returncode is not None, 5)  # nobody came back
+        assert not server.apps
+
+
+async def test_a_new_browser_at_the_limit_takes_the_place_of_an_app_whose_page_left() -> None:
+    import aiohttp
+
+    from backtimer.web.server import BacktimerServer
+
+    server = BacktimerServer("exec sleep 60", port=0, max_apps=1)
+    server.quit_grace = 0.5
+    async with running(server) as address, aiohttp.ClientSession() as session:
+        url = f"http://{address}/ws?width=80&height=24"
+        async with session.ws_connect(url, headers={"Cookie": f"backtimer_page={PAGE_A}"}):
+            await until(lambda: len(processes(server)) == 1)
+        (left,) = processes(server)
+        async with session.ws_connect(url, headers={"Cookie": f"backtimer_page={PAGE_B}"}):
+            await until(lambda: left.returncode is not None)
+            await until(lambda: len(processes(server)) == 1)
+            assert processes(server) != [left]
+            # the limit holds for pages that are there: a third browser waits its turn
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await session.ws_connect(url, headers={"Cookie": "backtimer_page=" + "c" * 20})
+            assert refused.value.status == 503
+
+
+async def test_the_page_is_told_how_its_app_ended() -> None:
+    import aiohttp
+
+    from backtimer.web.server import ENDED, FAILED, BacktimerServer
+
+    for command, code in (("exec true", ENDED), ("exec sh -c 'exit 3'", FAILED)):
+        server = BacktimerServer(command, port=0)
+        async with running(server) as address, aiohttp.ClientSession() as session:
+            url = f"http://{address}/ws?width=80&height=24"
+            async with session.ws_connect(
+                url, headers={"Cookie": f"backtimer_page={PAGE_A}"}
+            ) as ws:
+                closed = await ws.receive(timeout=10)
+                assert closed.type == aiohttp.WSMsgType.CLOSE and closed.data == code, command
+            await until(lambda server=server: not server.apps)  # nothing waits for a page
+
+
+def test_each_browser_gets_a_page_cookie_once(with_token: Served) -> None:
+    host, port = with_token.address.rsplit(":", 1)
+
+    def cookies(headers: dict[str, str]) -> list[str]:
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            connection.request("GET", f"/?token={TOKEN}", headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.msg.get_all("Set-Cookie") or []
+        finally:
+            connection.close()
+
+    first = cookies({})
+    (page,) = [c for c in first if c.startswith("backtimer_page=")]
+    assert "HttpOnly" in page and "SameSite=Strict" in page
+    key = page.split(";", 1)[0].split("=", 1)[1]
+    assert len(key) >= 16
+    again = cookies({"Cookie": f"backtimer_page={key}"})
+    assert not [c for c in again if c.startswith("backtimer_page=")]  # it keeps its app
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")

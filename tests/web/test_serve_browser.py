@@ -9,7 +9,10 @@ The test skips, saying why, only where /usr/bin/chromium or playwright is missin
 
 from __future__ import annotations
 
+import fcntl
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,11 +24,13 @@ from tests.helpers.serve_helpers import (
     CHROMIUM,
     TOKEN,
     BrowserScreen,
+    Relay,
     Served,
     chromium_args,
     chromium_missing,
     countdown_rows,
     ink_in_cells,
+    served_env,
 )
 
 pytestmark = pytest.mark.slow
@@ -346,3 +351,113 @@ def test_on_a_2x_or_3x_screen_the_page_is_sharp_whole_and_answers_taps(  # noqa:
     page.touchscreen.tap(x, y)
     screen.wait_for("GET READY")
     assert page.others == []
+
+
+# ---- a page that goes away and comes back ------------------------------------------------
+
+# Whether the page is seen (a phone whose screen is off hides it), for the test to set;
+# runs before the page's own scripts, at each load.
+SEEN_OR_NOT = """
+window.__seen = true;
+Object.defineProperty(Document.prototype, "visibilityState", {
+    configurable: true,
+    get() { return window.__seen ? "visible" : "hidden"; },
+});
+"""
+
+
+def served_routine(tmp_path: Path, *args: str) -> Served:
+    return Served(tmp_path, "--token", TOKEN, "--no-sound", *args)
+
+
+def history_rows(home: Path) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "backtimer", "history"],
+        env=served_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return [line for line in done.stdout.splitlines()[1:] if line.strip()]
+
+
+def test_a_reload_comes_back_to_the_session_it_left(browser: Any, tmp_path: Path) -> None:
+    """A reload (or a page opened again in the same browser) shows the session that was
+    running, where it is now, drawn whole: not the routine from its start."""
+    served = served_routine(tmp_path, "quick-test")
+    try:
+        page = open_page(browser, served.url, 390, 844, phone=True)
+        screen = BrowserScreen(page)
+        page.goto(served.url)
+        screen.wait_for("WORK", timeout=20)  # the 5 s of getting ready are over
+        screen.screen.reset()
+        page.reload()
+        text = screen.wait_for("Chin tuck")
+        assert "GET READY" not in text and "Rep" in text, text
+        wait_for_tick(screen)
+        screen.wait_for("It hurts")
+        wait_for_footer(screen, "space Pause", "q Quit")  # the whole screen, footer too
+        assert "-closed" not in page.evaluate("document.body.className")
+        assert page.others == []
+    finally:
+        served.stop()
+    # one session in the history (stopped with serve), not one per page
+    assert len(history_rows(tmp_path)) == 1
+
+
+def test_a_lost_connection_leaves_the_session_going_and_the_page_comes_back_when_seen(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A phone's screen turns off: the page is hidden and its connection is lost. The page
+    says so and waits; when it is seen again it comes back to the session, which went on."""
+    served = served_routine(tmp_path, "quick-test")
+    relay = Relay(served.address)
+    try:
+        url = served.url.replace(served.address, relay.address)
+        page = open_page(browser, url, 390, 844, phone=True)
+        page.add_init_script(SEEN_OR_NOT)
+        screen = BrowserScreen(page)
+        page.goto(url)
+        screen.wait_for("GET READY")
+        wait_for_tick(screen)
+        page.evaluate("window.__left = true; window.__seen = false")
+        relay.cut()
+        page.wait_for_selector("body.-lost", timeout=10000)
+        assert "connection to backtimer was lost" in page.inner_text(".closed-dialog")
+        page.wait_for_timeout(3000)
+        assert page.evaluate("window.__left === true")  # hidden: it does not load again
+        screen.screen.reset()
+        page.evaluate("window.__seen = true; document.dispatchEvent(new Event('visibilitychange'))")
+        deadline = time.monotonic() + 15
+        while page.evaluate("window.__left === true"):  # until it loads again
+            assert time.monotonic() < deadline, "the page did not come back"
+            page.wait_for_timeout(100)
+        text = screen.wait_for("Chin tuck")
+        # the session went on without the page: past its 5 s of getting ready
+        text = screen.wait_for("WORK", timeout=15)
+        assert "GET READY" not in text
+        wait_for_footer(screen, "space Pause")
+    finally:
+        relay.close()
+        served.stop()
+    assert len(history_rows(tmp_path)) == 1
+
+
+def test_an_app_that_cannot_start_is_said_so_not_a_blank_page(browser: Any, tmp_path: Path) -> None:
+    """Work mode already runs for this data folder (here: its lock is held): the page
+    says backtimer could not go on, and the terminal of `serve` says why."""
+    served = served_routine(tmp_path, "--work")
+    lock = os.open(tmp_path / "data" / "work.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        page = open_page(browser, served.url, 390, 844, phone=True)
+        page.goto(served.url)
+        page.wait_for_selector("body.-failed", timeout=20000)
+        assert "could not go on" in page.inner_text(".closed-dialog")
+    finally:
+        os.close(lock)
+        served.stop()
+    assert served.process.stdout is not None
+    said = "".join(served.output) + served.process.stdout.read()
+    assert "work mode is already running" in said
