@@ -444,6 +444,33 @@ def test_a_lost_connection_leaves_the_session_going_and_the_page_comes_back_when
     assert len(history_rows(tmp_path)) == 1
 
 
+def test_with_work_mode_a_second_browser_shows_the_one_work_mode(
+    browser: Any, tmp_path: Path
+) -> None:
+    """One work mode per data folder: a second phone (another browser) shows it too,
+    instead of an app that cannot start; the first page says where it went."""
+    served = served_routine(tmp_path, "--work")
+    try:
+        first = open_page(browser, served.url, 390, 844, phone=True)
+        first_screen = BrowserScreen(first)
+        first.goto(served.url)
+        first_screen.wait_for("Next break in")
+        second = open_page(browser, served.url, 390, 844, phone=True)
+        second_screen = BrowserScreen(second)
+        second.goto(served.url)
+        second_screen.wait_for("Next break in")
+        wait_for_footer(second_screen, "q Quit")
+        first.wait_for_selector("body.-taken", timeout=10000)
+        assert "open on another page" in first.inner_text(".closed-dialog")
+        assert first.inner_text(".closed-dialog .again") == "Show it here"
+        first.tap(".closed-dialog .again")  # take it back
+        first_screen.wait_for("Next break in")
+        second.wait_for_selector("body.-taken", timeout=10000)
+    finally:
+        served.stop()
+    assert "already running" not in "".join(served.output)
+
+
 def test_an_app_that_cannot_start_is_said_so_not_a_blank_page(browser: Any, tmp_path: Path) -> None:
     """Work mode already runs for this data folder (here: its lock is held): the page
     says backtimer could not go on, and the terminal of `serve` says why."""
