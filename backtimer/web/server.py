@@ -220,9 +220,9 @@ class BacktimerServer(Server):
         if self.token is not None:
             given = request.query.get("token") or request.cookies.get(COOKIE)
             if not token_matches(given, self.token):
-                raise web.HTTPForbidden(text="backtimer: this address needs its token\n")
+                raise _refused(request, NEEDS_TOKEN)
         elif not is_loopback(_host_name(request.host)):
-            raise web.HTTPForbidden(text="backtimer: only this machine may connect\n")
+            raise _refused(request, ONLY_HERE)
         if request.path == "/ws":
             origin = request.headers.get("Origin")
             if origin is not None and origin != f"{request.scheme}://{request.host}":
@@ -433,6 +433,40 @@ class BacktimerServer(Server):
         finally:
             await self.stop_apps()
             await runner.cleanup()
+
+
+NEEDS_TOKEN = (
+    "backtimer: this address needs its token",
+    "Open the address that backtimer serve printed, with its token, or scan its QR code. "
+    "The token changes each time serve starts, unless it was started with --token.",
+)
+ONLY_HERE = (
+    "backtimer: only this machine may connect",
+    "backtimer serve listens for this machine only. To open it from a phone, start it with "
+    "--host 0.0.0.0 and open the address it prints.",
+)
+REFUSED_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>backtimer</title>
+<style>body {{ font: 18px/1.5 sans-serif; margin: 2em 1.2em; max-width: 34em; }}</style>
+</head><body><h1 style="font-size: 1.2em">{title}</h1><p>{text}</p></body></html>
+"""
+
+
+def _refused(request: web.Request, why: tuple[str, str]) -> web.HTTPForbidden:
+    """403: a page a phone shows readably for the page itself, one line for the rest."""
+    title, text = why
+    if request.path == "/" and "text/html" in request.headers.get("Accept", ""):
+        return web.HTTPForbidden(
+            text=REFUSED_PAGE.format(title=title, text=text),
+            content_type="text/html",
+            headers={
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+                "Cache-Control": "no-store",
+            },
+        )
+    return web.HTTPForbidden(text=f"{title}\n")
 
 
 def _port_of(runner: web.AppRunner) -> int:

@@ -488,3 +488,20 @@ def test_an_app_that_cannot_start_is_said_so_not_a_blank_page(browser: Any, tmp_
     assert served.process.stdout is not None
     said = "".join(served.output) + served.process.stdout.read()
     assert "work mode is already running" in said
+
+
+def test_a_wrong_token_on_a_phone_is_a_readable_page_that_says_what_to_do(
+    chromium: Callable[[int], Any], served: Served
+) -> None:
+    """An old address (serve started again: a new token) opened on a phone: the refusal
+    is laid out for the phone's width, in readable type, and says what to open instead."""
+    wrong = served.url.replace(TOKEN, "an-old-token-0123456789")
+    page = open_page(chromium(3), wrong, 390, 844, phone=True, scale=3)
+    response = page.goto(wrong)
+    assert response is not None and response.status == 403
+    assert page.evaluate("window.innerWidth") == 390  # not a 980 px desktop page, shrunk
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('p')).fontSize)")
+    assert size >= 16
+    text = page.inner_text("body")
+    assert "needs its token" in text and "QR code" in text and "--token" in text
+    assert not page.query_selector(".xterm") and page.context.cookies() == []
