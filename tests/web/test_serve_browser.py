@@ -505,3 +505,16 @@ def test_a_wrong_token_on_a_phone_is_a_readable_page_that_says_what_to_do(
     text = page.inner_text("body")
     assert "needs its token" in text and "QR code" in text and "--token" in text
     assert not page.query_selector(".xterm") and page.context.cookies() == []
+
+
+def test_when_serve_stops_the_page_says_so(browser: Any, tmp_path: Path) -> None:
+    served = served_routine(tmp_path)
+    try:
+        page = open_page(browser, served.url, 390, 844, phone=True)
+        screen = BrowserScreen(page)
+        page.goto(served.url)
+        screen.wait_for("Quick test")
+    finally:
+        served.stop()
+    page.wait_for_selector("body.-stopped", timeout=10000)
+    assert "serve has stopped" in page.inner_text(".closed-dialog")
