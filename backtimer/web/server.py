@@ -20,6 +20,9 @@ around the same pieces, so that:
   cookie) gets it back, drawn whole again (backtimer/ui/served_driver.py); a second
   page of that browser takes it over, and the first one says so. With `shared` (work
   mode: one per data folder) every browser shows the one app;
+- closing the page (not hiding it: the page says so when it is closed) ends its app
+  after LEFT_GRACE, time enough for a reload to come back, so that no cue plays for a
+  session no one sees;
 - the page says why its app went away (static/page.js reads the close code: ended,
   failed to start, taken over, server stopped, connection lost) and comes back by
   itself after a lost connection, once it is seen again;
@@ -58,6 +61,8 @@ STATIC = HERE / "static"  # our own page script, beside textual-serve's static f
 LOOPBACK_NAMES = ("localhost",)
 MAX_APPS = 8  # app processes at once (one per browser); a ninth browser gets 503
 DETACHED_GRACE = 30 * 60.0  # seconds an app waits for its page to come back
+LEFT_GRACE = 10.0  # after its page said it was closed: time enough for a reload to come back
+TOGETHER = 3.0  # seconds within which a page's "closed" and its WebSocket's end are one event
 DRIVER = "backtimer.ui.served_driver:ServedDriver"  # WebDriver with a full repaint on demand
 
 # WebSocket close codes, told apart by static/page.js
@@ -123,6 +128,7 @@ class PageApp:
         self.expiry: asyncio.TimerHandle | None = None
         self.ended = False  # the app said it exits, or it was stopped
         self.retired = False
+        self.closed_at: float | None = None  # when a page of it said it was closed
 
     @property
     def running(self) -> bool:
@@ -150,6 +156,7 @@ class PageApp:
     async def show_on(self, websocket: web.WebSocketResponse) -> None:
         """`websocket`'s page shows the app from now on; a page showing it before is told."""
         previous, self.websocket = self.websocket, websocket
+        self.closed_at = None
         if self.expiry is not None:
             self.expiry.cancel()
             self.expiry = None
@@ -185,6 +192,7 @@ class BacktimerServer(Server):
         self.places: set[PageApp] = set()  # every app started and not yet retired
         self.background: set[asyncio.Future[None]] = set()
         self.quit_grace = 5.0  # seconds an app has to quit before it is ended
+        self.left_grace = LEFT_GRACE
 
     # ---- the aiohttp application ---------------------------------------------------------
 
@@ -197,6 +205,7 @@ class BacktimerServer(Server):
             [
                 web.get("/", self.handle_index, name="index"),
                 web.get("/ws", self.handle_websocket, name="websocket"),
+                web.post("/left", self.handle_left, name="left"),
                 web.static(
                     "/static",
                     self.statics_path,
@@ -325,10 +334,35 @@ class BacktimerServer(Server):
 
     def _wait_for_page(self, page: PageApp) -> None:
         """The page went away (a reload, a screen turned off): the app goes on, and stops
-        if no page of this browser comes back to it in time."""
+        if no page of this browser comes back to it in time (soon when the page said it
+        was closed)."""
         page.left_at = time.monotonic()
-        loop = asyncio.get_running_loop()
-        page.expiry = loop.call_later(self.grace, lambda: self._in_background(self._retire(page)))
+        closed = page.closed_at is not None and page.left_at - page.closed_at < TOGETHER
+        self._expire(page, self.left_grace if closed else self.grace)
+
+    def _expire(self, page: PageApp, seconds: float) -> None:
+        if page.expiry is not None:
+            page.expiry.cancel()
+        page.expiry = asyncio.get_running_loop().call_later(
+            seconds, lambda: self._in_background(self._retire(page))
+        )
+
+    async def handle_left(self, request: web.Request) -> web.StreamResponse:
+        """A page was closed (or loaded again: then it comes back within LEFT_GRACE). If
+        it was the one showing the app (its WebSocket ends at the same moment), the app
+        ends soon, not after DETACHED_GRACE: no cue plays for a session no one sees. A tab
+        that another one had taken the app from changes nothing; work mode goes on."""
+        origin = request.headers.get("Origin")
+        if origin is not None and origin != f"{request.scheme}://{request.host}":
+            raise web.HTTPForbidden(text="backtimer: not from this page\n")
+        key = self._page_key(request)
+        page = self.pages.get(key) if key is not None and not self.shared else None
+        if page is not None:
+            now = page.closed_at = time.monotonic()
+            gone = page.websocket is None and page.expiry is not None
+            if gone and now - page.left_at < TOGETHER:
+                self._expire(page, self.left_grace)
+        return web.Response(status=204)
 
     def _make_room(self) -> bool:
         """At the limit: retire the app whose page left longest ago, if one waits."""

@@ -554,6 +554,45 @@ async def test_an_app_waits_for_its_page_to_come_back_and_a_second_page_takes_it
         assert not server.apps
 
 
+async def test_a_page_that_says_it_was_closed_ends_its_app_soon_and_only_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Closing the tab of a running session ends the app after a few seconds (time for a
+    reload to come back), not half an hour later; a tab whose app another tab had taken
+    over says it was closed too, and changes nothing for the tab that shows it."""
+    import aiohttp
+
+    from backtimer.web import server as served_module
+    from backtimer.web.server import BacktimerServer
+
+    monkeypatch.setattr(served_module, "TOGETHER", 0.5)
+    server = BacktimerServer("exec sleep 60", port=0)  # waits half an hour for a page
+    server.quit_grace = 0.5
+    server.left_grace = 0.3
+    async with running(server) as address, aiohttp.ClientSession() as session:
+        url = f"http://{address}/ws?width=80&height=24"
+        page_a = {"Cookie": f"backtimer_page={PAGE_A}"}
+        left = f"http://{address}/left"
+        first = await session.ws_connect(url, headers=page_a)
+        await until(lambda: len(processes(server)) == 1)
+        (process,) = processes(server)
+        second = await session.ws_connect(url, headers=page_a)  # takes it over
+        await first.receive(timeout=5)
+        async with session.post(left, headers=page_a) as answer:  # the first tab closes
+            assert answer.status == 204
+        await asyncio.sleep(0.8)
+        await second.close()  # later, the phone showing it locks its screen
+        await asyncio.sleep(1.5)
+        assert process.returncode is None  # it waits for its page
+        third = await session.ws_connect(url, headers=page_a)  # it comes back
+        await asyncio.sleep(0.2)
+        assert processes(server) == [process]
+        async with session.post(left, headers=page_a) as answer:  # now closed for good
+            assert answer.status == 204
+        await third.close()
+        await until(lambda: process.returncode is not None, 5)
+
+
 async def test_a_new_browser_at_the_limit_takes_the_place_of_an_app_whose_page_left() -> None:
     import aiohttp
 

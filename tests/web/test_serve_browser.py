@@ -518,3 +518,22 @@ def test_when_serve_stops_the_page_says_so(browser: Any, tmp_path: Path) -> None
         served.stop()
     page.wait_for_selector("body.-stopped", timeout=10000)
     assert "serve has stopped" in page.inner_text(".closed-dialog")
+
+
+def test_closing_the_page_of_a_running_session_ends_it_soon(browser: Any, tmp_path: Path) -> None:
+    """A closed tab (not a hidden one) says so: its session stops within seconds and is
+    recorded as stopped, instead of going on with no one to see it."""
+    served = served_routine(tmp_path, "quick-test")
+    try:
+        page = open_page(browser, served.url, 1280, 800, phone=False)
+        screen = BrowserScreen(page)
+        page.goto(served.url)
+        screen.wait_for("GET READY")
+        page.close(run_before_unload=True)
+        deadline = time.monotonic() + 30
+        while "stopped" not in " ".join(rows := history_rows(tmp_path)):
+            assert time.monotonic() < deadline, f"the session went on without its page: {rows}"
+            time.sleep(0.5)
+        assert len(rows) == 1
+    finally:
+        served.stop()

@@ -8,7 +8,8 @@
 //   4002 -failed   the app ended with an error (the terminal of `serve` says why)
 //   else -lost     the connection was lost: a phone's screen turned off, the network
 // After a lost connection the app goes on without the page, so the page comes back to it
-// by itself: once it is seen again and the server answers, it loads again.
+// by itself: once it is seen again and the server answers, it loads again. A page that is
+// closed tells the server (POST left), which then ends its app soon.
 (function () {
   "use strict";
   var REASONS = { 1000: "-ended", 1001: "-stopped", 4001: "-taken", 4002: "-failed" };
@@ -28,6 +29,15 @@
   Watched.CLOSING = Native.CLOSING;
   Watched.CLOSED = Native.CLOSED;
   window.WebSocket = Watched;
+
+  // Closed (or loaded again, which comes back at once): the server ends the app soon,
+  // instead of keeping it for a page that will not return. Not sent when the page is only
+  // hidden (a phone's screen turning off) or kept for the back button.
+  window.addEventListener("pagehide", function (event) {
+    if (!event.persisted && navigator.sendBeacon) {
+      navigator.sendBeacon("left");
+    }
+  });
 
   function closed(reason) {
     document.body.classList.add(reason);
