@@ -272,6 +272,27 @@ async def test_in_a_narrow_browser_page_the_session_has_buttons_a_finger_can_use
     assert app.return_code == 0
 
 
+async def test_on_a_short_page_the_touch_buttons_give_way_to_the_countdown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page 13 rows tall (a phone on its side, its browser bars shown): no buttons
+    half off the bottom of the page; the countdown and the footer's keys stay."""
+    from backtimer.ui.app import BacktimerApp
+    from backtimer.ui.widgets.countdown import Countdown
+    from backtimer.ui.widgets.touch import TouchKeys
+    from tests.helpers.ui_helpers import FakeClock, step
+
+    monkeypatch.setattr(BacktimerApp, "is_web", property(lambda self: True))
+    clock = FakeClock()
+    app = sample_app(clock)
+    async with app.run_test(size=(43, 13)) as pilot:
+        await step(pilot, clock, 0.5)
+        assert app.screen.query_one(TouchKeys).region.height == 0
+        countdown = app.screen.query_one(Countdown).region
+        assert countdown.height == 3 and countdown.bottom <= 12
+        assert footer_keys(app)[:2] == ["Pause", "Next"]
+
+
 LONG_HOLD = """\
 [routine]
 name = "Long"

@@ -29,6 +29,10 @@ _ACTIONS = {button_id: action for button_id, _label, action in TOUCH_ACTIONS}
 
 
 class TouchKeys(Grid):
+    # The rules name the session screen's size classes: not scoped under TouchKeys (a
+    # scoped "SessionScreen.-h-tiny TouchKeys" would read "TouchKeys SessionScreen...",
+    # which matches nothing).
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     TouchKeys {
         grid-size: 3;
