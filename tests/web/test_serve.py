@@ -340,9 +340,13 @@ async def test_on_a_phone_held_upright_the_countdown_is_the_big_block_font() -> 
         assert max(len(row) for row in rows) <= countdown.region.width
 
 
-async def test_in_a_terminal_or_a_wide_page_there_are_no_touch_buttons(
+async def test_in_a_terminal_no_touch_buttons_and_on_a_wide_page_one_row_of_six(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A tablet or a laptop (100x40): the footer's keys are one row of text, 19 px tall;
+    the six buttons sit in one row, three rows tall, over the footer."""
+    from textual.widgets import Button
+
     from backtimer.ui.app import BacktimerApp
     from backtimer.ui.widgets.touch import TouchKeys
     from tests.helpers.ui_helpers import FakeClock, step
@@ -356,7 +360,15 @@ async def test_in_a_terminal_or_a_wide_page_there_are_no_touch_buttons(
     app = sample_app(clock)
     async with app.run_test(size=(100, 40)) as pilot:
         await step(pilot, clock, 0.5)
-        assert app.screen.query_one(TouchKeys).region.height == 0  # the footer is wide enough
+        keys = app.screen.query_one(TouchKeys)
+        assert keys.region.height == 3 and keys.region.bottom <= 39  # above the footer
+        buttons = list(keys.query(Button))
+        assert len({b.region.y for b in buttons}) == 1  # one row
+        assert all(b.region.height == 3 and b.region.width >= 14 for b in buttons)
+        assert "Pause" in footer_keys(app)
+        await pilot.click(buttons[0])
+        await pilot.pause()
+        assert app.screen.session.engine.state == "paused"
 
 
 # ---- the footer in a browser: the app has no focus until the first tap or key ---------
