@@ -4,9 +4,12 @@ First frame: the time from asking for the page to the routine on it (the routine
 in the screen rebuilt from the bytes the page received, and textual.js's own mark of the
 first bytes drawn), against `backtimer run ROUTINE` in a new tmux session at the same
 size, from `new-session` to the name in `capture-pane` (polled every 10 ms).
+Reload: the same for a page loaded again while its session runs (the app goes on and
+draws its whole screen again for the new page), against a new page with a new app.
+Each page quits its session at the end (q, y): an app whose page only closes waits for it.
 CPU: on-CPU time (/proc/PID/task/TID/schedstat, every thread, nanoseconds) over the same
 window while both count down a 10-minute timed exercise at the same size: the serve
-process (the relay), its app process (one per browser connection), and the app in tmux;
+process (the relay), its app process (one per browser), and the app in tmux;
 the browser side (Chromium and Playwright's driver) is shown for what drawing the page costs.
 
 Needs tmux, /usr/bin/chromium and the test extras (playwright, pyte):
@@ -81,6 +84,17 @@ def open_in_browser(browser: Any, url: str) -> tuple[Any, BrowserScreen, float, 
     return context, screen, first_bytes * 1000, named * 1000, (opened[0] - start) * 1000
 
 
+def quit_app(screen: BrowserScreen) -> None:
+    """Quit the session in the page (q, then y), as a person does: an app whose page merely
+    closes goes on for a while (it waits for its page to come back) and would be counted."""
+    page = screen.page
+    page.locator(".xterm-screen").click()
+    page.keyboard.press("q")
+    screen.wait_for("Stop this session?")
+    page.keyboard.press("y")
+    page.wait_for_selector("body.-ended", timeout=15000)
+
+
 def tmux_first_frame(routine: Path, env: dict[str, str], size: tuple[int, int]) -> float:
     tmux = Tmux()
     try:
@@ -128,6 +142,7 @@ def main() -> int:
             context, screen, _b, _n, _w = open_in_browser(browser, served.url)
             assert screen.size is not None
             size = screen.size
+            quit_app(screen)
             context.close()
             print(f"terminal size in the page: {size[0]}x{size[1]}")
 
@@ -135,6 +150,7 @@ def main() -> int:
             for _ in range(args.launches):
                 time.sleep(1.0)  # the previous app process has gone
                 context, screen, b, n, w = open_in_browser(browser, served.url)
+                quit_app(screen)
                 context.close()
                 socket_ms.append(w)
                 bytes_ms.append(b)
@@ -150,6 +166,27 @@ def main() -> int:
                 f"{med(named_ms) / med(tmux_ms):.2f}; the page opened its WebSocket after "
                 f"{med(socket_ms):.0f} ms, the app's first frame came "
                 f"{med([n - w for n, w in zip(named_ms, socket_ms, strict=True)]):.0f} ms later"
+            )
+
+            # a reload: the app goes on, the new page gets its whole screen drawn again
+            reload_ms = []
+            context, screen, _b, _n, _w = open_in_browser(browser, served.url)
+            for _ in range(args.launches):
+                time.sleep(0.5)
+                screen.screen.reset()
+                start = time.perf_counter()
+                screen.page.reload()
+                while NAME not in screen.text():
+                    if time.perf_counter() - start > 30:
+                        raise SystemExit("the routine never came back after a reload")
+                    screen.page.wait_for_timeout(5)
+                reload_ms.append((time.perf_counter() - start) * 1000)
+            quit_app(screen)
+            context.close()
+            print(
+                f"reload, {args.launches} times: the running session on the page again after "
+                f"{med(reload_ms):.0f} ms ({min(reload_ms):.0f}-{max(reload_ms):.0f}), "
+                f"against {med(named_ms):.0f} ms for a new page and its new app"
             )
 
             relay, served_app, tmux_app, pages = [], [], [], []
@@ -181,6 +218,7 @@ def main() -> int:
                     )
                     if NAME not in screen.text() or NAME not in tmux.screen("app"):
                         raise SystemExit("a side stopped showing the routine")
+                    quit_app(screen)
                 finally:
                     tmux.kill()
                     context.close()

@@ -185,7 +185,12 @@ def handle(args: argparse.Namespace) -> int:
         print(banner(args.host, port, token), end="", flush=True)
 
     server = BacktimerServer(
-        app_command(args), host=args.host, port=args.port, token=token, on_ready=ready
+        app_command(args),
+        host=args.host,
+        port=args.port,
+        token=token,
+        on_ready=ready,
+        shared=args.work,  # one work mode per data folder: every browser shows it
     )
     os.environ[SERVED_BY] = str(os.getpid())
     try:

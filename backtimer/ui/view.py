@@ -291,12 +291,15 @@ def next_refresh(engine: EngineView, now: float) -> float:
 
 
 def countdown_scale(width: int, height: int) -> int:
-    """0 = three-line Digits; 1, 2, 3 = the block font 5, 10, 15 lines tall."""
+    """0 = three-line Digits; 1, 2, 3 = the block font 5, 10, 15 lines tall. A narrow but
+    tall screen (a phone held upright, about 41x44 in a browser; a tall tmux pane) has the
+    rows for the block font, and its 38 cells fit "12:34" (the Countdown falls back to
+    the Digits for a wider "1:00:00")."""
     if width >= 200 and height >= 60:
         return 3
     if width >= 130 and height >= 44:
         return 2
-    if width >= 60 and height >= 22:
+    if (width >= 60 and height >= 22) or (width >= 40 and height >= 30):
         return 1
     return 0
 

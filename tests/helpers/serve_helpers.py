@@ -8,12 +8,15 @@ as the page asked the app to be.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,17 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TOKEN = "test-token-0123456789abcdef"
+
+
+def chromium_args(scale: int = 1) -> list[str]:
+    """The browser's arguments for a screen of `scale` device pixels per CSS pixel (a
+    phone is 2 or 3). Playwright's device_scale_factor alone sets devicePixelRatio but not
+    the size ResizeObserver reports in device pixels (Playwright issue 18591), and
+    xterm.js sizes its canvas from both: the page would be drawn twice too large, cut off.
+    A real screen of that density makes both agree, as on a phone; pass the same scale as
+    device_scale_factor to the context."""
+    return [*CHROMIUM_ARGS, f"--force-device-scale-factor={scale}"] if scale != 1 else CHROMIUM_ARGS
+
 
 QUICK_ROUTINE = """\
 [routine]
@@ -117,6 +131,59 @@ class Served:
                 self.process.wait(timeout=10)
 
 
+class Relay:
+    """A TCP relay on a free loopback port in front of `target` ("host:port") whose
+    connections the test can cut, as a lost network (or a phone whose screen went off)
+    does: no WebSocket close frame, the page sees code 1006."""
+
+    def __init__(self, target: str) -> None:
+        host, port = target.rsplit(":", 1)
+        self.target = (host, int(port))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
+        self.open: list[socket.socket] = []  # both ends of each connection
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:  # closed
+                return
+            try:
+                server = socket.create_connection(self.target)
+            except OSError:  # the server has stopped
+                client.close()
+                continue
+            with self.lock:
+                self.open += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: Any, sink: Any) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        """End every connection open now, with no WebSocket close frame (new ones go
+        through)."""
+        with self.lock:
+            ends, self.open = self.open, []
+        for end in ends:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)  # wakes the pump blocked on it
+
+    def close(self) -> None:
+        self.listener.close()
+        self.cut()
+
+
 class BrowserScreen:
     """What the page shows, as text: pyte fed with the WebSocket's frames."""
 
@@ -155,21 +222,61 @@ class BrowserScreen:
             self.page.wait_for_timeout(50)
         raise AssertionError(f"{text!r} never appeared; the page shows:\n{self.text()}")
 
-    def row_of(self, text: str) -> int:
+    def row_of(self, text: str, *, beside: str = "") -> int:
+        """The first row showing `text` (and `beside` too: "Next" beside "Pause" is the
+        button, not the "Next: Chin tuck" line)."""
         for number, line in enumerate(self.screen.display):
-            if text in line:
+            if text in line and beside in line:
                 return number
         raise AssertionError(f"{text!r} is not on the page:\n{self.text()}")
 
-    def cell_centre(self, text: str) -> tuple[float, float]:
-        """Page coordinates of the middle of `text` where the page draws it."""
+    def cell_box(self) -> tuple[float, float, float, float]:
+        """(left, top, cell width, cell height) of the page's character grid, in CSS px."""
         assert self.size is not None
-        row = self.row_of(text)
-        column = self.screen.display[row].index(text) + len(text) / 2
         box = self.page.locator(".xterm-screen").bounding_box()
         assert box is not None
-        cell_w, cell_h = box["width"] / self.size[0], box["height"] / self.size[1]
-        return box["x"] + column * cell_w, box["y"] + (row + 0.5) * cell_h
+        return box["x"], box["y"], box["width"] / self.size[0], box["height"] / self.size[1]
+
+    def cell_centre(self, text: str, *, beside: str = "") -> tuple[float, float]:
+        """Page coordinates of the middle of `text` where the page draws it."""
+        row = self.row_of(text, beside=beside)
+        column = self.screen.display[row].index(text) + len(text) / 2
+        left, top, cell_w, cell_h = self.cell_box()
+        return left + column * cell_w, top + (row + 0.5) * cell_h
+
+    def drawn_at_device_resolution(self) -> tuple[int, int]:
+        """(pixels the page's text canvas has across, device pixels it covers): equal when
+        each device pixel is drawn (sharp, not stretched or cut)."""
+        size = self.page.evaluate(
+            """() => {
+                const canvas = document.querySelector(".xterm-screen canvas");
+                const box = canvas.getBoundingClientRect();
+                return [canvas.width, Math.round(box.width * window.devicePixelRatio)];
+            }"""
+        )
+        return int(size[0]), int(size[1])
+
+
+def ink_in_cells(png: bytes, scale: int, screen: BrowserScreen, row: int) -> list[bool]:
+    """For each cell of `row`, whether the screenshot `png` (taken at `scale` device pixels
+    per CSS pixel) has ink there: a pixel much lighter than the page's background in the
+    cell's middle half. What a person sees, whatever the page's grid says."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    background = 40  # the app's background is near black (#121212)
+    left, top, cell_w, cell_h = screen.cell_box()
+    assert screen.size is not None
+    inked = []
+    for column in range(screen.size[0]):
+        x0, y0 = (left + (column + 0.25) * cell_w) * scale, (top + (row + 0.25) * cell_h) * scale
+        x1, y1 = (left + (column + 0.75) * cell_w) * scale, (top + (row + 0.75) * cell_h) * scale
+        box = image.crop((int(x0), int(y0), max(int(x1), int(x0) + 1), max(int(y1), int(y0) + 1)))
+        lightest = box.getextrema()[1]
+        inked.append(isinstance(lightest, int) and lightest > background + 60)
+    return inked
 
 
 def countdown_rows(text: str) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import http.client
 import os
 import shlex
@@ -271,9 +272,81 @@ async def test_in_a_narrow_browser_page_the_session_has_buttons_a_finger_can_use
     assert app.return_code == 0
 
 
-async def test_in_a_terminal_or_a_wide_page_there_are_no_touch_buttons(
+async def test_on_a_short_page_the_touch_buttons_give_way_to_the_countdown(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A page 13 rows tall (a phone on its side, its browser bars shown): no buttons
+    half off the bottom of the page; the countdown and the footer's keys stay."""
+    from backtimer.ui.app import BacktimerApp
+    from backtimer.ui.widgets.countdown import Countdown
+    from backtimer.ui.widgets.touch import TouchKeys
+    from tests.helpers.ui_helpers import FakeClock, step
+
+    monkeypatch.setattr(BacktimerApp, "is_web", property(lambda self: True))
+    clock = FakeClock()
+    app = sample_app(clock)
+    async with app.run_test(size=(43, 13)) as pilot:
+        await step(pilot, clock, 0.5)
+        assert app.screen.query_one(TouchKeys).region.height == 0
+        countdown = app.screen.query_one(Countdown).region
+        assert countdown.height == 3 and countdown.bottom <= 12
+        assert footer_keys(app)[:2] == ["Pause", "Next"]
+
+
+LONG_HOLD = """\
+[routine]
+name = "Long"
+
+[defaults]
+prepare = 0
+
+[[exercise]]
+name = "Long stretch"
+duration = "65m"
+"""
+
+
+async def test_on_a_phone_held_upright_the_countdown_is_the_big_block_font() -> None:
+    """41x44 is a 390x844 page: the digits are the block font, five rows tall, whole and
+    centred; a clock wider than the page ("1:05:00") falls back to the three-row digits
+    instead of being cut."""
+    from backtimer.routine.loader import load_text
+    from backtimer.ui.app import BacktimerApp
+    from backtimer.ui.widgets.countdown import Countdown
+    from tests.helpers.ui_helpers import FakeClock, step
+
+    clock = FakeClock()
+    app = sample_app(clock)
+    async with app.run_test(size=(41, 44)) as pilot:
+        await step(pilot, clock, 0.5)
+        countdown = app.screen.query_one(Countdown)
+        assert countdown.region.height == 5
+        rows = [countdown.render_line(y).text.rstrip() for y in range(countdown.region.height)]
+        assert all("██" in row for row in rows)
+        width = max(len(row.strip()) for row in rows)
+        assert width <= countdown.region.width
+        left = min(len(row) - len(row.lstrip()) for row in rows)
+        assert abs(left - (countdown.region.width - width - left)) <= 1  # centred
+
+    long = load_text(LONG_HOLD, source="long.toml", routine_id="long")
+    app = BacktimerApp(long, clock=clock, sound=False, record=False)
+    async with app.run_test(size=(41, 44)) as pilot:
+        await step(pilot, clock, 0.5)
+        countdown = app.screen.query_one(Countdown)
+        assert countdown.value == "1:05:00"
+        assert countdown.region.height == 3  # the Digits: all seven characters fit
+        rows = [countdown.render_line(y).text.rstrip() for y in range(3)]
+        assert "██" not in "".join(rows) and all(row.strip() for row in rows)
+        assert max(len(row) for row in rows) <= countdown.region.width
+
+
+async def test_in_a_terminal_no_touch_buttons_and_on_a_wide_page_one_row_of_six(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tablet or a laptop (100x40): the footer's keys are one row of text, 19 px tall;
+    the six buttons sit in one row, three rows tall, over the footer."""
+    from textual.widgets import Button
+
     from backtimer.ui.app import BacktimerApp
     from backtimer.ui.widgets.touch import TouchKeys
     from tests.helpers.ui_helpers import FakeClock, step
@@ -287,7 +360,84 @@ async def test_in_a_terminal_or_a_wide_page_there_are_no_touch_buttons(
     app = sample_app(clock)
     async with app.run_test(size=(100, 40)) as pilot:
         await step(pilot, clock, 0.5)
-        assert app.screen.query_one(TouchKeys).region.height == 0  # the footer is wide enough
+        keys = app.screen.query_one(TouchKeys)
+        assert keys.region.height == 3 and keys.region.bottom <= 39  # above the footer
+        buttons = list(keys.query(Button))
+        assert len({b.region.y for b in buttons}) == 1  # one row
+        assert all(b.region.height == 3 and b.region.width >= 14 for b in buttons)
+        assert "Pause" in footer_keys(app)
+        await pilot.click(buttons[0])
+        await pilot.pause()
+        assert app.screen.session.engine.state == "paused"
+
+
+# ---- the footer in a browser: the app has no focus until the first tap or key ---------
+
+OPEN_HOLD = """\
+[routine]
+name = "Open"
+
+[defaults]
+prepare = "3s"
+
+[[exercise]]
+name = "Wall sit"
+hold = "max"
+"""
+
+
+def footer_keys(app: Any) -> list[str]:
+    from backtimer.ui.widgets.footer import KeysFooter
+
+    return [str(key.description) for key in app.screen.query_one(KeysFooter).children]
+
+
+async def test_without_focus_the_session_footer_shows_its_keys_and_follows_them() -> None:
+    """A browser page starts the app without focus (textual-serve sends a blur at
+    start): `serve ROUTINE` shows the session's keys all the same, and "Done" when an
+    open-ended hold begins, before anyone has tapped."""
+    from textual import events
+
+    from backtimer.routine.loader import load_text
+    from backtimer.ui.app import BacktimerApp
+    from tests.helpers.ui_helpers import FakeClock, step
+
+    clock = FakeClock()
+    routine = load_text(OPEN_HOLD, source="open.toml", routine_id="open")
+    app = BacktimerApp(routine, clock=clock, sound=False, record=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.post_message(events.AppBlur())  # as the web driver does at start
+        await step(pilot, clock, 0.5)
+        await pilot.pause()
+        assert not app.app_focus
+        assert footer_keys(app)[:5] == ["Pause", "Next", "Back", "It hurts", "Quit"]
+        await step(pilot, clock, 3.0)  # the hold, open-ended: "Done" is a key now
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.session.engine.segment.is_open
+        assert "Done" in footer_keys(app)
+
+
+async def test_without_focus_the_library_footer_keeps_the_keys_of_the_focused_filter() -> None:
+    """Typing a filter, then the page loses the focus: the footer still shows what keys
+    do while typing (the filter gets the focus back with the page)."""
+    from textual import events
+
+    from tests.helpers.ui_helpers import FakeClock, make_app
+
+    app = make_app(FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Start" in footer_keys(app)
+        await pilot.press("/")
+        await pilot.pause()
+        await pilot.pause()
+        typing = footer_keys(app)
+        assert "Clear filter" in typing and "Start" not in typing
+        app.post_message(events.AppBlur())
+        for _ in range(4):
+            await pilot.pause()
+        assert not app.app_focus and footer_keys(app) == typing
 
 
 def app_processes(server_pid: int) -> list[int]:
@@ -349,6 +499,7 @@ async def test_a_page_past_the_limit_gets_503_and_stopping_ends_even_a_stubborn_
 
     # an "app" that ignores the quit message: stop_apps must end it all the same
     server = BacktimerServer("exec sleep 60", port=0, max_apps=1)
+    server.quit_grace = 0.5
     runner = web.AppRunner(await server._make_app(), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -374,6 +525,166 @@ async def test_a_page_past_the_limit_gets_503_and_stopping_ends_even_a_stubborn_
                 assert time.monotonic() - started < 3
     finally:
         await runner.cleanup()
+
+
+# ---- an app outlives its page -----------------------------------------------------------
+
+PAGE_A = "page-a-0123456789abcdef"
+PAGE_B = "page-b-0123456789abcdef"
+
+
+@contextlib.asynccontextmanager
+async def running(server: Any) -> Any:
+    """`server` (a BacktimerServer) on a free loopback port; yields its base URL."""
+    from aiohttp import web
+
+    runner = web.AppRunner(await server._make_app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await server.stop_apps(grace=0.5)
+        await runner.cleanup()
+
+
+async def until(check: Any, seconds: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "never happened"
+        await asyncio.sleep(0.02)
+
+
+def processes(server: Any) -> list[Any]:
+    return [a._process for a in server.apps if a._process is not None]
+
+
+async def test_an_app_waits_for_its_page_to_come_back_and_a_second_page_takes_it_over() -> None:
+    import aiohttp
+
+    from backtimer.web.server import TAKEN, BacktimerServer
+
+    server = BacktimerServer("exec sleep 60", port=0, grace=1.0)
+    server.quit_grace = 0.5  # `sleep` does not quit when asked
+    async with running(server) as address, aiohttp.ClientSession() as session:
+        url = f"http://{address}/ws?width=80&height=24"
+        page_a = {"Cookie": f"backtimer_page={PAGE_A}"}
+        async with session.ws_connect(url, headers=page_a):
+            await until(lambda: len(processes(server)) == 1)
+        (process,) = processes(server)
+        await asyncio.sleep(0.3)
+        assert process.returncode is None  # the page went away; the app did not
+        first = await session.ws_connect(url, headers=page_a)  # a reload
+        await asyncio.sleep(1.2)  # past the grace: it came back in time
+        assert processes(server) == [process] and process.returncode is None
+        second = await session.ws_connect(url, headers=page_a)  # another tab of it
+        closed = await first.receive(timeout=5)
+        assert closed.type == aiohttp.WSMsgType.CLOSE and closed.data == TAKEN
+        assert processes(server) == [process]
+        await second.close()
+        await until(lambda: process.returncode is not None, 5)  # nobody came back
+        assert not server.apps
+
+
+async def test_a_page_that_says_it_was_closed_ends_its_app_soon_and_only_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Closing the tab of a running session ends the app after a few seconds (time for a
+    reload to come back), not half an hour later; a tab whose app another tab had taken
+    over says it was closed too, and changes nothing for the tab that shows it."""
+    import aiohttp
+
+    from backtimer.web import server as served_module
+    from backtimer.web.server import BacktimerServer
+
+    monkeypatch.setattr(served_module, "TOGETHER", 0.5)
+    server = BacktimerServer("exec sleep 60", port=0)  # waits half an hour for a page
+    server.quit_grace = 0.5
+    server.left_grace = 0.3
+    async with running(server) as address, aiohttp.ClientSession() as session:
+        url = f"http://{address}/ws?width=80&height=24"
+        page_a = {"Cookie": f"backtimer_page={PAGE_A}"}
+        left = f"http://{address}/left"
+        first = await session.ws_connect(url, headers=page_a)
+        await until(lambda: len(processes(server)) == 1)
+        (process,) = processes(server)
+        second = await session.ws_connect(url, headers=page_a)  # takes it over
+        await first.receive(timeout=5)
+        async with session.post(left, headers=page_a) as answer:  # the first tab closes
+            assert answer.status == 204
+        await asyncio.sleep(0.8)
+        await second.close()  # later, the phone showing it locks its screen
+        await asyncio.sleep(1.5)
+        assert process.returncode is None  # it waits for its page
+        third = await session.ws_connect(url, headers=page_a)  # it comes back
+        await asyncio.sleep(0.2)
+        assert processes(server) == [process]
+        async with session.post(left, headers=page_a) as answer:  # now closed for good
+            assert answer.status == 204
+        await third.close()
+        await until(lambda: process.returncode is not None, 5)
+
+
+async def test_a_new_browser_at_the_limit_takes_the_place_of_an_app_whose_page_left() -> None:
+    import aiohttp
+
+    from backtimer.web.server import BacktimerServer
+
+    server = BacktimerServer("exec sleep 60", port=0, max_apps=1)
+    server.quit_grace = 0.5
+    async with running(server) as address, aiohttp.ClientSession() as session:
+        url = f"http://{address}/ws?width=80&height=24"
+        async with session.ws_connect(url, headers={"Cookie": f"backtimer_page={PAGE_A}"}):
+            await until(lambda: len(processes(server)) == 1)
+        (left,) = processes(server)
+        async with session.ws_connect(url, headers={"Cookie": f"backtimer_page={PAGE_B}"}):
+            await until(lambda: left.returncode is not None)
+            await until(lambda: len(processes(server)) == 1)
+            assert processes(server) != [left]
+            # the limit holds for pages that are there: a third browser waits its turn
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await session.ws_connect(url, headers={"Cookie": "backtimer_page=" + "c" * 20})
+            assert refused.value.status == 503
+
+
+async def test_the_page_is_told_how_its_app_ended() -> None:
+    import aiohttp
+
+    from backtimer.web.server import ENDED, FAILED, BacktimerServer
+
+    for command, code in (("exec true", ENDED), ("exec sh -c 'exit 3'", FAILED)):
+        server = BacktimerServer(command, port=0)
+        async with running(server) as address, aiohttp.ClientSession() as session:
+            url = f"http://{address}/ws?width=80&height=24"
+            async with session.ws_connect(
+                url, headers={"Cookie": f"backtimer_page={PAGE_A}"}
+            ) as ws:
+                closed = await ws.receive(timeout=10)
+                assert closed.type == aiohttp.WSMsgType.CLOSE and closed.data == code, command
+            await until(lambda server=server: not server.apps)  # nothing waits for a page
+
+
+def test_each_browser_gets_a_page_cookie_once(with_token: Served) -> None:
+    host, port = with_token.address.rsplit(":", 1)
+
+    def cookies(headers: dict[str, str]) -> list[str]:
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            connection.request("GET", f"/?token={TOKEN}", headers=headers)
+            response = connection.getresponse()
+            response.read()
+            return response.msg.get_all("Set-Cookie") or []
+        finally:
+            connection.close()
+
+    first = cookies({})
+    (page,) = [c for c in first if c.startswith("backtimer_page=")]
+    assert "HttpOnly" in page and "SameSite=Strict" in page
+    key = page.split(";", 1)[0].split("=", 1)[1]
+    assert len(key) >= 16
+    again = cookies({"Cookie": f"backtimer_page={key}"})
+    assert not [c for c in again if c.startswith("backtimer_page=")]  # it keeps its app
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")

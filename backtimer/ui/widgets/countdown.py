@@ -2,7 +2,9 @@
 
 The widget only shows the string it is given (attributes down); the session screen
 decides what and when. `scale` 0 is the normal three-line Digits; 1, 2, 3 draw
-the same text in a block font 5, 10, 15 lines tall for people across the room.
+the same text in a block font 5, 10, 15 lines tall for people across the room. A text
+wider than the widget at that scale ("1:00:00" on a phone) is drawn at the largest
+scale that fits whole, down to the Digits: a clock is never cut.
 """
 
 from __future__ import annotations
@@ -68,6 +70,13 @@ class Countdown(Digits):
     _line_style: Style | None = None
     _line_width = 0
 
+    def fitting_scale(self, width: int) -> int:
+        """The largest scale up to `scale` at which the text fits `width` cells."""
+        scale = self.scale
+        while scale > 0 and len(block_lines(self.value, scale)[0]) > width:
+            scale -= 1
+        return scale
+
     def render_lines(self, crop: Region) -> list[Strip]:
         # style and width once per frame, not once per line (both walk the ancestors)
         if self.scale > 0:
@@ -75,11 +84,12 @@ class Countdown(Digits):
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        if self.scale <= 0:
+        width = self._line_width or self.size.width
+        scale = self.fitting_scale(width) if self.scale > 0 else 0
+        if scale <= 0:
             return super().render_line(y)
         # the block font: plain strips, no Rich layout pass (it changes every second)
-        lines = block_lines(self.value, self.scale)
-        width = self._line_width or self.size.width
+        lines = block_lines(self.value, scale)
         style = self._line_style or self.rich_style
         if not 0 <= y < len(lines):
             return Strip.blank(width, style)
@@ -91,9 +101,11 @@ class Countdown(Digits):
         return Strip(segments, left + len(line)).adjust_cell_length(width, style)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        if self.scale <= 0:
+        scale = self.fitting_scale(container.width)
+        if scale <= 0:
             return DigitsRenderable.get_width(self.value)
-        return len(block_lines(self.value, self.scale)[0])
+        return len(block_lines(self.value, scale)[0])
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return 3 if self.scale <= 0 else 5 * self.scale
+        scale = self.fitting_scale(width)
+        return 3 if scale <= 0 else 5 * scale

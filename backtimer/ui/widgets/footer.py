@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -51,6 +52,7 @@ class KeysFooter(Footer):
         self.palette = palette
         self._width: int | None = None
         self._composed: tuple[int, bool, bool] | None = None  # width, compact, palette
+        self._widget_focused = False  # a widget of the screen had the focus (app focused)
 
     def compose(self) -> ComposeResult:
         made = list(super().compose())
@@ -68,6 +70,25 @@ class KeysFooter(Footer):
         )
         yield from (key for i, key in enumerate(keys) if i in shown)
         yield from others
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Textual leaves a footer as it is while the app has no focus: a blur takes the
+        focus from the focused widget, and the keys that widget adds would drop out. In a
+        browser the app starts without focus and gets it at the first tap or key, so a
+        screen opened before that (the session of `serve ROUTINE`) would show an empty
+        footer, and then keys that no longer apply (no "Done" for an open-ended hold).
+        This footer follows the keys while the app has no focus when it shows none yet,
+        or when the blur took the focus from no widget of its screen."""
+        if screen.app.app_focus:
+            self._widget_focused = screen.focused is not None
+        super().bindings_changed(screen)
+        if (
+            not screen.app.app_focus
+            and self.is_attached
+            and screen is self.screen
+            and (not self._widget_focused or not self.query(FooterKey))
+        ):
+            self.call_after_refresh(self.recompose)
 
     def on_resize(self, event: events.Resize) -> None:
         width = event.size.width

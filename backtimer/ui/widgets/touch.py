@@ -1,12 +1,13 @@
 """Big buttons for the session's main actions, for a finger on a phone or tablet.
 
-In a browser (`backtimer serve`) a footer key is one text row, about 19 px tall, and on a
-phone held upright the footer is cut after a few keys. These buttons are three rows tall
-and share the width in a grid: pause / resume, next, done; back, it hurts, quit. They run
-the screen's own actions (the same check_action decides what is allowed) and follow the
-screen's bindings: "Pause" reads "Resume" while paused, "Done" is greyed out unless the
-segment is open-ended. Shown in the browser on screens narrower than 70 columns; wider
-ones keep the footer, which is wide enough to tap.
+In a browser (`backtimer serve`) a footer key is one text row, about 19 px tall: too small
+for a finger on a phone or a tablet, and on a phone held upright the footer is cut after a
+few keys. These buttons are three rows tall and share the width in a grid: pause / resume,
+next, done; back, it hurts, quit (two rows of three below 70 columns, one row of six
+above). They run the screen's own actions (the same check_action decides what is allowed)
+and follow the screen's bindings: "Pause" reads "Resume" while paused, "Done" is greyed
+out unless the segment is open-ended. Shown in the browser only, when the page has at
+least 15 rows; the footer stays.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ _ACTIONS = {button_id: action for button_id, _label, action in TOUCH_ACTIONS}
 
 
 class TouchKeys(Grid):
+    # The rules name the session screen's size classes: not scoped under TouchKeys (a
+    # scoped "SessionScreen.-h-tiny TouchKeys" would read "TouchKeys SessionScreen...",
+    # which matches nothing).
+    SCOPED_CSS = False
     DEFAULT_CSS = """
     TouchKeys {
         grid-size: 3;
@@ -39,7 +44,7 @@ class TouchKeys(Grid):
     }
     TouchKeys Button { width: 100%; min-width: 6; }
     TouchKeys #touch-pain { color: $text-warning; }
-    SessionScreen.-w-medium TouchKeys,
+    SessionScreen.-w-medium TouchKeys { grid-size: 6; height: 3; }
     SessionScreen.-h-micro TouchKeys, SessionScreen.-h-tiny TouchKeys { display: none; }
     """
 
