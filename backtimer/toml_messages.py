@@ -4,7 +4,6 @@ meant."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,5 +80,13 @@ def quoted(text: str) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean "volume"?)' or ''."""
+    close = closest(word, choices)
+    return f' (did you mean "{close}"?)' if close else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like `word` (difflib's ratio at least 0.6), or None."""
+    import difflib  # noqa: PLC0415 (only for a word that is not known: not at every start)
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return close[0] if close else None

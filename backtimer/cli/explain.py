@@ -11,7 +11,7 @@ from typing import Any
 from rich.text import Text
 
 from backtimer.cli.columns import layout
-from backtimer.cli.inspect import NARROW, new_console, total_text
+from backtimer.cli.console import NARROW, new_console, total_text
 from backtimer.describe import breath_text, open_note, rests_text, work_text
 from backtimer.routine.durations import clock, human
 from backtimer.routine.model import Routine, WorkKind

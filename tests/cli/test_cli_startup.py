@@ -61,7 +61,7 @@ def backtimer(*words: str) -> tuple[subprocess.CompletedProcess[str], list[str]]
 
 
 # What running any command loads around it (backtimer.cli.execute: the one-line messages).
-AROUND_EVERY_COMMAND = ("backtimer.usecases.errors", "backtimer.usecases", "platformdirs")
+AROUND_EVERY_COMMAND = ("backtimer.usecases.errors", "backtimer.usecases")
 
 
 def command_code(modules: list[str], *, running: bool = False) -> list[str]:
