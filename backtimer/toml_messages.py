@@ -75,7 +75,13 @@ def show(value: object) -> str:
 def quoted(text: str) -> str:
     """`text` in double quotes, escaped as a TOML (and JSON) basic string; control
     characters never reach the terminal raw."""
+    if _PLAIN.fullmatch(text):  # nothing to escape (most names): no need to load json
+        return f'"{text}"'
     return json_text(text, indent=None)
+
+
+# what json_text() leaves as it is: neither a quote, a backslash nor a control character
+_PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f-\x9f\ud800-\udfff]*')
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
