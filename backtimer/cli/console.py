@@ -13,7 +13,7 @@ NARROW = 72  # below this many columns, list and plan leave out their less neede
 
 class _Console(Console):
     def on_broken_pipe(self) -> None:
-        # Rich's own handler exits 1; let cli.main stop quietly like every command.
+        # Rich's own handler exits 1; let cli.execute stop quietly like every command.
         self.quiet = True
         raise BrokenPipeError
 
