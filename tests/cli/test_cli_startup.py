@@ -7,6 +7,7 @@ process, with `-X importtime` listing every module it imported."""
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import subprocess
 import sys
@@ -110,6 +111,23 @@ def test_the_completion_script_loads_no_command(shell: str) -> None:
     assert all(f" {name}" in result.stdout for name in BY_NAME)
     assert "shtab" in modules
     assert command_code(modules, running=True) == []
+
+
+def test_list_ids_names_every_routine_list_shows_without_reading_one(user_routines: Path) -> None:
+    """What the completion scripts run at each tab on a routine argument."""
+    (user_routines / "desk.toml").write_text(
+        '[routine]\nname = "Desk"\n\n[[exercise]]\nname = "Shrug"\nreps = 5\n', encoding="utf-8"
+    )
+    (user_routines / "broken.toml").write_text("[routine\n", encoding="utf-8")
+    (user_routines / "neck.toml").write_text("", encoding="utf-8")  # replaces the built-in
+    listed, _ = backtimer("list", "--json")
+    rows = json.loads(listed.stdout)
+    result, modules = backtimer("list", "--ids")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [row["id"] for row in rows]
+    assert {"desk", "broken", "neck", "office-chair"} <= set(result.stdout.splitlines())
+    assert [row["origin"] for row in rows if row["id"] == "neck"] == ["user"]
+    assert not {"rich", "tomli", "backtimer.routine.loader"} & set(modules)
 
 
 def test_a_command_loads_what_it_runs() -> None:
