@@ -4,8 +4,9 @@ doing nothing and with the naive way (every tool run and a new D-Bus connection 
 Set-up, all private: a dbus-daemon with a desktop on it (GNOME idle monitor, ScreenSaver,
 logind, a notification server; served by a separate process so its CPU is not counted as
 ours), a tmux server with a client attached in a pty, a /proc/asound tree with two capture
-substreams, and gsettings if installed. CPU is this process's user+system time plus that
-of the tools it ran (getrusage of children), and separately the dbus-daemon's.
+substreams, and gsettings if installed (GLib's keyfile backend in a temporary folder). CPU
+is this process's user+system time plus that of the tools it ran (getrusage of children),
+and separately the dbus-daemon's.
 
 Phases, in one run, each `--seconds` long at one poll per second (real time), `--rounds`
 times in alternation:
@@ -37,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 SS, SS_PATH = "org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"
 MUTTER, MUTTER_PATH = "org.gnome.Mutter.IdleMonitor", "/org/gnome/Mutter/IdleMonitor/Core"
@@ -47,7 +48,7 @@ NOTIFY, NOTIFY_PATH = "org.freedesktop.Notifications", "/org/freedesktop/Notific
 
 def serve(address: str) -> None:
     """The fake desktop, until SIGTERM."""
-    from dbus_helpers import Service
+    from tests.helpers.dbus_helpers import Service
 
     service = Service(address, [SS, MUTTER, LOGIN, NOTIFY])
     service.method(SS_PATH, SS, "GetSessionIdleTime", lambda _b: ("u", (4000,)))
@@ -107,14 +108,13 @@ def main() -> None:
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed")
 
-    from dbus_helpers import Daemon
-
     from backtimer.breaks import idle, meetings
     from backtimer.breaks.bus import Bus
     from backtimer.breaks.check import monitors
     from backtimer.breaks.idle import IdleMonitor
     from backtimer.breaks.meetings import MeetingMonitor
     from backtimer.breaks.probe import Prober
+    from tests.helpers.dbus_helpers import Daemon
 
     daemon = Daemon()
     server = subprocess.Popen([sys.executable, __file__, "--serve", daemon.address])
@@ -151,11 +151,19 @@ def main() -> None:
                 status = asound / f"card{card}" / "pcm0c" / "sub0" / "status"
                 status.parent.mkdir(parents=True)
                 status.write_text("closed\n")
+            # GNOME's settings, in GLib's keyfile backend (no dconf service here): the file
+            # work mode watches and gsettings reads
+            keyfile = Path(tmp) / "glib-2.0" / "settings" / "keyfile"
+            keyfile.parent.mkdir(parents=True)
+            keyfile.write_text("[org/gnome/desktop/notifications]\nshow-banners=true\n")
+            gnome = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": tmp}
+            os.environ.update(gnome)  # for the gsettings runs
             time.sleep(1.0)  # the service and the client are up
             env = {
                 "DBUS_SESSION_BUS_ADDRESS": daemon.address,
                 "DBUS_SYSTEM_BUS_ADDRESS": daemon.address,
                 "TMUX": f"{socket},1,0",
+                **gnome,
             }
             away, meeting = monitors(env, asound=asound)
             first = away.poll(real_now())
@@ -182,7 +190,7 @@ def main() -> None:
                     [
                         meetings.AlsaCaptureSource(asound),
                         meetings.NotificationsInhibitedSource(session),
-                        meetings.GnomeDndSource(interval=0),
+                        meetings.GnomeDndSource(interval=0),  # a new one each poll: gsettings runs
                     ]
                 )
                 a.poll(now)

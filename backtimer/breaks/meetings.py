@@ -11,7 +11,10 @@ Signals (each asked at most every `interval` seconds; a failing one is backed of
 - "notifications": the notification server's `Inhibited` property
   (org.freedesktop.Notifications; KDE Plasma's and others' Do Not Disturb), every 5 s.
 - "gnome-dnd": GNOME's Do Not Disturb, `org.gnome.desktop.notifications show-banners`
-  false, read with `gsettings` every 60 s when it is installed.
+  false, read with `gsettings` when it is installed. The settings database it reads
+  (~/.config/dconf/user) is looked at every 5 s and gsettings runs only when that file
+  changed, so a quiet desktop costs a stat, not a process; without the file there are
+  no GNOME settings to read.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ from backtimer.breaks.probe import (
 ALSA_INTERVAL = 5.0  # seconds between looks at /proc/asound (a glob and a few reads)
 DBUS_INTERVAL = 5.0  # seconds between questions to the notification server
 PULSE_INTERVAL = 30.0  # seconds between the two pactl runs
-GSETTINGS_INTERVAL = 60.0  # seconds between gsettings runs
+GSETTINGS_INTERVAL = 5.0  # seconds between looks at the settings file (gsettings: on change)
+GSETTINGS_UNWATCHED = 60.0  # seconds between gsettings runs when there is no file to watch
 MAX_SUBSTREAMS = 256  # capture substreams read at most (a bound for strange trees)
 STATUS_BYTES = 4096
 
@@ -156,8 +160,27 @@ class NotificationsInhibitedSource:
         self.bus.close()
 
 
+def settings_file(env: Mapping[str, str]) -> Path | None:
+    """The file gsettings reads show-banners from: dconf's user database, or the keyfile
+    of GSETTINGS_BACKEND=keyfile; None for another backend or without a home folder."""
+    backend = env.get("GSETTINGS_BACKEND", "dconf") or "dconf"
+    config = env.get("XDG_CONFIG_HOME") or ""
+    if not os.path.isabs(config):
+        home = env.get("HOME") or ""
+        if not os.path.isabs(home):
+            return None
+        config = os.path.join(home, ".config")
+    if backend == "dconf":
+        profile = env.get("DCONF_PROFILE", "user") or "user"
+        return Path(config, "dconf", "user") if profile == "user" else None
+    if backend == "keyfile":
+        return Path(config, "glib-2.0", "settings", "keyfile")
+    return None
+
+
 class GnomeDndSource:
-    """GNOME's Do Not Disturb switch: show-banners false."""
+    """GNOME's Do Not Disturb switch: show-banners false. gsettings runs when the settings
+    file it reads changed (once a minute for a backend without one)."""
 
     name = "gnome-dnd"
 
@@ -166,12 +189,30 @@ class GnomeDndSource:
         run: Runner = subprocess.run,
         which: Callable[[str], str | None] = shutil.which,
         interval: float = GSETTINGS_INTERVAL,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.run = run
         self.which = which
         self.interval = interval
+        self.file = settings_file(dict(os.environ) if env is None else env)
+        self._seen: tuple[int, int, int] | None = None  # the file's inode, size, mtime
+        self._answer: Answer | None = None
+        self._asked = 0.0  # monotonic time of the last gsettings run
 
     def query(self, now: Now) -> Answer:
+        seen = None
+        if self.file is None:  # nothing to watch: gsettings once a minute
+            if self._answer is not None and 0 <= now.mono - self._asked < GSETTINGS_UNWATCHED:
+                return self._answer
+        else:
+            try:
+                st = os.stat(self.file)
+            except OSError:
+                self._seen = self._answer = None
+                raise Unavailable(f"no GNOME settings ({self.file} is missing)") from None
+            seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+            if seen == self._seen and self._answer is not None:
+                return self._answer  # unchanged: the same answer, without a process
         tool = self.which("gsettings")
         if not tool:
             raise Unavailable("gsettings is not installed")
@@ -180,7 +221,9 @@ class GnomeDndSource:
         if out not in ("true", "false"):
             raise Unavailable(f"gsettings printed {clean(out, 40)!r}")
         dnd = out == "false"
-        return Answer(active=dnd, detail="show-banners " + out)
+        self._seen, self._asked = seen, now.mono
+        self._answer = Answer(active=dnd, detail="show-banners " + out)
+        return self._answer
 
     def close(self) -> None:
         pass
@@ -201,7 +244,7 @@ def default_sources(
         AlsaCaptureSource(asound),
         PulseSource(run, which),
         NotificationsInhibitedSource(session),
-        GnomeDndSource(run, which),
+        GnomeDndSource(run, which, env=env),
     ]
 
 
@@ -221,7 +264,7 @@ class MeetingReading:
 
 class MeetingMonitor:
     """Polls the meeting signals. Call `poll(now)` once a second (or less often); each signal
-    is asked only when its interval has passed (5 s, pactl 30 s, gsettings 60 s)."""
+    is asked only when its interval has passed (5 s; pactl 30 s)."""
 
     def __init__(self, sources: Sequence[Source] | None = None) -> None:
         self._prober = Prober(default_sources() if sources is None else sources)

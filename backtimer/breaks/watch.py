@@ -11,6 +11,7 @@ indexed query), so a routine run in another terminal counts within HISTORY_POLL 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,7 +55,12 @@ class MeetingSource(Protocol):
 
 class PresenceWatch:
     """Turns the sources into the scheduler's Presence; between polls the idle time grows
-    with the monotonic clock."""
+    with the monotonic clock.
+
+    With `background`, the sources are asked on a thread of their own: `presence()` never
+    waits for the desktop (a slow D-Bus service, a tmux that hangs up to its time limit)
+    and uses the last answer until the next one is in. The screen's thread only reads it.
+    """
 
     def __init__(
         self,
@@ -62,19 +68,38 @@ class PresenceWatch:
         meetings: MeetingSource | None = None,
         *,
         poll: float = POLL,
+        background: bool = False,
     ) -> None:
         self.idle = idle
         self.meetings = meetings
         self.poll = poll
-        self.notice: str | None = None  # one line, once per failing source
-        self._polled_at: float | None = None
-        self._idle: float | None = None
-        self._locked = False
-        self._meeting = False
+        self._lock = threading.Lock()
+        self._notice: str | None = None  # one line, once per failing source
+        # (when asked, idle seconds, locked, in a meeting): replaced whole, never edited
+        self._seen: tuple[float, float | None, bool, bool] | None = None
         self._failed: set[str] = set()
+        self._asker = _Asker(self._read, self._close_sources) if background else None
+
+    @property
+    def notice(self) -> str | None:
+        with self._lock:
+            return self._notice
+
+    def take_notice(self) -> str | None:
+        """The notice to show, once."""
+        with self._lock:
+            notice, self._notice = self._notice, None
+            return notice
 
     def close(self) -> None:
-        """Let the sources go (their D-Bus connections)."""
+        """Let the sources go (their D-Bus connections): at once, or on the asking thread
+        after the question under way."""
+        if self._asker is not None:
+            self._asker.close()
+        else:
+            self._close_sources()
+
+    def _close_sources(self) -> None:
         for source in (self.idle, self.meetings):
             if source is not None:
                 try:
@@ -90,17 +115,23 @@ class PresenceWatch:
         if not self.active:
             return None
         now = reading.mono
-        if self._polled_at is None or now - self._polled_at >= self.poll or now < self._polled_at:
-            self._read(reading)
-        assert self._polled_at is not None
-        idle = self._idle
+        seen = self._seen
+        if seen is None or now - seen[0] >= self.poll or now < seen[0]:
+            if self._asker is None:
+                self._read(reading)
+                seen = self._seen
+            else:
+                self._asker.ask(reading)  # nothing while a question is under way
+        if seen is None:  # the first answer is not in yet: nothing is known
+            return Presence(idle=None, locked=False, meeting=False)
+        polled_at, idle, locked, meeting = seen
         if idle is not None:
-            idle += max(0.0, now - self._polled_at)
-        return Presence(idle=idle, locked=self._locked, meeting=self._meeting)
+            idle += max(0.0, now - polled_at)
+        return Presence(idle=idle, locked=locked, meeting=meeting)
 
     def _read(self, now: Reading) -> None:
-        self._polled_at = now.mono
-        self._idle, self._locked = None, False
+        idle: float | None = None
+        locked = meeting = False
         if self.idle is not None:
             try:
                 reading = self.idle.poll(now)
@@ -110,20 +141,81 @@ class PresenceWatch:
                 if reading is not None:
                     seconds = reading.seconds_idle
                     if seconds is not None and math.isfinite(seconds) and seconds >= 0:
-                        self._idle = float(seconds)
-                    self._locked = bool(reading.locked)
-        self._meeting = False
+                        idle = float(seconds)
+                    locked = bool(reading.locked)
         if self.meetings is not None:
             try:
                 signal = self.meetings.poll(now)
-                self._meeting = signal is not None and bool(signal.in_meeting)
+                meeting = signal is not None and bool(signal.in_meeting)
             except Exception as exc:
                 self._fail("meetings", exc)
+        self._seen = (now.mono, idle, locked, meeting)
 
     def _fail(self, which: str, exc: Exception) -> None:
-        if which not in self._failed:
-            self._failed.add(which)
-            self.notice = f"breaks: the {which} source failed ({type(exc).__name__}: {exc})"
+        with self._lock:
+            if which not in self._failed:
+                self._failed.add(which)
+                self._notice = f"breaks: the {which} source failed ({type(exc).__name__}: {exc})"
+
+
+class _Asker:
+    """One thread that asks the sources when `ask` says so, and closes them at the end.
+
+    A daemon thread: leaving never waits for a question under way (its time limit is the
+    source's, about a second at most); the sources are closed after it, on this thread,
+    since they are not shared between threads."""
+
+    def __init__(self, read: Callable[[Reading], None], close: Callable[[], None]) -> None:
+        self._read = read
+        self._close = close
+        self._wake = threading.Condition()
+        self._wanted: Reading | None = None
+        self._busy = False
+        self._closing = False
+        self._thread: threading.Thread | None = None
+
+    def ask(self, reading: Reading) -> None:
+        with self._wake:
+            if self._busy or self._wanted is not None or self._closing:
+                return
+            self._wanted = reading
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="backtimer-presence", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+
+    def close(self) -> None:
+        with self._wake:
+            self._closing = True
+            if self._thread is None:  # never asked: nothing runs, close here
+                self._close()
+                return
+            self._wake.notify()
+
+    def idle(self, timeout: float) -> bool:
+        """Wait until no question is waiting or under way (tests); False on timeout."""
+        with self._wake:
+            return self._wake.wait_for(lambda: not self._busy and self._wanted is None, timeout)
+
+    def _run(self) -> None:
+        try:
+            while True:
+                with self._wake:
+                    self._wake.wait_for(lambda: self._wanted is not None or self._closing)
+                    if self._closing:
+                        return
+                    reading, self._wanted, self._busy = self._wanted, None, True
+                try:
+                    if reading is not None:
+                        self._read(reading)
+                finally:
+                    with self._wake:
+                        self._busy = False
+                        self._wake.notify_all()
+        finally:
+            self._close()
 
 
 @dataclass(frozen=True)

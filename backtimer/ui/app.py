@@ -15,11 +15,14 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
 
 from backtimer.routine.library import RoutineEntry
 from backtimer.routine.model import Routine
 from backtimer.text import visible
+from backtimer.ui.driver import QuietLinuxDriver
 from backtimer.usecases.crash import EXIT_CRASH, crash_line, write_crash_log
 from backtimer.usecases.keymap import SESSION_KEYS
 from backtimer.usecases.levels import routine_at_level
@@ -135,6 +138,14 @@ class BacktimerApp(App[int]):
 
     # ---- signals and faults --------------------------------------------------------------
 
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's choice, with the terminal's LinuxDriver swapped for one whose input
+        thread sleeps until a key (ui/driver.py); the browser's and tests' drivers stay."""
+        chosen = super().get_driver_class()
+        if chosen is LinuxDriver:
+            return QuietLinuxDriver
+        return chosen
+
     def on_load(self) -> None:
         """SIGTERM and SIGHUP end the app like a quit: the terminal is given back, a running
         session is saved as interrupted, and the exit code is 128 + the signal."""
@@ -177,8 +188,9 @@ class BacktimerApp(App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         # Once the app is leaving, keys and clicks still queued (typed in the same frame as
-        # the quit) are dropped: they would open screens in an app that is closing.
-        if self.leaving and isinstance(event, events.InputEvent):
+        # the quit) are dropped: they would open screens in an app that is closing. So are
+        # those that arrive while no screen is up (the last one already gone at the end).
+        if isinstance(event, events.InputEvent) and (self.leaving or not self.screen_stack):
             return
         await super().on_event(event)
 

@@ -220,9 +220,9 @@ class WorkMode:
         changed = self._take_request(now)
         changed = self._look_in_history(now) or changed
         presence = self.presence.presence(now) if self.presence is not None else None
-        if self.presence is not None and self.presence.notice:
-            self._say(self.presence.notice, "warning", 8)
-            self.presence.notice = None
+        notice = self.presence.take_notice() if self.presence is not None else None
+        if notice:
+            self._say(notice, "warning", 8)
         tick = self.scheduler.check(now, presence)
         if self.scheduler.notice:
             self._say(self.scheduler.notice, "warning", 10)

@@ -22,6 +22,7 @@ from backtimer.breaks.meetings import (
     MeetingMonitor,
     NotificationsInhibitedSource,
     PulseSource,
+    settings_file,
 )
 from backtimer.breaks.probe import Unavailable
 from tests.helpers.dbus_helpers import Daemon, Service, at
@@ -147,7 +148,7 @@ def test_gnome_do_not_disturb_with_real_gsettings(tmp_path: Path) -> None:
         "XDG_CONFIG_HOME": str(tmp_path),
     }
     run = functools.partial(subprocess.run, env=env)
-    source = GnomeDndSource(run)
+    source = GnomeDndSource(run, env=env)
     keyfile.write_text("[org/gnome/desktop/notifications]\nshow-banners=true\n")
     answer = source.query(at(0))
     assert not answer.active and answer.detail == "show-banners true"
@@ -156,17 +157,76 @@ def test_gnome_do_not_disturb_with_real_gsettings(tmp_path: Path) -> None:
     assert answer.active and answer.detail == "show-banners false"
 
 
-def test_gsettings_is_asked_once_a_minute(tmp_path: Path) -> None:
+def test_gsettings_runs_only_when_the_settings_file_changed(tmp_path: Path) -> None:
+    """A quiet desktop costs a stat every 5 s, not a process: gsettings runs at the first
+    look and again only after the dconf database changed (DND switched in GNOME)."""
+    runs: list[list[str]] = []
+    said = ["false"]
+
+    def run(command: list[str], **kwargs: Any) -> Any:
+        runs.append(command)
+        return subprocess.CompletedProcess(command, 0, f"{said[0]}\n".encode(), b"")
+
+    database = tmp_path / "dconf" / "user"
+    database.parent.mkdir()
+    database.write_bytes(b"GVariant one")
+    source = GnomeDndSource(
+        run, which=lambda _n: "/usr/bin/gsettings", env={"XDG_CONFIG_HOME": str(tmp_path)}
+    )
+    monitor = MeetingMonitor([source])
+    for second in range(0, 125, 5):
+        assert monitor.poll(at(second)).in_meeting
+    assert len(runs) == 1  # 25 looks, one run
+
+    said[0] = "true"  # GNOME writes the database anew (dconf replaces the file)
+    fresh = database.with_name("user.new")
+    fresh.write_bytes(b"GVariant two, longer")
+    fresh.replace(database)
+    assert not monitor.poll(at(130)).in_meeting
+    assert not monitor.poll(at(135)).in_meeting
+    assert len(runs) == 2
+
+
+def test_no_gnome_settings_file_means_no_gsettings_run(tmp_path: Path) -> None:
     runs: list[list[str]] = []
 
     def run(command: list[str], **kwargs: Any) -> Any:
         runs.append(command)
         return subprocess.CompletedProcess(command, 0, b"false\n", b"")
 
-    monitor = MeetingMonitor([GnomeDndSource(run, which=lambda _n: "/usr/bin/gsettings")])
+    source = GnomeDndSource(run, which=lambda _n: "/usr/bin/gsettings", env={"HOME": str(tmp_path)})
+    with pytest.raises(
+        Unavailable, match=r"^no GNOME settings \(.*/\.config/dconf/user is missing\)$"
+    ):
+        source.query(at(0))
+    assert runs == []
+
+
+def test_without_a_file_to_watch_gsettings_runs_once_a_minute() -> None:
+    runs: list[list[str]] = []
+
+    def run(command: list[str], **kwargs: Any) -> Any:
+        runs.append(command)
+        return subprocess.CompletedProcess(command, 0, b"false\n", b"")
+
+    source = GnomeDndSource(
+        run, which=lambda _n: "/usr/bin/gsettings", env={"GSETTINGS_BACKEND": "memory"}
+    )
+    monitor = MeetingMonitor([source])
     for second in range(0, 125, 5):
         assert monitor.poll(at(second)).in_meeting
     assert len(runs) == 3  # at 0, 60 and 120 s
+
+
+def test_which_file_gsettings_reads() -> None:
+    assert settings_file({"HOME": "/home/a"}) == Path("/home/a/.config/dconf/user")
+    assert settings_file({"HOME": "/home/a", "XDG_CONFIG_HOME": "/cfg"}) == Path("/cfg/dconf/user")
+    keyfile = settings_file({"XDG_CONFIG_HOME": "/cfg", "GSETTINGS_BACKEND": "keyfile"})
+    assert keyfile == Path("/cfg/glib-2.0/settings/keyfile")
+    # a backend or profile without a file to watch, or no usable home
+    assert settings_file({"HOME": "/home/a", "GSETTINGS_BACKEND": "memory"}) is None
+    assert settings_file({"HOME": "/home/a", "DCONF_PROFILE": "work"}) is None
+    assert settings_file({"HOME": "relative", "XDG_CONFIG_HOME": "also-relative"}) is None
 
 
 PACTL_OUTPUTS = "17\t52\t89\tprotocol-native.c\tfloat32le 1ch 48000Hz\n"

@@ -3,6 +3,8 @@ and routines run elsewhere (a real history database)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -88,10 +90,63 @@ def test_a_failing_source_is_silent_with_one_notice() -> None:
     presence = watch.presence(at(0.0))
     assert presence is not None
     assert presence.idle is None and presence.meeting
-    assert watch.notice is not None and "the bus went away" in watch.notice
-    watch.notice = None
+    notice = watch.take_notice()
+    assert notice is not None and "the bus went away" in notice
+    assert watch.take_notice() is None
     watch.presence(at(5.0))
     assert watch.notice is None  # said once
+
+
+class SlowIdle(FakeIdle):
+    """An idle source that answers only when the test lets it (a D-Bus service that hangs)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.go = threading.Event()
+        self.asked = threading.Event()
+        self.closed_on: str | None = None
+
+    def poll(self, now: Reading) -> IdleNow:
+        self.asked.set()
+        assert self.go.wait(10), "the test never let the source answer"
+        return super().poll(now)
+
+    def close(self) -> None:
+        self.closed_on = threading.current_thread().name
+
+
+def test_in_the_background_a_slow_desktop_never_holds_up_the_screen() -> None:
+    idle = SlowIdle()
+    idle.idle = 120.0
+    watch = PresenceWatch(idle, poll=5.0, background=True)
+    started = time.monotonic()
+    first = watch.presence(at(0.0))
+    assert idle.asked.wait(5)  # asked, on the other thread
+    second = watch.presence(at(1.0))
+    assert time.monotonic() - started < 1.0  # the screen's thread did not wait
+    assert first is not None and first.idle is None  # nothing known yet
+    assert second is not None and second.idle is None
+    idle.go.set()
+    assert watch._asker is not None and watch._asker.idle(5)
+    later = watch.presence(at(3.0))  # the answer given at 0 s, grown by 3 s
+    assert later is not None and later.idle == 123.0
+    assert idle.polls == 1  # asked once, although presence() was called three times
+
+
+def test_in_the_background_leaving_does_not_wait_for_a_question() -> None:
+    idle = SlowIdle()
+    watch = PresenceWatch(idle, poll=5.0, background=True)
+    watch.presence(at(0.0))
+    assert idle.asked.wait(5)
+    started = time.monotonic()
+    watch.close()
+    assert time.monotonic() - started < 0.5
+    assert idle.closed_on is None  # the question is still under way
+    idle.go.set()
+    deadline = time.monotonic() + 5
+    while idle.closed_on is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert idle.closed_on == "backtimer-presence"  # closed after it, on the asking thread
 
 
 def test_no_sources_means_nothing_is_known() -> None:

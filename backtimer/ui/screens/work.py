@@ -75,6 +75,7 @@ def _real_presence(settings: BreakSettings) -> PresenceWatch | None:
     return PresenceWatch(
         away if settings.idle != "off" else None,
         meeting if settings.meetings == "hold" else None,
+        background=True,  # the desktop is asked off the screen's thread
     )
 
 
@@ -179,15 +180,20 @@ class WorkScreen(Screen[None]):
     # ---- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The lines above and below the digits sit in containers of their own: Textual
+        # asks every child of a container for its lines when anything in the container's
+        # area changes, so the frame that changes only the digits asks 6 widgets, not 9.
         with Vertical(id="work"):
-            with Horizontal(id="work-top"):
-                yield Label("Work mode", id="work-title")
-                yield Label("", id="work-plan")
-            yield Label("Next break in", id="work-caption")
+            with Vertical(id="work-head"):
+                with Horizontal(id="work-top"):
+                    yield Label("Work mode", id="work-title")
+                    yield Label("", id="work-plan")
+                yield Label("Next break in", id="work-caption")
             yield Countdown("", id="work-digits")
-            yield Label("", id="work-routine")
-            yield Label("", id="work-worked")
-            yield Label("", id="work-today")
+            with Vertical(id="work-lines"):
+                yield Label("", id="work-routine")
+                yield Label("", id="work-worked")
+                yield Label("", id="work-today")
             with Vertical(id="reminder"):
                 yield Label("", id="reminder-text")
                 with Horizontal(id="reminder-buttons"):
