@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 
+from backtimer.cli.command import importing
 from backtimer.usecases.levels import at_level
 from backtimer.usecases.routines import load_routine, need_routine
 from backtimer.usecases.settings import settings_with_keys
@@ -24,7 +25,8 @@ def handle(args: argparse.Namespace) -> int:
             print("backtimer: output is not a terminal; running in plain mode", file=sys.stderr)
         else:
             try:
-                from backtimer.ui.app import launch  # noqa: PLC0415 - Textual only here
+                with importing():
+                    from backtimer.ui.app import launch  # noqa: PLC0415 - Textual only here
             except ImportError as exc:
                 print(
                     f"backtimer: the full-screen app cannot start ({exc}); running in plain mode",

@@ -7,6 +7,7 @@ import argparse
 from backtimer.breaks.lock import AlreadyRunning, WorkLock
 from backtimer.breaks.scheduler import BreakSettings
 from backtimer.breaks.settings import first_delay
+from backtimer.cli.command import importing
 from backtimer.config import ConfigError
 from backtimer.routine import library
 from backtimer.routine.errors import RoutineError
@@ -64,7 +65,8 @@ def run_work(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"work mode: cannot lock {lock.path}: {exc.strerror or exc}", 1) from None
     try:
-        from backtimer.ui.work_app import launch_work  # noqa: PLC0415 - Textual only here
+        with importing():
+            from backtimer.ui.work_app import launch_work  # noqa: PLC0415 - Textual only here
 
         return launch_work(settings, no_sound=bool(args.no_sound), first=first, voice=args.voice)
     finally:

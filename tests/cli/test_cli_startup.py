@@ -6,6 +6,7 @@ process, with `-X importtime` listing every module it imported."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -16,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from backtimer import __version__
+from backtimer.cli.command import importing
 from backtimer.cli.commands import BY_NAME
-from backtimer.cli.main import build_parser
+from backtimer.cli.main import build_parser, main
 
 ROUTINES = Path(__file__).resolve().parents[2] / "routines"
 
@@ -177,3 +179,34 @@ def test_pause_help_shows_what_pause_accepts(capsys: pytest.CaptureFixture[str])
     text = help_of("pause", capsys)
     assert f"HOW LONG: {EXAMPLES} (a length" in text
     assert f"HOW_LONG {EXAMPLES} " in text
+
+
+# ---- the garbage collector, paused while a command's code is imported -----------------------
+
+
+def test_commands_and_the_app_run_with_the_garbage_collector_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An app left open for hours must collect its garbage: the collector is paused only
+    while the code is imported."""
+    from backtimer.cli import inspect
+    from backtimer.ui import app
+
+    seen: list[tuple[str, bool]] = []
+    monkeypatch.setattr(inspect, "cmd_list", lambda _args: seen.append(("list", gc.isenabled())))
+    monkeypatch.setattr(app, "launch", lambda *_a, **_k: seen.append(("app", gc.isenabled())))
+    monkeypatch.setenv("TEXTUAL_DRIVER", "headless")  # `run` then launches the app
+    assert main(["list"]) == 0
+    assert main(["run", "neck"]) == 0
+    assert seen == [("list", True), ("app", True)]
+    assert gc.isenabled()
+    # and a command run again in the same process (loading no code) freezes nothing more
+    frozen = gc.get_freeze_count()
+    assert main(["list"]) == 0
+    assert gc.get_freeze_count() == frozen
+
+
+def test_the_collector_runs_again_when_an_import_fails() -> None:
+    with pytest.raises(ImportError), importing():
+        import backtimer.no_such_module  # noqa: F401
+    assert gc.isenabled()
