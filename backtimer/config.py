@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -82,6 +81,8 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError("not UTF-8 text", path=path, line=line) from None
+    import tomllib  # noqa: PLC0415 (only when there is a file: most people never write one)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

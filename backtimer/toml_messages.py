@@ -4,7 +4,6 @@ meant."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,10 +75,24 @@ def show(value: object) -> str:
 def quoted(text: str) -> str:
     """`text` in double quotes, escaped as a TOML (and JSON) basic string; control
     characters never reach the terminal raw."""
+    if _PLAIN.fullmatch(text):  # nothing to escape (most names): no need to load json
+        return f'"{text}"'
     return json_text(text, indent=None)
+
+
+# what json_text() leaves as it is: neither a quote, a backslash nor a control character
+_PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f-\x9f\ud800-\udfff]*')
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean "volume"?)' or ''."""
+    close = closest(word, choices)
+    return f' (did you mean "{close}"?)' if close else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like `word` (difflib's ratio at least 0.6), or None."""
+    import difflib  # noqa: PLC0415 (only for a word that is not known: not at every start)
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return close[0] if close else None

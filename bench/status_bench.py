@@ -2,7 +2,7 @@
 line), side by side with references in the same run.
 
 References: `python -c pass` (the interpreter's own start: the floor) and
-`backtimer --version` (the normal path that builds the parser from every command module).
+`backtimer --version` (the whole command line's parser, and no command's code).
 A saved schedule is written first into a temporary data folder, and a config.toml with a
 [breaks] table (status checks it).
 
@@ -51,7 +51,7 @@ def main() -> None:
         exe = str(VENV_BIN / "backtimer")
         commands = {
             "python -c pass (floor)": [sys.executable, "-c", "pass"],
-            "backtimer --version (full parser)": [exe, "--version"],
+            "backtimer --version (the parser alone)": [exe, "--version"],
             "backtimer status": [exe, "status"],
             "backtimer status --json": [exe, "status", "--json"],
         }

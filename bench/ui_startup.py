@@ -12,9 +12,10 @@ of the app's own process 1.5 s after the first frame (backtimer's audio worker i
 separate process; its VmHWM is reported on its own). backtimer's modules are
 byte-compiled first, as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as on some
 machines) every launch would otherwise compile them from source while Textual's are
-compiled.
+compiled. --against DIR launches another source tree's `backtimer run neck` in the same
+rounds (DIR holds its backtimer package, e.g. `git worktree add /tmp/main main`).
 
-    .venv/bin/python bench/ui_startup.py [--runs 25]
+    .venv/bin/python bench/ui_startup.py [--runs 25] [--against DIR]
 """
 
 from __future__ import annotations
@@ -93,26 +94,38 @@ def launch(argv: list[str], marks: tuple[str, ...], env: dict[str, str]) -> tupl
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another source tree (holding its backtimer package), launched in turn too",
+    )
     args = parser.parse_args()
-    package = HERE.parent / "backtimer"
-    if not compileall.compile_dir(package, quiet=1):
-        print(f"could not byte-compile {package}", file=sys.stderr)
-        return 2
-    results: dict[str, list[tuple[float, int, int]]] = {"backtimer": [], "bare": []}
+    trees = {"backtimer": HERE.parent}
+    if args.against:
+        trees["backtimer (--against)"] = args.against.resolve()
+    for source in trees.values():
+        if not compileall.compile_dir(source / "backtimer", quiet=1):
+            print(f"could not byte-compile {source / 'backtimer'}", file=sys.stderr)
+            return 2
+    results: dict[str, list[tuple[float, int, int]]] = {name: [] for name in trees}
+    results["bare"] = []
     with tempfile.TemporaryDirectory() as tmp:
         env = {"BACKTIMER_CONFIG_DIR": f"{tmp}/config", "BACKTIMER_DATA_DIR": f"{tmp}/data"}
+        # (argv, marks, environment): each tree's package first on the path
         commands = {
-            "backtimer": (
+            name: (
                 [str(BIN / "backtimer"), "run", "neck"],
                 ("GET READY", "Neck retraction"),
-            ),
-            "bare": ([sys.executable, str(HERE / "bare_digits.py")], ("╭─╮",)),
+                {**env, "PYTHONPATH": str(source)},
+            )
+            for name, source in trees.items()
         }
-        launch(*commands["backtimer"], env)  # warm the disk cache and .pyc files for both
-        launch(*commands["bare"], env)
+        commands["bare"] = ([sys.executable, str(HERE / "bare_digits.py")], ("╭─╮",), env)
+        for command, marks, command_env in commands.values():
+            launch(command, marks, command_env)  # warm the disk cache and the .pyc files
         for _ in range(args.runs):
-            for name, (command, marks) in commands.items():
-                results[name].append(launch(command, marks, env))
+            for name, (command, marks, command_env) in commands.items():
+                results[name].append(launch(command, marks, command_env))
     med = statistics.median
     print(f"{args.runs} launches each, 100x30 pty, Python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
@@ -124,16 +137,19 @@ def main() -> int:
             f"peak RSS median {med(r[1] for r in rows) / 1024:.1f} MiB; "
             f"child processes {med(r[2] for r in rows) / 1024:.1f} MiB"
         )
-    b, r = results["backtimer"], results["bare"]
-    # each backtimer launch against the bare launch right after it: this machine's speed
-    # drifts over minutes (shared host), and a pair sees the same drift
-    pairs = sorted(x[0] / y[0] for x, y in zip(b, r, strict=True))
-    print(
-        f"ratios (backtimer / bare): first frame {med(x[0] for x in b) / med(x[0] for x in r):.2f} "
-        f"(medians), {med(pairs):.2f} (median of {len(pairs)} back-to-back pairs; quartiles "
-        f"{pairs[len(pairs) // 4]:.2f}-{pairs[3 * len(pairs) // 4]:.2f}) (target <= 1.3); "
-        f"peak RSS {med(x[1] for x in b) / med(x[1] for x in r):.2f} (target <= 1.3)"
-    )
+    r = results["bare"]
+    for name in trees:
+        b = results[name]
+        # each backtimer launch against the bare launch of the same round: this machine's
+        # speed drifts over minutes (shared host), and a round sees the same drift
+        pairs = sorted(x[0] / y[0] for x, y in zip(b, r, strict=True))
+        first = med(x[0] for x in b) / med(x[0] for x in r)
+        print(
+            f"ratios ({name} / bare): first frame {first:.2f} "
+            f"(medians), {med(pairs):.2f} (median of {len(pairs)} back-to-back pairs; quartiles "
+            f"{pairs[len(pairs) // 4]:.2f}-{pairs[3 * len(pairs) // 4]:.2f}) (target <= 1.3); "
+            f"peak RSS {med(x[1] for x in b) / med(x[1] for x in r):.2f} (target <= 1.3)"
+        )
     return 0
 
 

@@ -15,56 +15,12 @@ import sys
 from pathlib import Path
 
 from backtimer import paths
-from backtimer.cli.command import add_command
 from backtimer.files import write_atomic
 from backtimer.routine.errors import RoutineError
 from backtimer.routine.library import RoutineEntry, resolve
 from backtimer.routine.loader import load_file
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.user_routines import ID_RE, new_routine_text, run_editor, user_copy
-
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = add_command(
-        sub,
-        "new",
-        summary="write a new routine from an annotated template",
-        description=(
-            "Write a new routine into your routines folder: an annotated template to fill "
-            "in, or a copy of a routine (--from) to adapt. Check it with `backtimer validate`."
-        ),
-        examples=[
-            ("backtimer new desk-neck", "a template, in your routines folder"),
-            ("backtimer new my-neck --from neck", 'a copy of neck, named "Neck set (copy)"'),
-            ("backtimer new evening --path ./shared/", "write it somewhere else"),
-        ],
-    )
-    p.add_argument("id", metavar="ID", help="the new routine's id (its file name)")
-    p.add_argument("--from", dest="source", metavar="ID|PATH", help="copy this routine instead")
-    p.add_argument("--name", metavar="NAME",
-                   help='its name (with --from, default "<name> (copy)")')  # fmt: skip
-    p.add_argument("--path", metavar="P", help="write here (a file or folder) instead of "
-                   "your routines folder")  # fmt: skip
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
-    p.set_defaults(handler=cmd_new)
-
-    p = add_command(
-        sub,
-        "edit",
-        summary="edit a routine in $EDITOR and check it when you save",
-        description=(
-            "Open a routine in $VISUAL or $EDITOR. A built-in routine is copied into your "
-            "routines folder first (your copy then replaces it). When the editor exits the "
-            "file is checked, and you can go back to the first problem's line."
-        ),
-        examples=[
-            ("backtimer edit neck", "your own copy of the neck set"),
-            ("EDITOR=nano backtimer edit ./evening.toml", "a file by its path"),
-        ],
-    )
-    p.add_argument("routine", metavar="ID|PATH", help="a routine id or a path to a .toml file")
-    p.set_defaults(handler=cmd_edit)
-
 
 # --- helpers -------------------------------------------------------------------------------------
 

@@ -10,9 +10,7 @@ from typing import Any
 
 import shtab
 
-from backtimer.cli.command import add_command
-
-SHELLS = ("bash", "zsh", "fish")
+from backtimer.cli.main import build_parser
 
 # What a routine argument completes to, per shell (shtab's format: the shell's own
 # completion function, and a preamble that defines it).
@@ -42,32 +40,6 @@ ROUTINES: dict[str, Any] = {
 ROUTINE_DESTS = ("routine", "source")
 FILE_METAVARS = ("PATH", "P")
 
-INSTALL = """\
-Add this to your shell's start-up file, then open a new shell:
-
-  bash  (~/.bashrc)                   eval "$(backtimer completion bash)"
-  zsh   (~/.zshrc, after compinit)    eval "$(backtimer completion zsh)"
-  fish  (~/.config/fish/config.fish)  backtimer completion fish | source
-"""
-
-
-def register(sub: Any) -> None:
-    p = add_command(
-        sub,
-        "completion",
-        summary="print a shell completion script (bash, zsh, fish)",
-        description=(
-            "Print a script that teaches your shell to complete backtimer's commands, "
-            "options and routine ids.\n\n" + INSTALL
-        ),
-        examples=[
-            ('eval "$(backtimer completion bash)"', "in ~/.bashrc"),
-            ("backtimer completion fish | source", "in ~/.config/fish/config.fish"),
-        ],
-    )
-    p.add_argument("shell", choices=SHELLS, help="the shell to complete in")
-    p.set_defaults(handler=run)
-
 
 def _actions(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
     for action in parser._actions:  # argparse keeps them private; shtab reads them too
@@ -78,8 +50,6 @@ def _actions(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
 
 
 def script(shell: str) -> str:
-    from backtimer.cli.main import build_parser  # noqa: PLC0415 (main imports this module)
-
     parser = build_parser()
     for action in _actions(parser):
         if action.dest in ROUTINE_DESTS:

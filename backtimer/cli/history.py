@@ -11,54 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from backtimer import paths
-from backtimer.cli.command import add_command, bounded_int
 from backtimer.history.stats import Period, Stats, load_stats
 from backtimer.history.store import Store, StoreError, parse_utc
 from backtimer.text import csv_cell, visible
 from backtimer.usecases.errors import UserError
 
+
 # Any: SQLite values, written out as JSON and CSV.
-MAX_LIMIT = 100_000  # sessions in the table (--all shows every one)
-
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = add_command(
-        sub,
-        "history",
-        summary="recent sessions; --json / --csv export everything",
-        description="Recent sessions: date, routine, status, minutes, exercises done / planned.",
-        examples=[
-            ("backtimer history", "the last 20 sessions"),
-            ("backtimer history --all", ""),
-            ("backtimer history --csv > history.csv", "every exercise, for a spreadsheet"),
-        ],
-    )
-    fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="export every session, exercise and break")
-    fmt.add_argument(
-        "--csv", action="store_true", help="export every exercise result (one row each) as CSV"
-    )
-    p.add_argument(
-        "-n",
-        "--limit",
-        type=bounded_int(1, MAX_LIMIT, clamp=True),
-        default=20,
-        help=f"sessions in the table (default 20, at most {MAX_LIMIT})",
-    )
-    p.add_argument("--all", action="store_true", help="show every session in the table")
-    p.set_defaults(handler=history_command)
-
-    s = add_command(
-        sub,
-        "stats",
-        summary="this week and the last 4 weeks: sessions, minutes, breaks, streaks, bests",
-        description="Sessions, minutes, breaks taken vs due, streaks and hold bests.",
-        examples=[("backtimer stats", ""), ("backtimer stats --json", "for scripts")],
-    )
-    s.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    s.set_defaults(handler=stats_command)
-
-
 def _open() -> Store | None:
     """The history store, or None when there is none yet."""
 

@@ -1,53 +1,33 @@
-"""`backtimer` entry point: argparse with one module per command group."""
+"""`backtimer` entry point: the parser from the commands' declarations
+(backtimer.cli.commands), then the command's own code (backtimer.cli.execute).
+
+Parsing loads argparse and the declarations only, so `--help`, `--version`, a usage
+message and the shells' completion are as quick as the interpreter's own start; a
+command's code is imported once its words parse."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from backtimer import __version__
-from backtimer.paths import PathError
-from backtimer.text import visible
-from backtimer.usecases.errors import UserError
-
-# Every command and the module that registers it (`register(subparsers)`). A command
-# imports only its own module, so quick ones (`status`, `list`) stay quick; `--help`
-# and the bare `backtimer` build the whole parser.
-COMMANDS = {
-    "list": "backtimer.cli.inspect",
-    "show": "backtimer.cli.inspect",
-    "plan": "backtimer.cli.inspect",
-    "validate": "backtimer.cli.validate",
-    "run": "backtimer.cli.run",
-    "sound": "backtimer.cli.sound",
-    "history": "backtimer.cli.history",
-    "stats": "backtimer.cli.history",
-    "work": "backtimer.cli.work",
-    "status": "backtimer.cli.status",
-    "pause": "backtimer.cli.pause",
-    "resume": "backtimer.cli.pause",
-    "new": "backtimer.cli.authoring",
-    "edit": "backtimer.cli.authoring",
-    "paths": "backtimer.cli.where",
-    "completion": "backtimer.cli.completion",
-    "serve": "backtimer.cli.serve",
-}
-COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
+from backtimer.cli.commands import BY_NAME, COMMANDS
 
 
-def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with `only` (a command's name) the parser of that command
+    alone: what `backtimer status` needs, without declaring the sixteen others."""
     parser = argparse.ArgumentParser(
         prog="backtimer",
         description="A terminal coach for back and neck exercise routines and desk breaks.",
     )
     parser.add_argument("--version", action="version", version=f"backtimer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in modules:
-        importlib.import_module(name).register(sub)
+    for command in COMMANDS:
+        if only is None or command.name == only:
+            command.add_to(sub)
     return parser
 
 
@@ -60,49 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from backtimer.cli.serve import die_with_server  # noqa: PLC0415
 
         die_with_server()
-    only = COMMANDS.get(words[0])
-    parser = build_parser((only,) if only else COMMAND_MODULES)
+    parser = build_parser(words[0] if words[0] in BY_NAME else None)
     args = parser.parse_args(words)
-    try:
-        code = int(args.handler(args) or 0)
-        sys.stdout.flush()  # a closed pipe shows up here, not in the interpreter's last flush
-        return code
-    except UserError as exc:
-        # a message may quote a routine's name, a file name or a stored value
-        message = visible(str(exc), keep="\n")
-        print(f"backtimer: {message}", file=sys.stderr)
-        return exc.code
-    except PathError as exc:  # e.g. $BACKTIMER_DATA_DIR=~nosuchuser/...
-        print(f"backtimer: {visible(str(exc))}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("backtimer: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return _stdout_closed()
-    except Exception as exc:  # a fault of ours: a log file and one line, never a traceback
-        from backtimer.usecases.crash import report_crash  # noqa: PLC0415 - only then
+    # The words parse: now what runs the command (and turns its failures into one line).
+    from backtimer.cli.execute import execute  # noqa: PLC0415 - not for --help or a typo
 
-        return report_crash(exc)
-
-
-# 128 + SIGPIPE: what `seq 1000000 | head -1` reports for seq, so a script (or
-# `set -o pipefail`) can tell the output was cut short, with nothing printed.
-EXIT_BROKEN_PIPE = 141
-
-
-def _stdout_closed() -> int:
-    """The reader went away (`backtimer list | head -1`): stop quietly."""
-    silence_stdout()
-    return EXIT_BROKEN_PIPE
-
-
-def silence_stdout() -> None:
-    """After the reader of standard output went away: the recipe of the Python docs
-    ("signal - Note on SIGPIPE"), point stdout at /dev/null so the interpreter's final
-    flush of what is still buffered does not raise again and print "Exception ignored ...
-    BrokenPipeError" on the way out."""
-    with contextlib.suppress(OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
+    return execute(BY_NAME[args.command], args)

@@ -7,48 +7,17 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
 
 from backtimer.breaks.clock import local_tz, reading
 from backtimer.breaks.lock import AlreadyRunning, WorkLock
-from backtimer.breaks.pause import EXAMPLES, PauseError, pause_end
+from backtimer.breaks.pause import PauseError, pause_end
 from backtimer.breaks.requests import Request, RequestBox, write_request
 from backtimer.breaks.scheduler import Scheduler, until_text
 from backtimer.breaks.state import BreakStore
-from backtimer.cli.command import add_command
 from backtimer.cli.status import configured_breaks
 from backtimer.usecases.errors import UserError
 
 TAKEN_WITHIN = 3.0  # seconds to wait for a running work mode to take the request
-
-
-def register(sub: Any) -> None:
-    pause = add_command(
-        sub,
-        "pause",
-        summary='pause the break reminders: "30m", "2h", "until 14:30", "tomorrow"',
-        description=(
-            "No break reminders until the pause ends; then the clock starts afresh. A running "
-            "work mode takes it within a second; otherwise work mode starts paused. "
-            f"HOW LONG: {EXAMPLES} (a length from 1m to 24h)."
-        ),
-        examples=[
-            ("backtimer pause 30m", ""),
-            ("backtimer pause 2h", ""),
-            ("backtimer pause until 14:30", "the next 14:30 on the local clock"),
-            ("backtimer pause tomorrow", "until working hours begin on the next working day"),
-        ],
-    )
-    pause.add_argument("length", nargs="+", metavar="HOW_LONG", help=EXAMPLES)
-    pause.set_defaults(handler=run_pause)
-    resume = add_command(
-        sub,
-        "resume",
-        summary="end a pause of the break reminders now",
-        description="End a pause now; the next break is the usual interval away.",
-        examples=[("backtimer resume", "")],
-    )
-    resume.set_defaults(handler=run_resume)
 
 
 def run_pause(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from backtimer import clock as real_clock
-from backtimer.cli.main import silence_stdout
+from backtimer.cli.execute import silence_stdout
 from backtimer.cli.plain_lines import Formatter
 from backtimer.events import (
     Event,

@@ -11,43 +11,10 @@ import argparse
 import os
 import sys
 
-from backtimer.cli.command import add_command
-from backtimer.cli.levels import add_level_argument
+from backtimer.cli.command import importing
 from backtimer.usecases.levels import at_level
 from backtimer.usecases.routines import load_routine, need_routine
 from backtimer.usecases.settings import settings_with_keys
-
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = add_command(
-        sub,
-        "run",
-        summary="run a routine (the full-screen app, or --plain for lines of text)",
-        description=(
-            "Run a routine by id (see `backtimer list`) or by path to a .toml file. Without a "
-            "routine, the app opens on the library."
-        ),
-        examples=[
-            ("backtimer run", "the library: pick a routine"),
-            ("backtimer run neck", ""),
-            ("backtimer run office-chair --plain", "lines of text, for SSH and screen readers"),
-        ],
-    )
-    p.add_argument("routine", nargs="?", metavar="ID|PATH", help="routine id or .toml file")
-    p.add_argument(
-        "--plain",
-        action="store_true",
-        help="no full-screen app: one line per event, for screen readers, SSH and scripts",
-    )
-    p.add_argument(
-        "--auto",
-        action="store_true",
-        help="with --plain: skip self-paced sets and open-ended holds instead of waiting",
-    )
-    p.add_argument("--no-sound", action="store_true", help="no cue sounds")
-    add_voice_argument(p)
-    add_level_argument(p)
-    p.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -58,7 +25,8 @@ def handle(args: argparse.Namespace) -> int:
             print("backtimer: output is not a terminal; running in plain mode", file=sys.stderr)
         else:
             try:
-                from backtimer.ui.app import launch  # noqa: PLC0415 - Textual only here
+                with importing():
+                    from backtimer.ui.app import launch  # noqa: PLC0415 - Textual only here
             except ImportError as exc:
                 print(
                     f"backtimer: the full-screen app cannot start ({exc}); running in plain mode",
@@ -78,14 +46,4 @@ def handle(args: argparse.Namespace) -> int:
 
     return run_plain(
         routine, sound=not args.no_sound, auto=args.auto, settings=settings, voice=args.voice
-    )
-
-
-def add_voice_argument(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--voice",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="speak: say each exercise, rest, switch and the 3-2-1 (espeak-ng); "
-        "--no-voice: cues only (default: [voice] enabled in config.toml)",
     )

@@ -16,10 +16,8 @@ import secrets
 import shlex
 import socket
 import sys
-from typing import Any
 from urllib.parse import quote
 
-from backtimer.cli.command import add_command, bounded_int
 from backtimer.usecases.errors import UserError
 
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
@@ -27,46 +25,6 @@ TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,128}")
 SERVED_BY = "BACKTIMER_SERVED_BY"
 PR_SET_PDEATHSIG = 1
 SIOCGIFADDR = 0x8915  # Linux: an interface's IPv4 address
-
-
-def register(sub: Any) -> None:
-    p = add_command(
-        sub,
-        "serve",
-        summary="the app in a browser (a phone or tablet next to the mat, a second screen)",
-        description=(
-            "Serve the whole app (library, sessions, stats; work mode with --work) to a "
-            "browser. Loopback (127.0.0.1) by default. With any other --host, every request "
-            "needs a token: a random one is made at start unless --token gives one, and the "
-            "printed URL (and its QR code) carries it. Sound plays on this machine."
-        ),
-        examples=[
-            ("backtimer serve", "this machine only: http://127.0.0.1:8000/"),
-            ("backtimer serve --host 0.0.0.0 neck", "a phone on the local network"),
-            ("backtimer serve --work", "work mode on a second screen"),
-        ],
-    )
-    p.add_argument(
-        "routine",
-        nargs="?",
-        metavar="ID|PATH",
-        help="start this routine (id or path); with --work, the break routine to offer",
-    )
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument(
-        "--port",
-        type=bounded_int(0, 65535),
-        default=8000,
-        help="port (default 8000; 0: any free one)",
-    )
-    p.add_argument(
-        "--token",
-        help="the token to require (16+ letters, digits, - or _); default: a random one "
-        "when the host is not loopback, none on loopback",
-    )
-    p.add_argument("--work", action="store_true", help="work mode (desk breaks) in the browser")
-    p.add_argument("--no-sound", action="store_true", help="no cue sounds")
-    p.set_defaults(handler=handle)
 
 
 def app_command(args: argparse.Namespace) -> str:

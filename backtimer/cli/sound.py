@@ -11,7 +11,6 @@ from backtimer import paths
 from backtimer.audio.cue_names import CUES, OFF_BY_DEFAULT
 from backtimer.audio.listener import AudioListener
 from backtimer.audio.settings import SoundSettings, read_wav
-from backtimer.cli.command import add_command
 from backtimer.config import ConfigError
 from backtimer.text import visible
 from backtimer.toml_messages import did_you_mean
@@ -23,29 +22,6 @@ def show(text: str, *, flush: bool = False) -> None:
     """One line of output: file names, commands and messages here come from config.toml,
     so control characters are shown visibly, never sent to the terminal."""
     print(visible(text), flush=flush)
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = add_command(
-        subparsers,
-        "sound",
-        summary="check the sound set-up and play cues",
-        description="Show which sound backend is used (and why the better ones are not), "
-        "and play cues by name.",
-        examples=[
-            ("backtimer sound", "the backend, then every cue"),
-            ("backtimer sound --play switch", ""),
-        ],
-    )
-    group = p.add_mutually_exclusive_group()
-    group.add_argument(
-        "--check",
-        action="store_true",
-        help="show the backend, play every cue by name, then say a test phrase (the default)",
-    )
-    group.add_argument("--play", metavar="NAME", help="play one cue, e.g. go, rest, switch")
-    group.add_argument("--list", action="store_true", help="list the cues and their files")
-    p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

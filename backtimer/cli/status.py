@@ -16,35 +16,12 @@ from backtimer.breaks.clock import local_tz, reading
 from backtimer.breaks.report import off_report, report
 from backtimer.breaks.scheduler import BreakSettings, BreakState, Scheduler, Tick, status_text
 from backtimer.breaks.state import HEARTBEAT, Offered, one_line, read_saved
-from backtimer.cli.command import add_command
 from backtimer.config import ConfigError
 from backtimer.text import visible
 from backtimer.usecases.errors import UserError
 from backtimer.usecases.settings import Settings
 
 STALE = 3 * HEARTBEAT  # the app saves at least every HEARTBEAT: older means not running
-
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    status = add_command(
-        sub,
-        "status",
-        summary="one line for prompts and tmux: 'break in 1h12m', 'break due', 'off hours'",
-        description=(
-            "Where work mode's break schedule stands, in one short line, read from the saved "
-            "schedule (work mode need not run in this terminal). Quick enough for a prompt or "
-            "a tmux status line. --json gives the state for scripts (docs/breaks.md)."
-        ),
-        examples=[
-            ("backtimer status", ""),
-            ("backtimer status --json", "state, due_at, seconds_left, routine, ... for scripts"),
-            ("tmux set -g status-right '#(backtimer status)'", "in tmux's status line"),
-        ],
-    )
-    status.add_argument(
-        "--json", action="store_true", help="the state as one JSON object (docs/breaks.md)"
-    )
-    status.set_defaults(handler=run_status)
 
 
 def configured_breaks() -> BreakSettings:

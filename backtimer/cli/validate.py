@@ -7,30 +7,11 @@ import sys
 from pathlib import Path
 
 from backtimer import paths
-from backtimer.cli.command import add_command
 from backtimer.routine.errors import RoutineError
 from backtimer.routine.loader import load_file
 from backtimer.text import visible
 from backtimer.timeline import compile as compile_timeline
 from backtimer.usecases.errors import UserError
-
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = add_command(
-        sub,
-        "validate",
-        summary="check routine files and print every problem",
-        description=(
-            "Check routine files (or every .toml in a folder) and print each problem with "
-            "its file, line and field. Exit status 0 when all are valid, 1 otherwise."
-        ),
-        examples=[
-            ("backtimer validate ./evening.toml", ""),
-            ("backtimer validate ~/.config/backtimer/routines/", "a whole folder"),
-        ],
-    )
-    p.add_argument("paths", metavar="PATH", nargs="+", help=".toml files or folders of them")
-    p.set_defaults(handler=cmd_validate)
 
 
 def _expand(raw: list[str]) -> list[Path]:

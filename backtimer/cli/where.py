@@ -4,32 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from backtimer import paths
 from backtimer.breaks.state import state_file
-from backtimer.cli.command import add_command
 from backtimer.text import json_text, visible
-
-
-def register(sub: Any) -> None:
-    p = add_command(
-        sub,
-        "paths",
-        summary="where your routines, config, history, logs and cache are",
-        description=(
-            "The files and folders backtimer reads and writes for you, and whether each "
-            "exists yet. BACKTIMER_CONFIG_DIR, BACKTIMER_DATA_DIR and BACKTIMER_CACHE_DIR "
-            "move them."
-        ),
-        examples=[
-            ("backtimer paths", ""),
-            ("backtimer paths --json", "for scripts"),
-            ('cd "$(backtimer paths --json | jq -r .routines)"', "into your routines folder"),
-        ],
-    )
-    p.add_argument("--json", action="store_true", help="print JSON: {name: path}")
-    p.set_defaults(handler=run)
 
 
 def where() -> dict[str, Path]:

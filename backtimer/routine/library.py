@@ -7,17 +7,17 @@ its entry carries the error instead of a routine.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from backtimer import paths
 from backtimer.routine.errors import Problem
 from backtimer.routine.loader import RoutineError, load_file
 from backtimer.routine.model import Routine
+from backtimer.routine.sources import Origin, is_path, known_ids, sources
+from backtimer.toml_messages import closest
 
-Origin = Literal["built-in", "user", "path"]
+__all__ = ["Origin", "RoutineEntry", "discover", "is_path", "known_ids", "load", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -44,39 +44,9 @@ def _load_entry(path: Path, origin: Origin, routine_id: str) -> RoutineEntry:
     return RoutineEntry(routine_id, path, origin, routine, None)
 
 
-def _files(folder: Path) -> dict[str, Path]:
-    """id -> file for every `*.toml` in folder (none when it does not exist). Anything that
-    is not a folder is listed, so a FIFO or a device named `x.toml` shows up as broken
-    (load_file refuses it without reading) instead of being left out silently."""
-    try:
-        found = sorted(p for p in folder.glob("*.toml") if not p.is_dir())
-    except OSError:
-        return {}
-    return {p.stem: p for p in found}
-
-
-def _sources() -> dict[str, tuple[Path, Origin]]:
-    """Every known id with its file; user routines override built-ins."""
-    known: dict[str, tuple[Path, Origin]] = {
-        rid: (path, "built-in") for rid, path in _files(paths.builtin_routines_dir()).items()
-    }
-    for rid, path in _files(paths.user_routines_dir()).items():
-        known[rid] = (path, "user")
-    return known
-
-
-def known_ids() -> list[str]:
-    return sorted(_sources())
-
-
 def discover() -> list[RoutineEntry]:
     """Built-in and user routines, loaded, sorted by id (user ones override built-ins)."""
-    return [_load_entry(path, origin, rid) for rid, (path, origin) in sorted(_sources().items())]
-
-
-def is_path(ref: str) -> bool:
-    """Whether `ref` names a file rather than an id."""
-    return ref.endswith(".toml") or "/" in ref or "\\" in ref
+    return [_load_entry(path, origin, rid) for rid, (path, origin) in sorted(sources().items())]
 
 
 def resolve(ref: str) -> RoutineEntry:
@@ -92,24 +62,24 @@ def resolve(ref: str) -> RoutineEntry:
             raise LookupError(str(exc)) from None
         if not path.exists():
             message = f"no such routine file: {ref}"
-            if path.stem in _sources():
+            if path.stem in sources():
                 message += f" (for the routine {path.stem!r}, give its id: {path.stem})"
             raise LookupError(message)
         if path.is_dir():
             raise LookupError(f"not a routine file: {ref} (expected a .toml file)")
         return _load_entry(path, "path", path.stem)
-    sources = _sources()
-    if ref in sources:
-        path, origin = sources[ref]
+    known = sources()
+    if ref in known:
+        path, origin = known[ref]
         return _load_entry(path, origin, ref)
-    raise LookupError(_unknown(ref, sorted(sources)))
+    raise LookupError(_unknown(ref, sorted(known)))
 
 
 def _unknown(ref: str, ids: list[str]) -> str:
     message = f"unknown routine {ref!r}"
-    close = difflib.get_close_matches(ref, ids, n=1, cutoff=0.6)
+    close = closest(ref, ids)
     if close:
-        message += f" (did you mean {close[0]!r}?)"
+        message += f" (did you mean {close!r}?)"
     if ids:
         return f"{message}; known: {', '.join(ids)}"
     return f"{message}; no routines found in {paths.builtin_routines_dir()}"

@@ -19,7 +19,6 @@ from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 from textual.screen import Screen
 
-from backtimer.history.pending import replay
 from backtimer.routine.library import RoutineEntry
 from backtimer.routine.model import Routine
 from backtimer.text import visible
@@ -225,6 +224,8 @@ class BacktimerApp(App[int]):
 
     def _add_pending_sessions(self) -> None:
         """In a thread (the database may be busy for its timeout): one notice each."""
+        from backtimer.history.pending import replay  # noqa: PLC0415 - after the first frame
+
         for notice in replay():
             with contextlib.suppress(RuntimeError):  # the app closed meanwhile
                 self.call_from_thread(

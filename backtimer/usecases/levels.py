@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from backtimer.history.stats import completed_session_dates
 from backtimer.routine.model import Routine
 from backtimer.routine.progression import Progression, level_text, progress
 
@@ -24,6 +23,10 @@ def at_level(routine: Routine, level: str = "current", *, today: date | None = N
     day = today or date.today()
     if level == "base" or not grows(routine):
         return progress(routine, [], day)
+    # the history (SQLite) is read only for a routine that grows: `backtimer run neck`
+    # reaches its first frame, and `show neck` its text, without loading it
+    from backtimer.history.stats import completed_session_dates  # noqa: PLC0415
+
     return progress(routine, completed_session_dates(routine.id), day)
 
 

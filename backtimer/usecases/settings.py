@@ -21,13 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backtimer import paths
-from backtimer.breaks.scheduler import BreakSettings
-from backtimer.breaks.settings import break_settings
 from backtimer.config import ConfigError, load_config
 from backtimer.usecases.errors import UserError
 
 if TYPE_CHECKING:
     from backtimer.audio.settings import SoundSettings
+    from backtimer.breaks.scheduler import BreakSettings
     from backtimer.usecases.keymap import Keymap
     from backtimer.voice.settings import VoiceSettings
 
@@ -54,9 +53,10 @@ class Settings:
         except ConfigError as exc:
             return cls(None, path), exc
 
-    # The readers of [sound] and [keys] are imported when first asked for: `backtimer
-    # status` (every few seconds, in tmux) reads only [breaks], and importing them costs it
-    # 6 ms of its ~85 (audio.settings 4.5 ms, keymap 1.7 ms; -X importtime, 3 runs).
+    # Each table's reader is imported when the table is first asked for: `backtimer status`
+    # (every few seconds, in tmux) reads only [breaks], and importing the readers of [sound]
+    # and [keys] cost it 6 ms of its ~85 (audio.settings 4.5 ms, keymap 1.7 ms); `backtimer
+    # run ID` reads no [breaks] before its first frame (the break model: ~5 ms).
 
     @cached_property
     def sound(self) -> SoundSettings:
@@ -73,11 +73,16 @@ class Settings:
 
     @cached_property
     def breaks(self) -> BreakSettings:
+        """[breaks]: work mode's desk breaks (backtimer.breaks.settings)."""
+        from backtimer.breaks.settings import break_settings  # noqa: PLC0415 - see above
+
         return break_settings(self.data, self.path)
 
     def breaks_with(self, options: Mapping[str, Any]) -> BreakSettings:
         """[breaks] with command-line options laid over it (raw text, None = not given),
         each checked exactly like its key; a mistake names the option."""
+        from backtimer.breaks.settings import break_settings  # noqa: PLC0415 - see above
+
         return break_settings(self.data, self.path, options)
 
     @cached_property

@@ -8,7 +8,8 @@ import shlex
 
 import pytest
 
-from backtimer.cli.main import COMMANDS, build_parser, main
+from backtimer.cli.commands import BY_NAME
+from backtimer.cli.main import build_parser, main
 
 
 def help_text(name: str, capsys: pytest.CaptureFixture[str]) -> str:
@@ -23,7 +24,7 @@ def example_lines(text: str) -> list[str]:
     return [line.split("  # ")[0].strip() for line in examples.splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.parametrize("name", sorted(BY_NAME))
 def test_every_command_has_a_description_and_examples(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -38,7 +39,7 @@ def test_every_command_has_a_description_and_examples(
     assert any(re.search(rf"\bbacktimer {name}\b", line) for line in examples)
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.parametrize("name", sorted(BY_NAME))
 def test_every_example_is_a_command_line_backtimer_accepts(
     name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,13 +24,7 @@ def test_a_command_that_fails_unexpectedly_names_its_log_and_exits_70(
     def broken(_args: object) -> int:
         raise ValueError("\x1b]52;c;aGk=\x07 from a file")
 
-    real = inspect.register
-
-    def register(sub: Any) -> None:
-        real(sub)
-        sub.choices["list"].set_defaults(handler=broken)
-
-    monkeypatch.setattr(inspect, "register", register)
+    monkeypatch.setattr(inspect, "cmd_list", broken)
     assert cli_main.main(["list"]) == 70
     _out, err = capsys.readouterr()
     logs = sorted((isolated_dirs / "data" / "logs").glob("crash-*.log"))
@@ -71,11 +64,7 @@ def test_a_real_process_exits_70_without_a_traceback(isolated_dirs: Path) -> Non
         "import sys\n"
         "from backtimer.cli import inspect\n"
         "def broken(args): raise OverflowError('deep inside')\n"
-        "real = inspect.register\n"
-        "def register(sub):\n"
-        "    real(sub)\n"
-        "    sub.choices['list'].set_defaults(handler=broken)\n"
-        "inspect.register = register\n"
+        "inspect.cmd_list = broken\n"
         "from backtimer.cli.main import main\n"
         "sys.exit(main(['list']))\n"
     )

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from backtimer.cli.main import UserError
 from backtimer.cli.serve import app_command, banner, choose_token, page_url
+from backtimer.usecases.errors import UserError
 from backtimer.web.server import is_loopback, token_matches
 from tests.helpers.serve_helpers import TOKEN, Served, served_env
 
