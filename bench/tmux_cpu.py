@@ -5,8 +5,11 @@ in, and the CPU time of a process tree from /proc."""
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -97,3 +100,37 @@ def wait_for(tmux: Tmux, name: str, text: str, timeout: float = 20.0) -> None:
             return
         time.sleep(0.05)
     raise SystemExit(f"{name}: {text!r} never appeared:\n{tmux.screen(name)}")
+
+
+def measure(
+    kind: str,
+    runs: int,
+    seconds: float,
+    target: float,
+    one_run: Callable[[str, float, Path], tuple[float, float, float]],
+) -> None:
+    """`runs` side-by-side runs of `kind` (one_run gives backtimer's, termdown's and the
+    bare Textual app's CPU seconds, each in a fresh temporary folder): each run, then the
+    medians and the ratios."""
+    apps, refs, bares, ratios, bare_ratios = [], [], [], [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            a, r, b = one_run(kind, seconds, Path(tmp))
+        apps.append(a)
+        refs.append(r)
+        bares.append(b)
+        ratios.append(a / r if r else float("inf"))
+        bare_ratios.append(a / b if b else float("inf"))
+        print(
+            f"  {kind}: backtimer {a:.2f} s, termdown {r:.2f} s, bare Textual {b:.2f} s; "
+            f"ratio to termdown {ratios[-1]:.2f}, to bare {bare_ratios[-1]:.2f}"
+        )
+    pct = 100 / seconds
+    med = statistics.median
+    print(
+        f"{kind}: medians backtimer {med(apps):.2f} s ({med(apps) * pct:.2f}% of a core), "
+        f"termdown {med(refs):.2f} s ({med(refs) * pct:.2f}%), "
+        f"bare Textual {med(bares):.2f} s ({med(bares) * pct:.2f}%); "
+        f"median ratio to termdown {med(ratios):.2f} (target <= {target}), "
+        f"to bare Textual {med(bare_ratios):.2f}"
+    )

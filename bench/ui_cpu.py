@@ -21,13 +21,11 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from tmux_cpu import Tmux, cpu_seconds, wait_for
+from tmux_cpu import Tmux, cpu_seconds, measure, wait_for
 
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
@@ -95,29 +93,7 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown screen {unknown[0]!r}; screens: {', '.join(SCREENS)}")
     for kind in args.screens or list(SCREENS):
-        target = TARGET
-        apps, refs, bares, ratios, bare_ratios = [], [], [], [], []
-        for _ in range(args.runs):
-            with tempfile.TemporaryDirectory() as tmp:
-                a, r, b = one_run(kind, args.seconds, Path(tmp))
-            apps.append(a)
-            refs.append(r)
-            bares.append(b)
-            ratios.append(a / r if r else float("inf"))
-            bare_ratios.append(a / b if b else float("inf"))
-            print(
-                f"  {kind}: backtimer {a:.2f} s, termdown {r:.2f} s, bare Textual {b:.2f} s; "
-                f"ratio to termdown {ratios[-1]:.2f}, to bare {bare_ratios[-1]:.2f}"
-            )
-        pct = 100 / args.seconds
-        med = statistics.median
-        print(
-            f"{kind}: medians backtimer {med(apps):.2f} s ({med(apps) * pct:.2f}% of a core), "
-            f"termdown {med(refs):.2f} s ({med(refs) * pct:.2f}%), "
-            f"bare Textual {med(bares):.2f} s ({med(bares) * pct:.2f}%); "
-            f"median ratio to termdown {med(ratios):.2f} (target <= {target}), "
-            f"to bare Textual {med(bare_ratios):.2f}"
-        )
+        measure(kind, args.runs, args.seconds, TARGET, one_run)
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
     return 0
 
