@@ -69,6 +69,7 @@ class Countdown(Digits):
     scale: reactive[int] = reactive(0, layout=True)
     _line_style: Style | None = None
     _line_width = 0
+    _line_scale: int | None = None
 
     def fitting_scale(self, width: int) -> int:
         """The largest scale up to `scale` at which the text fits `width` cells."""
@@ -78,14 +79,21 @@ class Countdown(Digits):
         return scale
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # style and width once per frame, not once per line (both walk the ancestors)
+        # style, width and the scale that fits once per frame, not once per line (the
+        # first two walk the ancestors)
         if self.scale > 0:
             self._line_style, self._line_width = self.rich_style, self.size.width
-        return super().render_lines(crop)
+            self._line_scale = self.fitting_scale(self._line_width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_scale = None
 
     def render_line(self, y: int) -> Strip:
         width = self._line_width or self.size.width
-        scale = self.fitting_scale(width) if self.scale > 0 else 0
+        scale = self._line_scale
+        if scale is None:
+            scale = self.fitting_scale(width) if self.scale > 0 else 0
         if scale <= 0:
             return super().render_line(y)
         # the block font: plain strips, no Rich layout pass (it changes every second)
